@@ -1,0 +1,10 @@
+export { GatewayError, isGatewayError, errorStatus, errorTitle } from './errors.ts';
+export type {
+  ErrorCode,
+  GatewayErrorOptions,
+  ValidationIssue,
+  RefusalReason,
+  UncoveredField,
+} from './errors.ts';
+export { systemClock, FixedClock } from './clock.ts';
+export type { Clock } from './clock.ts';

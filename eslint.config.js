@@ -1,0 +1,92 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Folders that must run on Node and on workerd alike: Web standards only. */
+const runtimeFree = [
+  'core/**',
+  'tenants/**',
+  'consent/**',
+  'policies/**',
+  'connectors/**',
+  'certs/**',
+  'audit/**',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.wrangler/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'cli/bin.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: [
+      ...runtimeFree,
+      'gateway/app.ts',
+      'gateway/env.ts',
+      'gateway/problem.ts',
+      'gateway/error-handler.ts',
+      'gateway/config.ts',
+      'gateway/logging.ts',
+      'gateway/middleware/**',
+      'gateway/routes/**',
+    ],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*'],
+              message: 'runtime-free code uses Web standards, not Node built-ins',
+            },
+            {
+              group: ['better-sqlite3', '**/storage/**'],
+              message: 'storage is injected through ports',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: runtimeFree,
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'domain modules use Web standards, not Node built-ins' },
+            {
+              group: ['hono', 'hono/*', '@hono/*'],
+              message: 'domain modules know nothing of HTTP',
+            },
+            {
+              group: ['better-sqlite3', '**/storage/**', '**/gateway/**'],
+              message: 'domain modules declare ports instead',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['cli/bin.mjs', '*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

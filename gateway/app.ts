@@ -1,0 +1,98 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { GatewayError, type Clock } from '../core/index.ts';
+import type { TenantStore } from '../tenants/index.ts';
+import type { GatewayEnv } from './env.ts';
+import { onError, onNotFound } from './error-handler.ts';
+import type { Logger } from './logging.ts';
+import { limitBody } from './middleware/body-limit.ts';
+import { jsonBody } from './middleware/json-body.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { jsonPointer } from './problem.ts';
+import { registerDocs, type DocsAssets } from './routes/docs.ts';
+import { registerHealth } from './routes/health.ts';
+
+/** The storage ports the HTTP edge uses; each backend in `storage/` provides them. */
+export interface GatewayStorage {
+  readonly tenants: TenantStore;
+  /** Resolves when storage answers a query. */
+  ping(): Promise<void>;
+}
+
+/** What the gateway needs from outside; the entries for each runtime build and pass it. */
+export interface GatewayDeps {
+  readonly config: {
+    /** Base URL agencies sign their assertions for; decides HSTS too. */
+    readonly publicUrl: string;
+    /** Largest request body in bytes. */
+    readonly bodyLimit: number;
+    readonly version: string;
+  };
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly storage: GatewayStorage;
+  readonly docsAssets: DocsAssets;
+}
+
+export type GatewayApp = OpenAPIHono<GatewayEnv>;
+
+/**
+ * Builds the gateway's HTTP app. It is the same on every runtime: nothing here may know whether it
+ * runs on Node or workerd.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ config, clock: systemClock, logger, storage, docsAssets });
+ * const res = await app.request('/health');
+ * ```
+ */
+export function createApp(deps: GatewayDeps): GatewayApp {
+  const app = new OpenAPIHono<GatewayEnv>({
+    // Schema failures become 422 `validation_failed` with every issue, never zod's raw output.
+    defaultHook: (result) => {
+      if (result.success) return;
+      const location = result.target === 'json' ? undefined : locationOf(result.target);
+      throw new GatewayError('validation_failed', {
+        errors: result.error.issues.map((issue) => ({
+          path: jsonPointer(issue.path),
+          message: issue.message,
+          ...(location ? { in: location } : {}),
+        })),
+      });
+    },
+  });
+
+  app.use(requestContext({ logger: deps.logger }));
+  app.use(securityHeaders({ https: deps.config.publicUrl.startsWith('https:') }));
+  app.use(limitBody(deps.config.bodyLimit));
+  app.use('/v1/*', jsonBody());
+
+  registerHealth(app, {
+    clock: deps.clock,
+    version: deps.config.version,
+    pingStorage: () => deps.storage.ping(),
+  });
+  registerDocs(app, deps.docsAssets, {
+    version: deps.config.version,
+    publicUrl: deps.config.publicUrl,
+  });
+
+  app.notFound(onNotFound);
+  app.onError(onError);
+  return app;
+}
+
+function locationOf(target: string): 'query' | 'path' | 'header' | 'cookie' | undefined {
+  switch (target) {
+    case 'query':
+      return 'query';
+    case 'param':
+      return 'path';
+    case 'header':
+      return 'header';
+    case 'cookie':
+      return 'cookie';
+    default:
+      return undefined;
+  }
+}

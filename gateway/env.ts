@@ -1,0 +1,10 @@
+import type { Logger } from './logging.ts';
+
+/** The Hono environment of the gateway: the variables every request carries. */
+export interface GatewayEnv {
+  Variables: {
+    requestId: string;
+    /** A child of the root logger bound to this request's id. */
+    log: Logger;
+  };
+}

@@ -1,0 +1,47 @@
+import type { ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { GatewayError, isGatewayError, type ErrorCode } from '../core/index.ts';
+import type { GatewayEnv } from './env.ts';
+import { problemResponse } from './problem.ts';
+
+/** Hono's own exceptions (from its validators and middleware) mapped onto our stable codes. */
+const codeForStatus: Partial<Record<number, ErrorCode>> = {
+  400: 'malformed_json',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/**
+ * Renders every error as problem+json. Anything that is not a deliberate refusal is a 500 with the
+ * request id and nothing else: no message, no stack, no hint of internals. The log gets the error's
+ * type and stack frames but not its message, which may quote request data.
+ */
+export const onError: ErrorHandler<GatewayEnv> = (error, c) => {
+  if (isGatewayError(error)) return problemResponse(c, error);
+  if (error instanceof HTTPException) {
+    const code = codeForStatus[error.status];
+    if (code) return problemResponse(c, new GatewayError(code, { status: error.status }));
+  }
+  c.var.log.error({ errorType: errorTypeOf(error), stack: stackFrames(error) }, 'unexpected error');
+  return problemResponse(c, new GatewayError('internal_error'));
+};
+
+export const onNotFound: NotFoundHandler<GatewayEnv> = (c) =>
+  problemResponse(c, new GatewayError('not_found', { detail: 'no such resource' }));
+
+function errorTypeOf(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+function stackFrames(error: unknown): string[] {
+  if (!(error instanceof Error) || typeof error.stack !== 'string') return [];
+  return error.stack
+    .split('\n')
+    .filter((line) => line.trimStart().startsWith('at '))
+    .map((line) => line.trim());
+}

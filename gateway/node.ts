@@ -1,0 +1,79 @@
+/**
+ * The Node entry: reads the configuration once, opens SQLite storage, builds the app and serves
+ * it until SIGTERM or SIGINT. Everything runtime-specific lives here and in `node-*.ts`.
+ */
+import { systemClock } from '../core/index.ts';
+import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
+import { ensureDemoTenant } from '../tenants/index.ts';
+import { createApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { createLogger } from './logging.ts';
+import { nodeDocsAssets } from './node-docs-assets.ts';
+import { startNodeServer } from './node-server.ts';
+import { gatewayVersion } from './version.ts';
+
+function fail(line: string): never {
+  process.stderr.write(`consent-gateway: ${line}\n`);
+  process.exit(1);
+}
+
+const result = readConfig(process.env);
+if (!result.ok) {
+  for (const line of result.problems.slice(1)) process.stderr.write(`consent-gateway: ${line}\n`);
+  fail(result.problems[0] ?? 'invalid configuration');
+}
+const config = result.config;
+const logger = createLogger({ level: config.logLevel });
+
+let storage: SqliteStorage;
+try {
+  storage = openSqliteStorage(config.dataDir);
+} catch (error) {
+  fail(
+    `cannot open storage in ${config.dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+
+const demo = await ensureDemoTenant(storage.tenants, systemClock);
+if (demo) logger.info({ tenant: demo.id }, 'empty data dir: created the demo tenant');
+
+const app = createApp({
+  config: { publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, version: gatewayVersion },
+  clock: systemClock,
+  logger,
+  storage,
+  docsAssets: nodeDocsAssets(),
+});
+
+let server;
+try {
+  server = await startNodeServer({
+    fetch: app.fetch,
+    port: config.port,
+    host: config.host,
+    logger,
+  });
+} catch (error) {
+  storage.close();
+  const code = (error as NodeJS.ErrnoException).code;
+  fail(
+    code === 'EADDRINUSE'
+      ? `port ${config.port} on ${config.host} is in use (set PORT)`
+      : `cannot listen on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+const running = server;
+logger.info(
+  { port: running.port, host: config.host, publicUrl: config.publicUrl, version: gatewayVersion },
+  'gateway listening',
+);
+
+async function stop(signal: string): Promise<void> {
+  logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  await running.shutdown();
+  storage.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.once('SIGTERM', () => void stop('SIGTERM'));
+process.once('SIGINT', () => void stop('SIGINT'));

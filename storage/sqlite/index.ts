@@ -1,0 +1,6 @@
+export { openSqliteStorage, DATABASE_FILE } from './storage.ts';
+export type { SqliteStorage } from './storage.ts';
+export { openSqlite, inTransaction } from './database.ts';
+export type { SqliteDatabase, OpenOptions } from './database.ts';
+export { applyMigrations, currentVersion, MigrationError } from './migrations.ts';
+export type { Migration } from './migrations.ts';
