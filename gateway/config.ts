@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   GATEWAY_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
     .refine((value) => {
+      // zod runs refinements even after the URL check failed; that failure is reported already.
+      if (!URL.canParse(value)) return true;
       const url = new URL(value);
       return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
     }, 'must not carry a query, fragment or credentials')

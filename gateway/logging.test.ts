@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LogCollector, testGateway, type TestGateway } from '../test/support/app.ts';
+import { createLogger } from './logging.ts';
+
+describe('request log', () => {
+  let gw: TestGateway;
+  beforeEach(() => {
+    gw = testGateway();
+    gw.app.get('/v1/things/:id', (c) => c.json({ ok: true }));
+  });
+  afterEach(() => {
+    gw.close();
+  });
+
+  it('writes one JSON line per request with method, route pattern, status, duration and id', async () => {
+    const res = await gw.app.request('/v1/things/4711?x=1');
+    const lines = gw.logs.entries.filter((entry) => entry['msg'] === 'request');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      method: 'GET',
+      route: '/v1/things/:id',
+      status: 200,
+      requestId: res.headers.get('X-Request-Id'),
+    });
+    expect(typeof lines[0]?.['durationMs']).toBe('number');
+  });
+
+  it('logs the route as unmatched when nothing answered, never the path', async () => {
+    await gw.app.request('/v1/unknown/AZR-canary-77');
+    const line = gw.logs.entries.find((entry) => entry['msg'] === 'request');
+    expect(line).toMatchObject({ route: '(unmatched)', status: 404 });
+    expect(gw.logs.text).not.toContain('canary');
+  });
+
+  it('never logs credentials, cookies, query strings, path ids or bodies', async () => {
+    await gw.app.request(
+      '/v1/things/SUBJ-canary-1?subject.value=SUBJ-canary-2&code=CODE-canary-3',
+      {
+        headers: { Authorization: 'Bearer TOKEN-canary-4', Cookie: 'session=COOKIE-canary-5' },
+      },
+    );
+    await gw.app.request('/v1/things/1', {
+      method: 'POST',
+      body: JSON.stringify({ payload: 'PAYLOAD-canary-6' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(gw.logs.lines.length).toBeGreaterThanOrEqual(2);
+    expect(gw.logs.text).not.toMatch(/canary/);
+  });
+
+  it('uses its own request id, not one the caller sends', async () => {
+    const res = await gw.app.request('/health', { headers: { 'X-Request-Id': 'forged-id' } });
+    expect(res.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(gw.logs.text).not.toContain('forged-id');
+  });
+});
+
+describe('redaction', () => {
+  it('censors sensitive fields at the top level and nested two deep', () => {
+    const logs = new LogCollector();
+    const log = createLogger({ level: 'info', destination: logs });
+    log.info(
+      {
+        authorization: 'Bearer canary-a',
+        subject: { scheme: 'azr', value: 'canary-b' },
+        req: { headers: { cookie: 'canary-c', authorization: 'canary-d' } },
+        exchange: { payload: 'canary-e', secondFactor: 'canary-f' },
+        consent: { oneTimeCode: 'canary-g' },
+        keep: 'visible',
+      },
+      'test',
+    );
+    expect(logs.text).not.toContain('canary');
+    expect(logs.entries[0]).toMatchObject({ keep: 'visible', authorization: '[redacted]' });
+  });
+
+  it('writes nothing below the configured level', () => {
+    const logs = new LogCollector();
+    createLogger({ level: 'warn', destination: logs }).info('quiet');
+    expect(logs.lines).toEqual([]);
+  });
+});

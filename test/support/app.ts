@@ -1,0 +1,59 @@
+import { FixedClock } from '../../core/index.ts';
+import { createApp, type GatewayApp } from '../../gateway/app.ts';
+import { createLogger } from '../../gateway/logging.ts';
+import { nodeDocsAssets } from '../../gateway/node-docs-assets.ts';
+import { openSqliteStorage, type SqliteStorage } from '../../storage/sqlite/index.ts';
+import { tempDir } from './temp.ts';
+
+/** Collects the JSON lines a logger writes, for assertions on what was (not) logged. */
+export class LogCollector {
+  readonly lines: string[] = [];
+  write(line: string): void {
+    this.lines.push(line);
+  }
+  get entries(): Record<string, unknown>[] {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+  get text(): string {
+    return this.lines.join('');
+  }
+}
+
+export interface TestGateway {
+  readonly app: GatewayApp;
+  readonly storage: SqliteStorage;
+  readonly logs: LogCollector;
+  readonly clock: FixedClock;
+  readonly dataDir: string;
+  close(): void;
+}
+
+/** The real app over real SQLite in a temp dir, with a frozen clock and captured logs. */
+export function testGateway(options: { bodyLimit?: number; publicUrl?: string } = {}): TestGateway {
+  const dir = tempDir();
+  const storage = openSqliteStorage(dir.path);
+  const logs = new LogCollector();
+  const clock = new FixedClock('2026-11-25T10:00:00Z');
+  const app = createApp({
+    config: {
+      publicUrl: options.publicUrl ?? 'http://localhost:8787',
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      version: '0.0.0-test',
+    },
+    clock,
+    logger: createLogger({ level: 'info', destination: logs }),
+    storage,
+    docsAssets: nodeDocsAssets(),
+  });
+  return {
+    app,
+    storage,
+    logs,
+    clock,
+    dataDir: dir.path,
+    close() {
+      storage.close();
+      dir.remove();
+    },
+  };
+}
