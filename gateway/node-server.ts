@@ -53,11 +53,15 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
               server.closeAllConnections();
             }, graceMs);
             cut.unref();
+            // Keep-alive sockets hold close() open; drop each as soon as its last request is done.
+            const sweep = setInterval(() => {
+              server.closeIdleConnections();
+            }, 50);
             server.close(() => {
               clearTimeout(cut);
+              clearInterval(sweep);
               done();
             });
-            // Keep-alive sockets with no request in flight would hold close() open; drop them now.
             server.closeIdleConnections();
           });
           return closing;

@@ -68,12 +68,32 @@ logger.info(
   'gateway listening',
 );
 
-async function stop(signal: string): Promise<void> {
-  logger.info({ signal }, 'shutting down: finishing in-flight requests');
-  await running.shutdown();
-  storage.close();
-  logger.info('stopped');
-  process.exit(0);
+/** Logs if it can: a closed stdout (the parent went away) must not stop the shutdown. */
+function note(message: string, fields: Record<string, unknown> = {}): void {
+  try {
+    logger.info(fields, message);
+  } catch {
+    // nowhere left to write to
+  }
 }
-process.once('SIGTERM', () => void stop('SIGTERM'));
-process.once('SIGINT', () => void stop('SIGINT'));
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) {
+    // A second signal means "now": skip the grace period.
+    process.exit(1);
+  }
+  stopping = true;
+  note('shutting down: finishing in-flight requests', { signal });
+  try {
+    await running.shutdown();
+  } finally {
+    storage.close();
+    note('stopped');
+    process.exit(0);
+  }
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
+// A reader that went away (a closed pipe) is not a reason to crash mid-request.
+process.stdout.on('error', () => undefined);
