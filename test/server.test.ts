@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, run, type GatewayProcess } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
+const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
