@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: throughput and latency of the gateway's HTTP edge, measured against a real
+ * Node server on 127.0.0.1 over real SQLite in a temp dir. Prints figures; asserts nothing.
+ * Later issues add the exchange, consent check and audit append here.
+ */
+import { systemClock } from '../core/index.ts';
+import { createApp } from '../gateway/app.ts';
+import { createLogger } from '../gateway/logging.ts';
+import { nodeDocsAssets } from '../gateway/node-docs-assets.ts';
+import { startNodeServer } from '../gateway/node-server.ts';
+import { openSqliteStorage } from '../storage/sqlite/index.ts';
+import { tempDir } from '../test/support/temp.ts';
+
+const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 3000);
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
+
+interface Scenario {
+  readonly name: string;
+  readonly init: RequestInit;
+  readonly path: string;
+  readonly expect: number;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'GET /health (storage ping)', path: '/health', init: {}, expect: 200 },
+  {
+    name: 'POST 8 KiB JSON, refused 404',
+    path: '/v1/unknown',
+    init: {
+      method: 'POST',
+      body: JSON.stringify({ filler: 'x'.repeat(8 * 1024) }),
+      headers: { 'Content-Type': 'application/json' },
+    },
+    expect: 404,
+  },
+  {
+    name: 'POST malformed JSON, refused 400',
+    path: '/v1/unknown',
+    init: { method: 'POST', body: '{"a":', headers: { 'Content-Type': 'application/json' } },
+    expect: 400,
+  },
+];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function measure(base: string, scenario: Scenario): Promise<void> {
+  const latencies: number[] = [];
+  let wrong = 0;
+  const end = performance.now() + DURATION_MS;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const started = performance.now();
+      const res = await fetch(base + scenario.path, scenario.init);
+      await res.arrayBuffer();
+      latencies.push(performance.now() - started);
+      if (res.status !== scenario.expect) wrong++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const row = [
+    scenario.name.padEnd(34),
+    `${Math.round(latencies.length / seconds)} req/s`.padStart(12),
+    `p50 ${percentile(latencies, 50).toFixed(2)} ms`.padStart(14),
+    `p99 ${percentile(latencies, 99).toFixed(2)} ms`.padStart(14),
+    wrong > 0 ? `  ${wrong} unexpected statuses` : '',
+  ];
+  process.stdout.write(row.join('') + '\n');
+}
+
+const dir = tempDir('cgw-bench-');
+const storage = openSqliteStorage(dir.path);
+const logger = createLogger({ level: 'silent' });
+const app = createApp({
+  config: { publicUrl: 'http://localhost', bodyLimit: 1024 * 1024, version: 'bench' },
+  clock: systemClock,
+  logger,
+  storage,
+  docsAssets: nodeDocsAssets(),
+});
+const server = await startNodeServer({ fetch: app.fetch, port: 0, host: '127.0.0.1', logger });
+const base = `http://127.0.0.1:${server.port}`;
+process.stdout.write(
+  `consent-gateway bench: node ${process.version}, ${CONCURRENCY} concurrent clients, ` +
+    `${DURATION_MS} ms per scenario, logging off\n`,
+);
+try {
+  for (const scenario of scenarios) await measure(base, scenario);
+} finally {
+  await server.shutdown();
+  storage.close();
+  dir.remove();
+}
