@@ -2,6 +2,7 @@
  * The Node entry: reads the configuration once, opens SQLite storage, builds the app and serves
  * it until SIGTERM or SIGINT. Everything runtime-specific lives here and in `node-*.ts`.
  */
+import 'reflect-metadata';
 import { systemClock } from '../core/index.ts';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { ensureDemoTenant } from '../tenants/index.ts';
