@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomMasterKeyHex } from '../test/support/pki.ts';
 import { tempDir } from '../test/support/temp.ts';
 import { main } from './main.ts';
 
@@ -9,13 +11,15 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) dir.remove();
 });
 
+const MASTER_KEY = randomMasterKeyHex();
+
 async function cli(argv: string[], env: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    env,
+    env: { GATEWAY_MASTER_KEY: MASTER_KEY, ...env },
   });
   return { code, stdout, stderr };
 }
@@ -101,5 +105,51 @@ describe('consent-gateway CLI', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('invalid tenant id');
     expect(result.stderr).toContain('lower-case letters, digits and hyphens');
+  });
+
+  it('init creates the CA, signing and OpenPGP keys, with private keys only wrapped', async () => {
+    const dir = dataDir();
+    expect((await cli(['--data', dir, 'init', '--tenant', 'koeln'])).code).toBe(0);
+    const db = new Database(join(dir, 'gateway.db'), { readonly: true });
+    const keys = db.prepare('SELECT use, status FROM tenant_keys ORDER BY use').all();
+    db.close();
+    expect(keys).toEqual([
+      { use: 'ca', status: 'active' },
+      { use: 'openpgp', status: 'active' },
+      { use: 'signing', status: 'active' },
+    ]);
+    const file = readFileSync(join(dir, 'gateway.db')).toString('latin1');
+    expect(file).not.toMatch(/PRIVATE KEY|"d":"/);
+  });
+
+  it('without GATEWAY_MASTER_KEY keeps the key in a 0600 file and warns', async () => {
+    const dir = dataDir();
+    const result = await cli(['--data', dir, 'init', '--tenant', 'koeln'], {
+      GATEWAY_MASTER_KEY: '',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('warning: master key read from the data dir');
+    expect(statSync(join(dir, 'master.key')).mode & 0o777).toBe(0o600);
+    // The same key file unwraps the CA key later: a second command works with it.
+    const crl = await cli(
+      ['--data', dir, 'crl', '--tenant', 'koeln', '--out', join(dir, 'crl.pem')],
+      {
+        GATEWAY_MASTER_KEY: '',
+      },
+    );
+    expect(crl.code).toBe(0);
+    expect(readFileSync(join(dir, 'crl.pem'), 'utf8')).toContain('BEGIN X509 CRL');
+    // Another master key cannot unwrap the CA key: the command fails and says why.
+    const wrong = await cli([
+      '--data',
+      dir,
+      'crl',
+      '--tenant',
+      'koeln',
+      '--out',
+      join(dir, 'x.pem'),
+    ]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('could not be unwrapped');
   });
 });

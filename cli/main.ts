@@ -2,13 +2,31 @@ import { parseArgs } from 'node:util';
 import { isGatewayError } from '../core/index.ts';
 import { gatewayVersion } from '../gateway/version.ts';
 import { initCommand } from './commands/init.ts';
+import {
+  agencyAddCommand,
+  caCommand,
+  caImportCommand,
+  certRevokeCommand,
+  crlCommand,
+  keysRotateCommand,
+  principalAddCommand,
+} from './commands/pki.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 import { usage } from './usage.ts';
 
 /** A command gets its own arguments and the data dir chosen before it (it may override it). */
 type Command = (args: string[], dataDir: string, io: CliIo) => Promise<number>;
 
-const commands: Readonly<Record<string, Command>> = { init: initCommand };
+const commands: Readonly<Record<string, Command>> = {
+  init: initCommand,
+  'agency add': agencyAddCommand,
+  'principal add': principalAddCommand,
+  'cert revoke': certRevokeCommand,
+  crl: crlCommand,
+  ca: caCommand,
+  'ca import': caImportCommand,
+  'keys rotate': keysRotateCommand,
+};
 
 /**
  * Runs one CLI invocation and answers its exit code. Global options may come before the command;
@@ -43,8 +61,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     return usageFailure(io, new UsageError('no command given'));
   }
-  const verb = argv[verbAt] ?? '';
-  const rest = argv.slice(verbAt + 1);
+  // Two-word commands ("agency add", "ca import") take the next word when it forms one.
+  const first = argv[verbAt] ?? '';
+  const second = argv[verbAt + 1] ?? '';
+  const twoWords = Object.hasOwn(commands, `${first} ${second}`);
+  const verb = twoWords ? `${first} ${second}` : first;
+  const rest = argv.slice(verbAt + (twoWords ? 2 : 1));
   const command = Object.hasOwn(commands, verb) ? commands[verb] : undefined;
   if (!command) return usageFailure(io, new UsageError(`unknown command: ${verb}`));
   if (rest.includes('--help') || rest.includes('-h')) {

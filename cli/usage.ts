@@ -3,13 +3,33 @@ export const usage = `Usage: consent-gateway [--data DIR] <command> [options]
 Operator and data-protection officer tools for the consent gateway.
 
 Commands:
-  init --tenant ID [--name NAME]   create the data dir and a tenant (id: lower-case letters,
-                                   digits, hyphens; 2-63 characters)
+  init --tenant ID [--name NAME]
+      create the data dir and a tenant with its CA, signing key and OpenPGP key
+      (id: lower-case letters, digits, hyphens; 2-63 characters)
+  agency add --tenant ID --id AGENCY --type TYPE --csr FILE --out CERT
+             [--name NAME] [--pgp-key FILE] [--encryption-key FILE] [--validity-days N]
+      register an agency and issue its certificate from its CSR
+      (TYPE: immigration_office, jobcenter, social_office)
+  agency add --tenant ID --id AGENCY --type TYPE --cert FILE [...]
+      register an agency by a certificate from an imported CA
+  principal add --tenant ID --id NAME --role dpo|operator --csr FILE --out CERT
+      register a data-protection officer or operator
+  cert revoke --tenant ID --serial HEX
+      revoke a certificate (serial as openssl x509 -serial prints it)
+  crl --tenant ID --out FILE       write the tenant CA's current CRL (PEM)
+  ca --tenant ID --out FILE        write the tenant CA certificate (PEM)
+  ca import --tenant ID --cert FILE
+      trust an external CA (e.g. the administration PKI) for agency certificates
+  keys rotate --tenant ID          new signing key; old ones stay published
 
 Options:
   --data DIR     data directory (default: $GATEWAY_DATA_DIR or ./data)
   -h, --help     show this help
   --version      show the version
+
+Environment:
+  GATEWAY_MASTER_KEY   32-byte key (hex or base64) wrapping every private key at rest;
+                       without it the key lives in DIR/master.key (embedded default only)
 
 Exit codes: 0 done, 1 failed, 2 wrong command line.
 `;

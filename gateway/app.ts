@@ -1,20 +1,25 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { PkiStore } from '../certs/index.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
 import type { GatewayEnv } from './env.ts';
 import { onError, onNotFound } from './error-handler.ts';
 import type { Logger } from './logging.ts';
 import { limitBody } from './middleware/body-limit.ts';
+import { authenticate } from './middleware/authenticate.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonPointer } from './problem.ts';
 import { registerDocs, type DocsAssets } from './routes/docs.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerPrincipalRoutes } from './routes/principals.ts';
+import { registerWellKnown } from './routes/well-known.ts';
 
 /** The storage ports the HTTP edge uses; each backend in `storage/` provides them. */
 export interface GatewayStorage {
   readonly tenants: TenantStore;
+  readonly pki: PkiStore;
   /** Resolves when storage answers a query. */
   ping(): Promise<void>;
 }
@@ -71,6 +76,32 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     clock: deps.clock,
     version: deps.config.version,
     pingStorage: () => deps.storage.ping(),
+  });
+  registerWellKnown(app, {
+    pki: deps.storage.pki,
+    tenantIds: async () => (await deps.storage.tenants.list()).map((tenant) => tenant.id),
+  });
+
+  const assertionCheck = {
+    store: deps.storage.pki,
+    clock: deps.clock,
+    audience: deps.config.publicUrl,
+  };
+  registerPrincipalRoutes(app, {
+    pki: deps.storage.pki,
+    anyPrincipal: authenticate({ ...assertionCheck, allow: ['agency', 'dpo', 'operator'] }),
+    overseers: authenticate({ ...assertionCheck, allow: ['dpo', 'operator'] }),
+  });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'clientAssertion', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'A client assertion (RFC 7523) signed with the key of a certificate the gateway issued or ' +
+      'registered: header `alg` ES256/ES384/PS256/RS256 and `x5c` or `kid` (the certificate ' +
+      'fingerprint); claims `iss` = `sub` = principal id, `aud` = the gateway base URL, `iat`, ' +
+      '`exp` ≤ 5 min after `iat`, `jti` never reused.',
   });
   registerDocs(app, deps.docsAssets, {
     version: deps.config.version,

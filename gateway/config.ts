@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseMasterKey } from '../certs/index.ts';
 
 /** Log levels pino understands, plus `silent`. */
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -34,6 +35,17 @@ const EnvSchema = z.object({
     }, 'must not carry a query, fragment or credentials')
     .optional(),
   LOG_LEVEL: LogLevel.default('info'),
+  GATEWAY_MASTER_KEY: z
+    .string()
+    .refine((value) => {
+      try {
+        parseMasterKey(value);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be 32 bytes, written as 64 hex characters or base64')
+    .optional(),
   GATEWAY_BODY_LIMIT: z.coerce
     .number({ error: 'must be a size in bytes between 1024 and 67108864' })
     .int('must be a size in bytes between 1024 and 67108864')
@@ -51,6 +63,8 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
+  /** Wraps every private key at rest; absent: the embedded default key file in the data dir. */
+  readonly masterKey: string | undefined;
 }
 
 export type ConfigResult =
@@ -98,6 +112,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
       publicUrl,
       logLevel: env2.LOG_LEVEL,
       bodyLimit: env2.GATEWAY_BODY_LIMIT,
+      masterKey: env2.GATEWAY_MASTER_KEY,
     },
   };
 }

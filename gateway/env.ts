@@ -1,3 +1,4 @@
+import type { AuthenticatedPrincipal } from '../certs/index.ts';
 import type { Logger } from './logging.ts';
 
 /** The Hono environment of the gateway: the variables every request carries. */
@@ -6,5 +7,7 @@ export interface GatewayEnv {
     requestId: string;
     /** A child of the root logger bound to this request's id. */
     log: Logger;
+    /** Set by `authenticate()` on the routes that require it. */
+    principal: AuthenticatedPrincipal;
   };
 }

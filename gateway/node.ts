@@ -4,8 +4,10 @@
  */
 import 'reflect-metadata';
 import { systemClock } from '../core/index.ts';
+import { provisionTenant } from '../certs/index.ts';
+import { loadMasterKey, MASTER_KEY_WARNING } from '../storage/master-key-file.ts';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
-import { ensureDemoTenant } from '../tenants/index.ts';
+import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createLogger } from './logging.ts';
@@ -35,8 +37,23 @@ try {
   );
 }
 
-const demo = await ensureDemoTenant(storage.tenants, systemClock);
-if (demo) logger.info({ tenant: demo.id }, 'empty data dir: created the demo tenant');
+let masterKey: CryptoKey;
+try {
+  const master = await loadMasterKey(config.dataDir, config.masterKey);
+  if (master.source !== 'env') logger.warn({ source: master.source }, MASTER_KEY_WARNING);
+  masterKey = master.key;
+} catch (error) {
+  storage.close();
+  fail(`cannot load the master key: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+if ((await storage.tenants.list()).length === 0) {
+  const demo = await provisionTenant(
+    { pki: storage.pki, clock: systemClock, masterKey },
+    DEMO_TENANT,
+  );
+  logger.info({ tenant: demo.id }, 'empty data dir: created the demo tenant with its keys');
+}
 
 const app = createApp({
   config: { publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, version: gatewayVersion },

@@ -1,2 +1,2 @@
-export { createTenant, ensureDemoTenant, DEMO_TENANT, TenantId } from './tenant.ts';
+export { newTenant, DEMO_TENANT, TenantId } from './tenant.ts';
 export type { Tenant, TenantStore, NewTenant } from './tenant.ts';

@@ -19,10 +19,11 @@ export interface Tenant {
   readonly createdAt: string;
 }
 
-/** The storage port the tenants module needs; `storage/` implements it per backend. */
+/**
+ * The read side of tenants. Tenants are created only together with their keys (see
+ * `provisionTenant` in `certs/`), so a tenant without a CA can never exist.
+ */
 export interface TenantStore {
-  /** Records a new tenant; throws GatewayError `conflict` when the id is taken. */
-  insert(tenant: Tenant): Promise<void>;
   get(id: string): Promise<Tenant | undefined>;
   /** All tenants, oldest first. */
   list(): Promise<Tenant[]>;
@@ -33,19 +34,18 @@ export interface NewTenant {
   readonly displayName?: string;
 }
 
+/** The tenant a fresh installation gets, so the README's examples work out of the box. */
+export const DEMO_TENANT: NewTenant = { id: 'demo', displayName: 'Demo-Kommune' };
+
 /**
- * Creates a tenant record. Keys and the tenant CA are added by the PKI module.
+ * Validates a new tenant's id and name and stamps it with the time; stores nothing.
  *
  * @example
  * ```ts
- * const tenant = await createTenant(store, systemClock, { id: 'koeln', displayName: 'Stadt Köln' });
+ * const tenant = newTenant(systemClock, { id: 'koeln', displayName: 'Stadt Köln' });
  * ```
  */
-export async function createTenant(
-  store: TenantStore,
-  clock: Clock,
-  input: NewTenant,
-): Promise<Tenant> {
+export function newTenant(clock: Clock, input: NewTenant): Tenant {
   const id = TenantId.safeParse(input.id);
   if (!id.success) {
     throw new GatewayError('validation_failed', {
@@ -54,29 +54,11 @@ export async function createTenant(
     });
   }
   const displayName = (input.displayName ?? id.data).trim();
-  if (displayName.length === 0 || displayName.length > 200) {
+  if (displayName.length === 0 || displayName.length > 200 || /[\p{Cc}]/u.test(displayName)) {
     throw new GatewayError('validation_failed', {
       detail: 'invalid display name',
-      errors: [{ path: '/displayName', message: 'a display name is 1–200 characters' }],
+      errors: [{ path: '/displayName', message: 'a display name is 1–200 printable characters' }],
     });
   }
-  const tenant: Tenant = { id: id.data, displayName, createdAt: clock.now().toISOString() };
-  await store.insert(tenant);
-  return tenant;
-}
-
-/** The tenant a fresh installation gets, so the README's examples work out of the box. */
-export const DEMO_TENANT: NewTenant = { id: 'demo', displayName: 'Demo-Kommune' };
-
-/**
- * Creates the demo tenant when no tenant exists yet (first start on an empty data dir), and only
- * then: an installation where an operator ran `init` keeps exactly the tenants it made.
- * Answers the tenant it created, or undefined.
- */
-export async function ensureDemoTenant(
-  store: TenantStore,
-  clock: Clock,
-): Promise<Tenant | undefined> {
-  if ((await store.list()).length > 0) return undefined;
-  return createTenant(store, clock, DEMO_TENANT);
+  return { id: id.data, displayName, createdAt: clock.now().toISOString() };
 }

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
-import { systemClock } from '../../core/index.ts';
-import { openSqliteStorage } from '../../storage/sqlite/index.ts';
-import { createTenant } from '../../tenants/index.ts';
+import { provisionTenant } from '../../certs/index.ts';
 import { EXIT_OK, UsageError, type CliIo } from '../io.ts';
+import { withPki } from '../context.ts';
 
-/** `init --tenant ID [--name NAME]`: creates the data dir (if needed) and the tenant record. */
+/**
+ * `init --tenant ID [--name NAME]`: creates the data dir (if needed), the tenant, its CA, the
+ * gateway's signing key and its OpenPGP key.
+ */
 export async function initCommand(args: string[], dataDir: string, io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -14,15 +16,15 @@ export async function initCommand(args: string[], dataDir: string, io: CliIo): P
   });
   if (values.tenant === undefined) throw new UsageError('init needs --tenant ID');
   const dir = values.data ?? dataDir;
-  const storage = openSqliteStorage(dir);
-  try {
-    const tenant = await createTenant(storage.tenants, systemClock, {
-      id: values.tenant,
+  const tenantId = values.tenant;
+  return withPki(dir, io, async (deps) => {
+    const tenant = await provisionTenant(deps, {
+      id: tenantId,
       ...(values.name === undefined ? {} : { displayName: values.name }),
     });
-    io.stdout.write(`created tenant ${tenant.id} ("${tenant.displayName}") in ${dir}\n`);
+    io.stdout.write(
+      `created tenant ${tenant.id} ("${tenant.displayName}") in ${dir}: CA, signing key, OpenPGP key\n`,
+    );
     return EXIT_OK;
-  } finally {
-    storage.close();
-  }
+  });
 }

@@ -71,7 +71,10 @@ export function registerDocs(
         'RFC 9457 problem+json with a stable `code`.',
     },
     servers: [{ url: info.publicUrl }],
-    tags: [{ name: 'Public', description: 'No authentication' }],
+    tags: [
+      { name: 'Public', description: 'No authentication' },
+      { name: 'Identity', description: 'Client assertions and registered principals' },
+    ],
   });
 
   app.get('/docs', (c) => c.html(page));

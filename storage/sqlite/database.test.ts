@@ -142,19 +142,4 @@ describe('openSqliteStorage', () => {
     storage.close();
     await expect(storage.ping()).rejects.toThrow();
   });
-
-  it('persists tenants across reopening', async () => {
-    const dir = fresh();
-    const first = openSqliteStorage(dir);
-    await first.tenants.insert({
-      id: 'koeln',
-      displayName: 'Köln',
-      createdAt: '2026-11-25T10:00:00.000Z',
-    });
-    first.close();
-    const second = openSqliteStorage(dir);
-    expect(await second.tenants.get('koeln')).toMatchObject({ displayName: 'Köln' });
-    expect(await second.tenants.get('bonn')).toBeUndefined();
-    second.close();
-  });
 });

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
+import type { PkiStore } from '../../certs/index.ts';
 import type { TenantStore } from '../../tenants/index.ts';
 import { openSqlite, type SqliteDatabase } from './database.ts';
+import { sqlitePkiStore } from './pki-store.ts';
 import { sqliteTenantStore } from './tenant-store.ts';
 
 /** Every port the SQLite backend implements, over one database file. */
 export interface SqliteStorage {
   readonly db: SqliteDatabase;
   readonly tenants: TenantStore;
+  readonly pki: PkiStore;
   /** Resolves when the database answers a query; rejects otherwise. */
   ping(): Promise<void>;
   close(): void;
@@ -20,6 +23,7 @@ export function openSqliteStorage(dataDir: string): SqliteStorage {
   return {
     db,
     tenants: sqliteTenantStore(db),
+    pki: sqlitePkiStore(db),
     ping() {
       try {
         db.prepare('SELECT 1').get();

@@ -1,5 +1,3 @@
-import { SqliteError } from 'better-sqlite3';
-import { GatewayError } from '../../core/index.ts';
 import type { Tenant, TenantStore } from '../../tenants/index.ts';
 import type { SqliteDatabase } from './database.ts';
 
@@ -16,23 +14,9 @@ const toTenant = (row: TenantRow): Tenant => ({
 });
 
 export function sqliteTenantStore(db: SqliteDatabase): TenantStore {
-  const insert = db.prepare(
-    'INSERT INTO tenants (id, display_name, created_at) VALUES (@id, @displayName, @createdAt)',
-  );
   const byId = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE id = ?');
   const all = db.prepare<[], TenantRow>('SELECT * FROM tenants ORDER BY created_at, id');
   return {
-    insert(tenant) {
-      try {
-        insert.run(tenant);
-      } catch (error) {
-        if (error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-          throw new GatewayError('conflict', { detail: `tenant ${tenant.id} exists already` });
-        }
-        throw error;
-      }
-      return Promise.resolve();
-    },
     get(id) {
       const row = byId.get(id);
       return Promise.resolve(row ? toTenant(row) : undefined);

@@ -1,0 +1,55 @@
+export { verifyClientAssertion, MAX_ASSERTION_LIFETIME_S, CLOCK_SKEW_S } from './assertion.ts';
+export type { AuthenticatedPrincipal, AssertionCheck } from './assertion.ts';
+export { AGENCY_TYPES } from './ports.ts';
+export type {
+  AgencyType,
+  CertificateRecord,
+  KeyUse,
+  PkiStore,
+  Principal,
+  PrincipalKind,
+  StoredKey,
+  TenantKeyMaterial,
+  TrustAnchor,
+} from './ports.ts';
+export { provisionTenant, provisionTenantKeys, newSigningKey, keyContext } from './provision.ts';
+export { GATEWAY_SIGNING_ALG } from './signing-key.ts';
+export { createCrl } from './crl.ts';
+export { verifyCertificateChain } from './chain.ts';
+export {
+  issueCertificate,
+  certificateFingerprint,
+  principalUri,
+  parsePrincipalUri,
+} from './issue.ts';
+export { checkSubjectKey, jwsAlgorithmsFor, ALLOWED_JWS_ALGORITHMS } from './key-policy.ts';
+export { normalizeSerial, randomSerial } from './serial.ts';
+export { parseCertificate, importAnchor } from './x509.ts';
+export {
+  importMasterKey,
+  parseMasterKey,
+  generateMasterKeyBytes,
+  encodeMasterKey,
+  wrapSecret,
+  unwrapSecret,
+  wrapPrivateKey,
+  unwrapPrivateKey,
+} from './key-wrap.ts';
+export type { WrappedKey } from './key-wrap.ts';
+export {
+  generateGatewayPgpKey,
+  signDetached,
+  verifyDetached,
+  readPgpPublicKey,
+} from './openpgp.ts';
+export {
+  registerWithCsr,
+  registerWithCertificate,
+  importTrustAnchor,
+  revokeCertificate,
+  currentCrl,
+  caCertificate,
+  rotateSigningKey,
+} from './registry.ts';
+export type { PkiDeps, NewPrincipal, RegisteredCertificate } from './registry.ts';
+export { parseEncryptionKey } from './encryption-key.ts';

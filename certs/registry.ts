@@ -1,0 +1,256 @@
+import type * as x509 from '@peculiar/x509';
+import { GatewayError, type Clock } from '../core/index.ts';
+import { verifyCertificateChain } from './chain.ts';
+import { createCrl } from './crl.ts';
+import { parseEncryptionKey } from './encryption-key.ts';
+import { certificateFingerprint, issueCertificate } from './issue.ts';
+import { checkSubjectKey } from './key-policy.ts';
+import { unwrapPrivateKey } from './key-wrap.ts';
+import { readPgpPublicKey } from './openpgp.ts';
+import {
+  AGENCY_TYPES,
+  type AgencyType,
+  type CertificateRecord,
+  type PkiStore,
+  type PrincipalKind,
+  type TrustAnchor,
+} from './ports.ts';
+import { keyContext, newSigningKey } from './provision.ts';
+import { normalizeSerial } from './serial.ts';
+import { importAnchor, parseCertificate } from './x509.ts';
+
+/** What the PKI operations need: storage, time and the key that unwraps the CA key. */
+export interface PkiDeps {
+  readonly pki: PkiStore;
+  readonly clock: Clock;
+  readonly masterKey: CryptoKey;
+}
+
+export interface NewPrincipal {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly kind: PrincipalKind;
+  /** Required for agencies, absent for DPOs and operators. */
+  readonly agencyType?: string;
+  readonly displayName?: string;
+  /** A public JWK or SPKI PEM the gateway will encrypt to (agencies only). */
+  readonly encryptionKey?: string;
+  /** An armored OpenPGP public key for `openpgp` envelopes (agencies only). */
+  readonly pgpPublicKey?: string;
+}
+
+export interface RegisteredCertificate {
+  readonly pem: string;
+  readonly serial: string;
+  readonly fingerprint: string;
+  readonly notAfter: string;
+}
+
+async function tenantCa(deps: PkiDeps, tenantId: string) {
+  const [caKey] = await deps.pki.keys(tenantId, 'ca');
+  if (!caKey) throw new GatewayError('not_found', { detail: `no tenant ${tenantId}` });
+  const certificate = parseCertificate(caKey.publicMaterial);
+  const privateKey = await unwrapPrivateKey(
+    deps.masterKey,
+    caKey.wrappedPrivate,
+    keyContext(tenantId, 'ca', caKey.kid),
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    ['sign'],
+  );
+  return { certificate, privateKey, fingerprint: caKey.kid };
+}
+
+async function principalFields(input: NewPrincipal, clock: Clock) {
+  if (input.kind === 'agency') {
+    if (!(AGENCY_TYPES as readonly string[]).includes(input.agencyType ?? '')) {
+      throw new GatewayError('validation_failed', {
+        detail: `agency type must be one of ${AGENCY_TYPES.join(', ')}`,
+        errors: [{ path: '/type', message: `one of ${AGENCY_TYPES.join(', ')}` }],
+      });
+    }
+  } else if (
+    input.agencyType !== undefined ||
+    input.encryptionKey !== undefined ||
+    input.pgpPublicKey !== undefined
+  ) {
+    throw new GatewayError('validation_failed', {
+      detail: 'only agencies have an agency type, an encryption key or an OpenPGP key',
+    });
+  }
+  const encryptionKey =
+    input.encryptionKey === undefined
+      ? null
+      : JSON.stringify(await parseEncryptionKey(input.encryptionKey));
+  if (input.pgpPublicKey !== undefined) await readPgpPublicKey(input.pgpPublicKey);
+  const displayName = (input.displayName ?? input.id).trim();
+  if (displayName.length === 0 || displayName.length > 200) {
+    throw new GatewayError('validation_failed', { detail: 'a display name is 1–200 characters' });
+  }
+  return {
+    tenantId: input.tenantId,
+    id: input.id,
+    kind: input.kind,
+    agencyType: input.kind === 'agency' ? (input.agencyType as AgencyType) : null,
+    displayName,
+    encryptionKey,
+    pgpPublicKey: input.pgpPublicKey ?? null,
+    createdAt: clock.now().toISOString(),
+  };
+}
+
+/**
+ * Registers an agency, DPO or operator and issues its certificate from its CSR, signed by the
+ * tenant's CA. Principal and certificate are stored in one transaction.
+ */
+export async function registerWithCsr(
+  deps: PkiDeps,
+  input: NewPrincipal & { readonly csrPem: string; readonly validityDays?: number },
+): Promise<RegisteredCertificate> {
+  const principal = await principalFields(input, deps.clock);
+  const ca = await tenantCa(deps, input.tenantId);
+  const issued = await issueCertificate({
+    ca: { certificate: ca.certificate, privateKey: ca.privateKey },
+    csrPem: input.csrPem,
+    tenantId: input.tenantId,
+    kind: input.kind,
+    principalId: input.id,
+    clock: deps.clock,
+    ...(input.validityDays === undefined ? {} : { validityDays: input.validityDays }),
+  });
+  await deps.pki.addPrincipal(principal, {
+    fingerprint: issued.fingerprint,
+    tenantId: input.tenantId,
+    principalId: input.id,
+    serial: issued.serial,
+    issuerFingerprint: ca.fingerprint,
+    certificatePem: issued.pem,
+    notBefore: issued.notBefore.toISOString(),
+    notAfter: issued.notAfter.toISOString(),
+    issuedByGateway: true,
+    createdAt: principal.createdAt,
+    revokedAt: null,
+  });
+  return {
+    pem: issued.pem,
+    serial: issued.serial,
+    fingerprint: issued.fingerprint,
+    notAfter: issued.notAfter.toISOString(),
+  };
+}
+
+/**
+ * Registers an agency by a certificate it already holds, e.g. from the German administration PKI,
+ * issued by a CA imported with `ca import`. The chain must hold now.
+ */
+export async function registerWithCertificate(
+  deps: PkiDeps,
+  input: NewPrincipal & { readonly certificatePem: string },
+): Promise<RegisteredCertificate> {
+  const principal = await principalFields(input, deps.clock);
+  const certificate = parseCertificate(input.certificatePem);
+  await checkSubjectKey(certificate.publicKey);
+  const anchors = await deps.pki.anchors(input.tenantId);
+  if (anchors.length === 0)
+    throw new GatewayError('not_found', { detail: `no tenant ${input.tenantId}` });
+  const { anchor } = await verifyCertificateChain({
+    leaf: certificate,
+    anchors: anchors.map((a) => parseCertificate(a.certificatePem)),
+    at: deps.clock.now(),
+    isRevoked: () => false,
+  });
+  const record: CertificateRecord = {
+    fingerprint: await certificateFingerprint(certificate),
+    tenantId: input.tenantId,
+    principalId: input.id,
+    serial: normalizeSerial(certificate.serialNumber),
+    issuerFingerprint: await certificateFingerprint(anchor),
+    certificatePem: certificate.toString('pem'),
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+    issuedByGateway: false,
+    createdAt: principal.createdAt,
+    revokedAt: null,
+  };
+  await deps.pki.addPrincipal(principal, record);
+  return {
+    pem: record.certificatePem,
+    serial: record.serial,
+    fingerprint: record.fingerprint,
+    notAfter: record.notAfter,
+  };
+}
+
+/** Adds an external CA (PEM) as a trust anchor of the tenant. */
+export async function importTrustAnchor(
+  deps: Pick<PkiDeps, 'pki' | 'clock'>,
+  tenantId: string,
+  pem: string,
+): Promise<TrustAnchor> {
+  if ((await deps.pki.anchors(tenantId)).length === 0) {
+    throw new GatewayError('not_found', { detail: `no tenant ${tenantId}` });
+  }
+  const certificate: x509.X509Certificate = await importAnchor(pem, deps.clock);
+  const anchor: TrustAnchor = {
+    tenantId,
+    fingerprint: await certificateFingerprint(certificate),
+    certificatePem: certificate.toString('pem'),
+    source: 'imported',
+    subject: certificate.subject,
+    createdAt: deps.clock.now().toISOString(),
+  };
+  await deps.pki.addAnchor(anchor);
+  return anchor;
+}
+
+/** Revokes every certificate of the tenant with that serial; effective for the next request. */
+export async function revokeCertificate(
+  deps: Pick<PkiDeps, 'pki' | 'clock'>,
+  tenantId: string,
+  serial: string,
+): Promise<number> {
+  const normalized = normalizeSerial(serial);
+  const known = await deps.pki.certificatesBySerial(tenantId, normalized);
+  if (known.length === 0) {
+    throw new GatewayError('not_found', { detail: `no certificate with serial ${normalized}` });
+  }
+  if (known.every((cert) => cert.revokedAt !== null)) {
+    throw new GatewayError('conflict', { detail: `certificate ${normalized} is revoked already` });
+  }
+  return deps.pki.revoke(tenantId, normalized, deps.clock.now().toISOString());
+}
+
+/** The tenant CA's current CRL (PEM), listing every certificate it issued and revoked. */
+export async function currentCrl(deps: PkiDeps, tenantId: string): Promise<string> {
+  const ca = await tenantCa(deps, tenantId);
+  const { revoked, crlNumber } = await deps.pki.revokedForCrl(tenantId);
+  const { pem } = await createCrl({
+    ca: { certificate: ca.certificate, privateKey: ca.privateKey },
+    revoked: revoked.map((cert) => ({
+      serial: cert.serial,
+      revokedAt: new Date(cert.revokedAt ?? 0),
+    })),
+    crlNumber,
+    clock: deps.clock,
+  });
+  return pem;
+}
+
+/** The tenant CA certificate (PEM). */
+export async function caCertificate(pki: PkiStore, tenantId: string): Promise<string> {
+  const [caKey] = await pki.keys(tenantId, 'ca');
+  if (!caKey) throw new GatewayError('not_found', { detail: `no tenant ${tenantId}` });
+  return caKey.publicMaterial;
+}
+
+/**
+ * Makes a new active signing key; the old one is retired but stays in the JWKS, so everything it
+ * signed still verifies.
+ */
+export async function rotateSigningKey(deps: PkiDeps, tenantId: string): Promise<string> {
+  if ((await deps.pki.keys(tenantId, 'signing')).length === 0) {
+    throw new GatewayError('not_found', { detail: `no tenant ${tenantId}` });
+  }
+  const key = await newSigningKey({ tenantId, clock: deps.clock, masterKey: deps.masterKey });
+  await deps.pki.rotateKey(key);
+  return key.kid;
+}

@@ -1,0 +1,270 @@
+import { SqliteError } from 'better-sqlite3';
+import type {
+  CertificateRecord,
+  KeyUse,
+  PkiStore,
+  Principal,
+  StoredKey,
+  TrustAnchor,
+} from '../../certs/index.ts';
+import { GatewayError } from '../../core/index.ts';
+import { inTransaction, type SqliteDatabase } from './database.ts';
+
+interface KeyRow {
+  tenant_id: string;
+  kid: string;
+  use: KeyUse;
+  public_material: string;
+  wrapped_private: string;
+  status: 'active' | 'retired';
+  created_at: string;
+}
+interface AnchorRow {
+  tenant_id: string;
+  fingerprint: string;
+  certificate_pem: string;
+  source: 'tenant_ca' | 'imported';
+  subject: string;
+  created_at: string;
+}
+interface PrincipalRow {
+  tenant_id: string;
+  id: string;
+  kind: Principal['kind'];
+  agency_type: Principal['agencyType'];
+  display_name: string;
+  encryption_key: string | null;
+  pgp_public_key: string | null;
+  created_at: string;
+}
+interface CertificateRow {
+  fingerprint: string;
+  tenant_id: string;
+  principal_id: string;
+  serial: string;
+  issuer_fingerprint: string;
+  certificate_pem: string;
+  not_before: string;
+  not_after: string;
+  issued_by_gateway: number;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const toKey = (row: KeyRow): StoredKey => ({
+  tenantId: row.tenant_id,
+  kid: row.kid,
+  use: row.use,
+  publicMaterial: row.public_material,
+  wrappedPrivate: JSON.parse(row.wrapped_private) as StoredKey['wrappedPrivate'],
+  status: row.status,
+  createdAt: row.created_at,
+});
+const keyRow = (key: StoredKey): KeyRow => ({
+  tenant_id: key.tenantId,
+  kid: key.kid,
+  use: key.use,
+  public_material: key.publicMaterial,
+  wrapped_private: JSON.stringify(key.wrappedPrivate),
+  status: key.status,
+  created_at: key.createdAt,
+});
+const toAnchor = (row: AnchorRow): TrustAnchor => ({
+  tenantId: row.tenant_id,
+  fingerprint: row.fingerprint,
+  certificatePem: row.certificate_pem,
+  source: row.source,
+  subject: row.subject,
+  createdAt: row.created_at,
+});
+const toPrincipal = (row: PrincipalRow): Principal => ({
+  tenantId: row.tenant_id,
+  id: row.id,
+  kind: row.kind,
+  agencyType: row.agency_type,
+  displayName: row.display_name,
+  encryptionKey: row.encryption_key,
+  pgpPublicKey: row.pgp_public_key,
+  createdAt: row.created_at,
+});
+const toCertificate = (row: CertificateRow): CertificateRecord => ({
+  fingerprint: row.fingerprint,
+  tenantId: row.tenant_id,
+  principalId: row.principal_id,
+  serial: row.serial,
+  issuerFingerprint: row.issuer_fingerprint,
+  certificatePem: row.certificate_pem,
+  notBefore: row.not_before,
+  notAfter: row.not_after,
+  issuedByGateway: row.issued_by_gateway === 1,
+  createdAt: row.created_at,
+  revokedAt: row.revoked_at,
+});
+
+/** Runs a synchronous write and turns a uniqueness violation into `conflict`. */
+function guarded<T>(what: string, work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    if (
+      error instanceof SqliteError &&
+      (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE')
+    ) {
+      return Promise.reject(new GatewayError('conflict', { detail: `${what} exists already` }));
+    }
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
+  const insertTenant = db.prepare(
+    'INSERT INTO tenants (id, display_name, created_at) VALUES (@id, @displayName, @createdAt)',
+  );
+  const insertKey = db.prepare(`INSERT INTO tenant_keys
+    (tenant_id, kid, use, public_material, wrapped_private, status, created_at)
+    VALUES (@tenant_id, @kid, @use, @public_material, @wrapped_private, @status, @created_at)`);
+  const retireKeys = db.prepare(`UPDATE tenant_keys SET status = 'retired', retired_at = ?
+    WHERE tenant_id = ? AND use = ? AND status = 'active'`);
+  const keysOf = db.prepare<[string, string], KeyRow>(`SELECT * FROM tenant_keys
+    WHERE tenant_id = ? AND use = ? ORDER BY status = 'active' DESC, created_at DESC, rowid DESC`);
+  const signingKeys = db.prepare<[], KeyRow>(`SELECT * FROM tenant_keys WHERE use = 'signing'
+    ORDER BY tenant_id, created_at, rowid`);
+  const insertAnchor = db.prepare(`INSERT INTO trust_anchors
+    (tenant_id, fingerprint, certificate_pem, source, subject, created_at)
+    VALUES (@tenantId, @fingerprint, @certificatePem, @source, @subject, @createdAt)`);
+  const anchorsOf = db.prepare<[string], AnchorRow>(
+    'SELECT * FROM trust_anchors WHERE tenant_id = ? ORDER BY created_at, rowid',
+  );
+  const insertPrincipal = db.prepare(`INSERT INTO principals
+    (tenant_id, id, kind, agency_type, display_name, encryption_key, pgp_public_key, created_at)
+    VALUES (@tenantId, @id, @kind, @agencyType, @displayName, @encryptionKey, @pgpPublicKey, @createdAt)`);
+  const principalById = db.prepare<[string, string], PrincipalRow>(
+    'SELECT * FROM principals WHERE tenant_id = ? AND id = ?',
+  );
+  const principalsOf = db.prepare<[string], PrincipalRow>(
+    'SELECT * FROM principals WHERE tenant_id = ? ORDER BY created_at, rowid',
+  );
+  const insertCertificate = db.prepare(`INSERT INTO certificates
+    (fingerprint, tenant_id, principal_id, serial, issuer_fingerprint, certificate_pem,
+     not_before, not_after, issued_by_gateway, created_at, revoked_at)
+    VALUES (@fingerprint, @tenantId, @principalId, @serial, @issuerFingerprint, @certificatePem,
+     @notBefore, @notAfter, @issuedByGateway, @createdAt, NULL)`);
+  const certificateByFingerprint = db.prepare<[string], CertificateRow>(
+    'SELECT * FROM certificates WHERE fingerprint = ?',
+  );
+  const certificatesBySerial = db.prepare<[string, string], CertificateRow>(
+    'SELECT * FROM certificates WHERE tenant_id = ? AND serial = ? ORDER BY created_at',
+  );
+  const certificatesOf = db.prepare<[string, string], CertificateRow>(
+    'SELECT * FROM certificates WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at',
+  );
+  const revokedBySerial = db.prepare<[string, string, string], { n: number }>(`SELECT COUNT(*) AS n
+    FROM certificates WHERE tenant_id = ? AND issuer_fingerprint = ? AND serial = ?
+    AND revoked_at IS NOT NULL`);
+  const revoke = db.prepare(`UPDATE certificates SET revoked_at = ?
+    WHERE tenant_id = ? AND serial = ? AND revoked_at IS NULL`);
+  const revokedOfGateway = db.prepare<[string], CertificateRow>(`SELECT * FROM certificates
+    WHERE tenant_id = ? AND issued_by_gateway = 1 AND revoked_at IS NOT NULL ORDER BY revoked_at`);
+  const nextCrlNumber = db.prepare<[string], { last_number: number }>(`INSERT INTO crl_numbers
+    (tenant_id, last_number) VALUES (?, 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`);
+  const cleanAssertions = db.prepare('DELETE FROM used_assertions WHERE expires_at < ?');
+  const insertAssertion =
+    db.prepare(`INSERT INTO used_assertions (tenant_id, issuer, jti, expires_at)
+    VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+
+  return {
+    createTenant(tenant, keys) {
+      return guarded(`tenant ${tenant.id}`, () => {
+        inTransaction(db, () => {
+          insertTenant.run(tenant);
+          for (const key of [keys.ca, keys.signing, keys.openpgp]) insertKey.run(keyRow(key));
+          insertAnchor.run(keys.caAnchor);
+        });
+      });
+    },
+    keys(tenantId, use) {
+      return Promise.resolve(keysOf.all(tenantId, use).map(toKey));
+    },
+    allSigningKeys() {
+      return Promise.resolve(signingKeys.all().map(toKey));
+    },
+    rotateKey(key) {
+      return guarded(`key ${key.kid}`, () => {
+        inTransaction(db, () => {
+          retireKeys.run(key.createdAt, key.tenantId, key.use);
+          insertKey.run(keyRow({ ...key, status: 'active' }));
+        });
+      });
+    },
+    anchors(tenantId) {
+      return Promise.resolve(anchorsOf.all(tenantId).map(toAnchor));
+    },
+    addAnchor(anchor) {
+      return guarded('that trust anchor', () => {
+        insertAnchor.run(anchor);
+      });
+    },
+    principal(tenantId, id) {
+      const row = principalById.get(tenantId, id);
+      return Promise.resolve(row ? toPrincipal(row) : undefined);
+    },
+    principals(tenantId) {
+      return Promise.resolve(principalsOf.all(tenantId).map(toPrincipal));
+    },
+    addPrincipal(principal, certificate) {
+      return guarded(`principal ${principal.id}`, () => {
+        inTransaction(db, () => {
+          insertPrincipal.run(principal);
+          insertCertificate.run({
+            ...certificate,
+            issuedByGateway: certificate.issuedByGateway ? 1 : 0,
+          });
+        });
+      });
+    },
+    certificateByFingerprint(fingerprint) {
+      const row = certificateByFingerprint.get(fingerprint);
+      return Promise.resolve(row ? toCertificate(row) : undefined);
+    },
+    certificatesBySerial(tenantId, serial) {
+      return Promise.resolve(certificatesBySerial.all(tenantId, serial).map(toCertificate));
+    },
+    certificatesOf(tenantId, principalId) {
+      return Promise.resolve(certificatesOf.all(tenantId, principalId).map(toCertificate));
+    },
+    addCertificate(certificate) {
+      return guarded('that certificate', () => {
+        insertCertificate.run({
+          ...certificate,
+          issuedByGateway: certificate.issuedByGateway ? 1 : 0,
+        });
+      });
+    },
+    isRevoked(tenantId, issuerFingerprint, serial) {
+      return Promise.resolve(
+        (revokedBySerial.get(tenantId, issuerFingerprint, serial)?.n ?? 0) > 0,
+      );
+    },
+    revoke(tenantId, serial, at) {
+      return Promise.resolve(revoke.run(at, tenantId, serial).changes);
+    },
+    revokedForCrl(tenantId) {
+      return Promise.resolve(
+        inTransaction(db, () => {
+          const revoked = revokedOfGateway.all(tenantId).map(toCertificate);
+          const crlNumber = nextCrlNumber.get(tenantId)?.last_number ?? 1;
+          return { revoked, crlNumber };
+        }),
+      );
+    },
+    useAssertionId(tenantId, issuer, jti, expiresAt, now) {
+      return Promise.resolve(
+        inTransaction(db, () => {
+          cleanAssertions.run(now);
+          return insertAssertion.run(tenantId, issuer, jti, expiresAt).changes === 1;
+        }),
+      );
+    },
+  };
+}
