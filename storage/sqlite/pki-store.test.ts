@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { provisionTenantKeys, type PkiDeps, type TenantKeyMaterial } from '../../certs/index.ts';
+import { FixedClock } from '../../core/index.ts';
+import { pkiDeps } from '../../test/support/pki.ts';
+import { tempDir } from '../../test/support/temp.ts';
+import { openSqliteStorage, type SqliteStorage } from './storage.ts';
+
+const clock = new FixedClock('2026-11-25T10:00:00Z');
+let dir: ReturnType<typeof tempDir>;
+let storage: SqliteStorage;
+let deps: PkiDeps;
+let keys: TenantKeyMaterial;
+const tenant = { id: 'koeln', displayName: 'Köln', createdAt: clock.now().toISOString() };
+
+beforeEach(async () => {
+  dir = tempDir();
+  storage = openSqliteStorage(dir.path);
+  deps = await pkiDeps(storage, clock);
+  keys = await provisionTenantKeys({
+    tenantId: 'koeln',
+    displayName: 'Köln',
+    clock,
+    masterKey: deps.masterKey,
+  });
+});
+afterEach(() => {
+  storage.close();
+  dir.remove();
+});
+
+const count = (table: string): unknown =>
+  storage.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get();
+
+describe('sqlite PkiStore', () => {
+  it('stores a tenant with its three keys and CA anchor in one go', async () => {
+    await storage.pki.createTenant(tenant, keys);
+    expect(await storage.tenants.get('koeln')).toEqual(tenant);
+    expect((await storage.pki.keys('koeln', 'signing')).map((k) => k.kid)).toEqual([
+      keys.signing.kid,
+    ]);
+    expect(await storage.pki.anchors('koeln')).toHaveLength(1);
+  });
+
+  it('refuses the same tenant twice as a conflict and leaves nothing half-written', async () => {
+    await storage.pki.createTenant(tenant, keys);
+    const again = await provisionTenantKeys({
+      tenantId: 'koeln',
+      displayName: 'Köln',
+      clock,
+      masterKey: deps.masterKey,
+    });
+    await expect(storage.pki.createTenant(tenant, again)).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    expect(count('tenant_keys')).toBe(3);
+    expect(count('trust_anchors')).toBe(1);
+  });
+
+  it('rolls the tenant back when one of its keys cannot be stored', async () => {
+    const broken = { ...keys, openpgp: { ...keys.openpgp, use: 'bogus' as 'openpgp' } };
+    await expect(storage.pki.createTenant(tenant, broken)).rejects.toThrow();
+    expect(count('tenants')).toBe(0);
+    expect(count('tenant_keys')).toBe(0);
+  });
+
+  it('keeps exactly one active key per use through rotations', async () => {
+    await storage.pki.createTenant(tenant, keys);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(1000);
+      await storage.pki.rotateKey({
+        ...keys.signing,
+        kid: `k${i}`,
+        createdAt: clock.now().toISOString(),
+      });
+    }
+    const signing = await storage.pki.keys('koeln', 'signing');
+    expect(signing.map((k) => [k.kid, k.status])).toEqual([
+      ['k2', 'active'],
+      ['k1', 'retired'],
+      ['k0', 'retired'],
+      [keys.signing.kid, 'retired'],
+    ]);
+  });
+
+  it('accepts a jti once until it expires, per tenant and issuer', async () => {
+    const use = (tenantId: string, issuer: string, jti: string, now: string) =>
+      storage.pki.useAssertionId(tenantId, issuer, jti, '2026-11-25T10:05:00.000Z', now);
+    expect(await use('koeln', 'a', 'j', '2026-11-25T10:00:00.000Z')).toBe(true);
+    expect(await use('koeln', 'a', 'j', '2026-11-25T10:01:00.000Z')).toBe(false);
+    expect(await use('koeln', 'b', 'j', '2026-11-25T10:01:00.000Z')).toBe(true);
+    expect(await use('dortmund', 'a', 'j', '2026-11-25T10:01:00.000Z')).toBe(true);
+    // Past its expiry the entry is cleaned, so the table does not grow without bound.
+    expect(await use('koeln', 'a', 'other', '2026-11-25T10:06:00.000Z')).toBe(true);
+    expect(count('used_assertions')).toBe(1);
+  });
+});
