@@ -3,6 +3,7 @@
  * Node server on 127.0.0.1 over real SQLite in a temp dir. Prints figures; asserts nothing.
  * Later issues add the exchange, consent check and audit append here.
  */
+import { importMasterKey } from '../certs/index.ts';
 import { systemClock } from '../core/index.ts';
 import { createApp } from '../gateway/app.ts';
 import { createLogger } from '../gateway/logging.ts';
@@ -80,6 +81,7 @@ const app = createApp({
   clock: systemClock,
   logger,
   storage,
+  keys: { masterKey: await importMasterKey(crypto.getRandomValues(new Uint8Array(32))) },
   docsAssets: nodeDocsAssets(),
 });
 const server = await startNodeServer({ fetch: app.fetch, port: 0, host: '127.0.0.1', logger });

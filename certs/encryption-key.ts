@@ -16,6 +16,7 @@ const refuse = (detail: string) =>
 export async function parseEncryptionKey(text: string): Promise<JWK> {
   if (text.length > MAX_KEY_TEXT) throw refuse('the encryption key file is too large');
   const trimmed = text.trim();
+  if (trimmed.includes('PRIVATE KEY')) throw refuse('send the public key only');
   let jwk: JWK;
   if (trimmed.startsWith('{')) {
     let parsed: unknown;

@@ -3,7 +3,7 @@ import { GatewayError, type Clock } from '../core/index.ts';
 import { verifyCertificateChain } from './chain.ts';
 import { createCrl } from './crl.ts';
 import { parseEncryptionKey } from './encryption-key.ts';
-import { certificateFingerprint, issueCertificate } from './issue.ts';
+import { certificateFingerprint, issueCertificate, PRINCIPAL_ID_PATTERN } from './issue.ts';
 import { checkSubjectKey } from './key-policy.ts';
 import { unwrapPrivateKey } from './key-wrap.ts';
 import { readPgpPublicKey } from './openpgp.ts';
@@ -61,6 +61,15 @@ async function tenantCa(deps: PkiDeps, tenantId: string) {
 }
 
 async function principalFields(input: NewPrincipal, clock: Clock) {
+  // The id ends up in certificates, URNs and assertions: the same rule on every path in.
+  if (!PRINCIPAL_ID_PATTERN.test(input.id)) {
+    throw new GatewayError('validation_failed', {
+      detail: 'a principal id is 2–63 lower-case letters, digits, ".", "_" or "-"',
+      errors: [
+        { path: '/id', message: 'lower-case letters, digits, ".", "_", "-"; 2–63 characters' },
+      ],
+    });
+  }
   if (input.kind === 'agency') {
     if (!(AGENCY_TYPES as readonly string[]).includes(input.agencyType ?? '')) {
       throw new GatewayError('validation_failed', {

@@ -1,20 +1,28 @@
-import { provisionTenant, type PkiDeps } from '../certs/index.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PkiDeps } from '../certs/index.ts';
 import { systemClock } from '../core/index.ts';
 import { loadMasterKey, MASTER_KEY_WARNING } from '../storage/master-key-file.ts';
-import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
+import { DATABASE_FILE, openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import type { CliIo } from './io.ts';
 
-export { provisionTenant };
-
-/** Storage and keys for one command, closed again whatever happens. */
+/**
+ * Storage and keys for one command, closed again whatever happens. Only `init` (create: true)
+ * makes a data dir or a master key file; every other command fails on a missing one, so a
+ * mistyped --data leaves nothing behind.
+ */
 export async function withPki<T>(
   dataDir: string,
   io: CliIo,
   work: (deps: PkiDeps & { storage: SqliteStorage }) => Promise<T>,
+  options: { create: boolean } = { create: false },
 ): Promise<T> {
+  if (!options.create && !existsSync(join(dataDir, DATABASE_FILE))) {
+    throw new Error(`no gateway data in ${dataDir}: run init first, or pass --data`);
+  }
   const storage = openSqliteStorage(dataDir);
   try {
-    const master = await loadMasterKey(dataDir, io.env['GATEWAY_MASTER_KEY']);
+    const master = await loadMasterKey(dataDir, io.env['GATEWAY_MASTER_KEY'], options);
     if (master.source !== 'env')
       io.stderr.write(`consent-gateway: warning: ${MASTER_KEY_WARNING}\n`);
     return await work({ pki: storage.pki, clock: systemClock, masterKey: master.key, storage });

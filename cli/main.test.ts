@@ -128,7 +128,7 @@ describe('consent-gateway CLI', () => {
       GATEWAY_MASTER_KEY: '',
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('warning: master key read from the data dir');
+    expect(result.stderr).toContain('warning: master key kept in the data dir');
     expect(statSync(join(dir, 'master.key')).mode & 0o777).toBe(0o600);
     // The same key file unwraps the CA key later: a second command works with it.
     const crl = await cli(

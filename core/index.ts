@@ -8,3 +8,4 @@ export type {
 } from './errors.ts';
 export { systemClock, FixedClock } from './clock.ts';
 export type { Clock } from './clock.ts';
+export { toBase64Url, randomBytes, randomId, sha256, constantTimeEqual } from './bytes.ts';

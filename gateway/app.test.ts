@@ -4,8 +4,8 @@ import { testGateway, type TestGateway } from '../test/support/app.ts';
 import { contentSecurityPolicy } from './middleware/security-headers.ts';
 
 let gw: TestGateway;
-beforeEach(() => {
-  gw = testGateway({ bodyLimit: 4096 });
+beforeEach(async () => {
+  gw = await testGateway({ bodyLimit: 4096 });
   // A route of the shape later issues add, to drive the edge's validation and error handling.
   gw.app.openapi(
     createRoute({
@@ -216,7 +216,7 @@ describe('security headers', () => {
 
   it('adds HSTS only when the public URL is https', async () => {
     expect((await gw.app.request('/health')).headers.get('Strict-Transport-Security')).toBeNull();
-    const tls = testGateway({ publicUrl: 'https://gateway.example' });
+    const tls = await testGateway({ publicUrl: 'https://gateway.example' });
     try {
       const res = await tls.app.request('/health');
       expect(res.headers.get('Strict-Transport-Security')).toMatch(/max-age=\d+/);

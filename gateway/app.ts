@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { PkiStore } from '../certs/index.ts';
+import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
+import { TenantHasher, type ConsentDeps, type ConsentStore } from '../consent/index.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
 import type { GatewayEnv } from './env.ts';
@@ -12,7 +13,9 @@ import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonPointer } from './problem.ts';
 import { registerDocs, type DocsAssets } from './routes/docs.ts';
+import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerPortalApi } from './routes/portal-api.ts';
 import { registerPrincipalRoutes } from './routes/principals.ts';
 import { registerWellKnown } from './routes/well-known.ts';
 
@@ -20,6 +23,7 @@ import { registerWellKnown } from './routes/well-known.ts';
 export interface GatewayStorage {
   readonly tenants: TenantStore;
   readonly pki: PkiStore;
+  readonly consents: ConsentStore;
   /** Resolves when storage answers a query. */
   ping(): Promise<void>;
 }
@@ -36,6 +40,10 @@ export interface GatewayDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly storage: GatewayStorage;
+  readonly keys: {
+    /** Unwraps every private key and secret at rest (AES-256-GCM, non-extractable). */
+    readonly masterKey: CryptoKey;
+  };
   readonly docsAssets: DocsAssets;
 }
 
@@ -92,6 +100,22 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     anyPrincipal: authenticate({ ...assertionCheck, allow: ['agency', 'dpo', 'operator'] }),
     overseers: authenticate({ ...assertionCheck, allow: ['dpo', 'operator'] }),
   });
+
+  const consent: ConsentDeps = {
+    consents: deps.storage.consents,
+    pki: deps.storage.pki,
+    tenants: deps.storage.tenants,
+    clock: deps.clock,
+    hasher: new TenantHasher(deps.storage.consents, deps.keys.masterKey),
+    signer: createGatewaySigner({ pki: deps.storage.pki, masterKey: deps.keys.masterKey }),
+    masterKey: deps.keys.masterKey,
+    publicUrl: deps.config.publicUrl,
+  };
+  registerConsentRequestRoutes(app, {
+    consent,
+    agencies: authenticate({ ...assertionCheck, allow: ['agency'] }),
+  });
+  registerPortalApi(app, { consent, https: deps.config.publicUrl.startsWith('https:') });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'clientAssertion', {
     type: 'http',

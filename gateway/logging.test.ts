@@ -4,8 +4,8 @@ import { createLogger } from './logging.ts';
 
 describe('request log', () => {
   let gw: TestGateway;
-  beforeEach(() => {
-    gw = testGateway();
+  beforeEach(async () => {
+    gw = await testGateway();
     gw.app.get('/v1/things/:id', (c) => c.json({ ok: true }));
   });
   afterEach(() => {

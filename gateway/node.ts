@@ -60,6 +60,7 @@ const app = createApp({
   clock: systemClock,
   logger,
   storage,
+  keys: { masterKey },
   docsAssets: nodeDocsAssets(),
 });
 

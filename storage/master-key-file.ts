@@ -24,6 +24,7 @@ export interface LoadedMasterKey {
 export async function loadMasterKey(
   dataDir: string,
   fromEnv: string | undefined,
+  options: { create: boolean } = { create: true },
 ): Promise<LoadedMasterKey> {
   if (fromEnv !== undefined && fromEnv !== '') {
     return { key: await importMasterKey(parseMasterKey(fromEnv)), source: 'env' };
@@ -35,6 +36,9 @@ export async function loadMasterKey(
       source: 'file',
     };
   }
+  if (!options.create) {
+    throw new Error(`no master key: set GATEWAY_MASTER_KEY (no ${MASTER_KEY_FILE} in ${dataDir})`);
+  }
   const bytes = generateMasterKeyBytes();
   // 'wx': never overwrite a key another process wrote a moment ago.
   writeFileSync(file, encodeMasterKey(bytes) + '\n', { mode: 0o600, flag: 'wx' });
@@ -42,4 +46,4 @@ export async function loadMasterKey(
 }
 
 export const MASTER_KEY_WARNING =
-  'master key read from the data dir (embedded default): set GATEWAY_MASTER_KEY in production';
+  'master key kept in the data dir (embedded default): set GATEWAY_MASTER_KEY in production';

@@ -20,8 +20,8 @@ let agency: TestPrincipal;
 let dpo: TestPrincipal;
 
 beforeEach(async () => {
-  gw = testGateway({ publicUrl: AUD });
-  deps = await pkiDeps(gw.storage, gw.clock);
+  gw = await testGateway({ publicUrl: AUD });
+  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
   await provisionedTenant(deps, 'koeln');
   agency = await addPrincipal(deps, {
     tenantId: 'koeln',
@@ -233,7 +233,7 @@ describe('client assertions that are refused', () => {
     await refused(await call(await assertion(rogue)), 401, 'unauthenticated');
   });
 
-  it('refuses a certificate of another tenant for this tenant, by its own chain', async () => {
+  it('authenticates a principal of another tenant into its own tenant only', async () => {
     await provisionedTenant(deps, 'dortmund');
     const foreign = await addPrincipal(deps, {
       tenantId: 'dortmund',

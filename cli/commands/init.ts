@@ -17,14 +17,19 @@ export async function initCommand(args: string[], dataDir: string, io: CliIo): P
   if (values.tenant === undefined) throw new UsageError('init needs --tenant ID');
   const dir = values.data ?? dataDir;
   const tenantId = values.tenant;
-  return withPki(dir, io, async (deps) => {
-    const tenant = await provisionTenant(deps, {
-      id: tenantId,
-      ...(values.name === undefined ? {} : { displayName: values.name }),
-    });
-    io.stdout.write(
-      `created tenant ${tenant.id} ("${tenant.displayName}") in ${dir}: CA, signing key, OpenPGP key\n`,
-    );
-    return EXIT_OK;
-  });
+  return withPki(
+    dir,
+    io,
+    async (deps) => {
+      const tenant = await provisionTenant(deps, {
+        id: tenantId,
+        ...(values.name === undefined ? {} : { displayName: values.name }),
+      });
+      io.stdout.write(
+        `created tenant ${tenant.id} ("${tenant.displayName}") in ${dir}: CA, signing key, OpenPGP key\n`,
+      );
+      return EXIT_OK;
+    },
+    { create: true },
+  );
 }

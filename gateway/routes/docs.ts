@@ -74,6 +74,8 @@ export function registerDocs(
     tags: [
       { name: 'Public', description: 'No authentication' },
       { name: 'Identity', description: 'Client assertions and registered principals' },
+      { name: 'Consent', description: 'Agencies ask for consent and follow its state' },
+      { name: 'Portal', description: 'The person decides, reviews and withdraws (session cookie)' },
     ],
   });
 

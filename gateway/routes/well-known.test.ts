@@ -7,8 +7,8 @@ import { pkiDeps, provisionedTenant } from '../../test/support/pki.ts';
 let gw: TestGateway;
 let deps: PkiDeps;
 beforeEach(async () => {
-  gw = testGateway();
-  deps = await pkiDeps(gw.storage, gw.clock);
+  gw = await testGateway();
+  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
   await provisionedTenant(deps, 'koeln');
 });
 afterEach(() => {

@@ -213,6 +213,16 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
       return Promise.resolve(principalsOf.all(tenantId).map(toPrincipal));
     },
     addPrincipal(principal, certificate) {
+      if (principalById.get(principal.tenantId, principal.id)) {
+        return Promise.reject(
+          new GatewayError('conflict', { detail: `principal ${principal.id} exists already` }),
+        );
+      }
+      if (certificateByFingerprint.get(certificate.fingerprint)) {
+        return Promise.reject(
+          new GatewayError('conflict', { detail: 'that certificate is registered already' }),
+        );
+      }
       return guarded(`principal ${principal.id}`, () => {
         inTransaction(db, () => {
           insertPrincipal.run(principal);

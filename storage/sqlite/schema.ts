@@ -91,4 +91,107 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX used_assertions_by_expiry ON used_assertions (expires_at);
     `,
   },
+  {
+    version: 3,
+    name: 'consent',
+    sql: `
+      -- Per-tenant secrets (pseudonym and code keys), wrapped under the master key.
+      CREATE TABLE tenant_secrets (
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        name TEXT NOT NULL,
+        wrapped TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, name)
+      ) STRICT;
+
+      -- A person only as a keyed pseudonym, with a random key that erasure shreds.
+      CREATE TABLE subjects (
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        pseudonym TEXT NOT NULL,
+        wrapped_key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, pseudonym)
+      ) STRICT;
+
+      CREATE TABLE consent_requests (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        subject TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        senders TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        categories TEXT NOT NULL,
+        valid_until TEXT NOT NULL,
+        language TEXT NOT NULL,
+        notice_text TEXT NOT NULL,
+        notice_hash TEXT NOT NULL,
+        code_hash TEXT NOT NULL UNIQUE,
+        second_factor_hash TEXT NOT NULL,
+        code_expires_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        FOREIGN KEY (tenant_id, subject) REFERENCES subjects (tenant_id, pseudonym)
+      ) STRICT;
+
+      CREATE TABLE code_attempts (
+        request_id TEXT NOT NULL REFERENCES consent_requests(id),
+        at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX code_attempts_by_request ON code_attempts (request_id);
+
+      CREATE TABLE consents (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        subject TEXT NOT NULL,
+        request_id TEXT NOT NULL UNIQUE REFERENCES consent_requests(id),
+        senders TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        categories TEXT NOT NULL,
+        valid_from TEXT NOT NULL,
+        valid_until TEXT NOT NULL,
+        language TEXT NOT NULL,
+        notice_hash TEXT NOT NULL,
+        capture TEXT NOT NULL CHECK (capture IN ('portal', 'assisted', 'paper')),
+        receipt_id TEXT NOT NULL,
+        receipt TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        FOREIGN KEY (tenant_id, subject) REFERENCES subjects (tenant_id, pseudonym)
+      ) STRICT;
+      CREATE INDEX consents_for_check ON consents (tenant_id, subject, purpose);
+
+      -- Every version of every request and consent: never updated; the newest version is the
+      -- state. (Rows go only with the subject's erasure.)
+      CREATE TABLE consent_versions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('request', 'consent')),
+        ref_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        UNIQUE (ref_id, version)
+      ) STRICT;
+      CREATE TRIGGER consent_versions_append_only_u BEFORE UPDATE ON consent_versions
+        BEGIN SELECT RAISE(ABORT, 'consent versions are append-only'); END;
+
+      -- Which agencies a request or consent concerns (senders, recipients, requester).
+      CREATE TABLE consent_parties (
+        tenant_id TEXT NOT NULL,
+        ref_id TEXT NOT NULL,
+        agency_id TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, agency_id, ref_id)
+      ) STRICT;
+
+      CREATE TABLE portal_sessions (
+        token_hash TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { PkiStore } from '../../certs/index.ts';
+import type { ConsentStore } from '../../consent/index.ts';
 import type { TenantStore } from '../../tenants/index.ts';
 import { openSqlite, type SqliteDatabase } from './database.ts';
+import { sqliteConsentStore } from './consent-store.ts';
 import { sqlitePkiStore } from './pki-store.ts';
 import { sqliteTenantStore } from './tenant-store.ts';
 
@@ -10,6 +12,7 @@ export interface SqliteStorage {
   readonly db: SqliteDatabase;
   readonly tenants: TenantStore;
   readonly pki: PkiStore;
+  readonly consents: ConsentStore;
   /** Resolves when the database answers a query; rejects otherwise. */
   ping(): Promise<void>;
   close(): void;
@@ -24,6 +27,7 @@ export function openSqliteStorage(dataDir: string): SqliteStorage {
     db,
     tenants: sqliteTenantStore(db),
     pki: sqlitePkiStore(db),
+    consents: sqliteConsentStore(db),
     ping() {
       try {
         db.prepare('SELECT 1').get();

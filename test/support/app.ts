@@ -1,3 +1,4 @@
+import { importMasterKey } from '../../certs/index.ts';
 import { FixedClock } from '../../core/index.ts';
 import { createApp, type GatewayApp } from '../../gateway/app.ts';
 import { createLogger } from '../../gateway/logging.ts';
@@ -25,15 +26,19 @@ export interface TestGateway {
   readonly logs: LogCollector;
   readonly clock: FixedClock;
   readonly dataDir: string;
+  readonly masterKey: CryptoKey;
   close(): void;
 }
 
 /** The real app over real SQLite in a temp dir, with a frozen clock and captured logs. */
-export function testGateway(options: { bodyLimit?: number; publicUrl?: string } = {}): TestGateway {
+export async function testGateway(
+  options: { bodyLimit?: number; publicUrl?: string } = {},
+): Promise<TestGateway> {
   const dir = tempDir();
   const storage = openSqliteStorage(dir.path);
   const logs = new LogCollector();
   const clock = new FixedClock('2026-11-25T10:00:00Z');
+  const masterKey = await importMasterKey(crypto.getRandomValues(new Uint8Array(32)));
   const app = createApp({
     config: {
       publicUrl: options.publicUrl ?? 'http://localhost:8787',
@@ -43,6 +48,7 @@ export function testGateway(options: { bodyLimit?: number; publicUrl?: string } 
     clock,
     logger: createLogger({ level: 'info', destination: logs }),
     storage,
+    keys: { masterKey },
     docsAssets: nodeDocsAssets(),
   });
   return {
@@ -51,6 +57,7 @@ export function testGateway(options: { bodyLimit?: number; publicUrl?: string } 
     logs,
     clock,
     dataDir: dir.path,
+    masterKey,
     close() {
       storage.close();
       dir.remove();

@@ -15,11 +15,16 @@ export function randomMasterKeyHex(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
 }
 
-export async function pkiDeps(storage: SqliteStorage, clock: Clock): Promise<PkiDeps> {
+/** PKI operations over the given storage; pass the app's master key to share its keys. */
+export async function pkiDeps(
+  storage: SqliteStorage,
+  clock: Clock,
+  masterKey?: CryptoKey,
+): Promise<PkiDeps> {
   return {
     pki: storage.pki,
     clock,
-    masterKey: await importMasterKey(crypto.getRandomValues(new Uint8Array(32))),
+    masterKey: masterKey ?? (await importMasterKey(crypto.getRandomValues(new Uint8Array(32)))),
   };
 }
 

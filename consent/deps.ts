@@ -1,0 +1,26 @@
+import type { GatewaySigner, PkiStore } from '../certs/index.ts';
+import type { Clock } from '../core/index.ts';
+import type { TenantStore } from '../tenants/index.ts';
+import type { ConsentStore } from './ports.ts';
+import type { TenantHasher } from './secrets.ts';
+
+/** What the consent operations need; the app builds it once from its injected ports. */
+export interface ConsentDeps {
+  readonly consents: ConsentStore;
+  readonly pki: PkiStore;
+  readonly tenants: TenantStore;
+  readonly clock: Clock;
+  readonly hasher: TenantHasher;
+  readonly signer: GatewaySigner;
+  readonly masterKey: CryptoKey;
+  /** The gateway's public base URL, for portal links and the receipt issuer. */
+  readonly publicUrl: string;
+  /** How long a one-time code opens its request (default 14 days). */
+  readonly codeLifetimeMs?: number;
+}
+
+export const DEFAULT_CODE_LIFETIME_MS = 14 * 24 * 3600 * 1000;
+/** The longest a consent may run: two years, then the person is asked again. */
+export const MAX_CONSENT_MS = 2 * 366 * 24 * 3600 * 1000;
+export const MAX_SECOND_FACTOR_FAILURES = 5;
+export const SESSION_IDLE_MS = 30 * 60 * 1000;

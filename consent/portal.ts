@@ -1,0 +1,263 @@
+import {
+  constantTimeEqual,
+  GatewayError,
+  randomBytes,
+  randomId,
+  sha256,
+  toBase64Url,
+} from '../core/index.ts';
+import { SPECIAL_CATEGORIES, type DataCategory } from '../policies/index.ts';
+import { normalizeCode } from './codes.ts';
+import { MAX_SECOND_FACTOR_FAILURES, SESSION_IDLE_MS, type ConsentDeps } from './deps.ts';
+import type { ConsentRecord, ConsentState, ConsentWithState, RequestWithState } from './ports.ts';
+import { receiptClaims, RECEIPT_TYP, type ReceiptController } from './receipt.ts';
+import { codeHash, secondFactorHash } from './requests.ts';
+
+/** The person behind a portal session: one subject in one tenant, nothing else. */
+export interface PortalPerson {
+  readonly tenantId: string;
+  readonly subject: string;
+  readonly requestId: string;
+}
+
+const wrongCredentials = () =>
+  new GatewayError('unauthenticated', { detail: 'the code or the second factor is not right' });
+
+/**
+ * Opens a portal session with the one-time code and the second factor. Wrong codes and wrong
+ * second factors get the same answer; after five wrong second factors the code is locked.
+ * Answers the session token for the cookie; only its hash is stored.
+ */
+export async function openPortalSession(
+  deps: ConsentDeps,
+  input: { code: string; secondFactor: string },
+): Promise<{ token: string; person: PortalPerson }> {
+  const code = normalizeCode(input.code);
+  if (code === undefined) throw wrongCredentials();
+  // Codes carry no tenant, and each tenant keys its hashes with its own secret: look in each.
+  let found: RequestWithState | undefined;
+  for (const tenant of await deps.tenants.list()) {
+    found = await deps.consents.requestByCode(tenant.id, await codeHash(deps, tenant.id, code));
+    if (found) break;
+  }
+  if (!found) throw wrongCredentials();
+  const { request } = found;
+  const now = deps.clock.now();
+  if (found.failedAttempts >= MAX_SECOND_FACTOR_FAILURES) {
+    throw new GatewayError('code_locked', { detail: 'ask the office for a new code' });
+  }
+  if (request.codeExpiresAt <= now.toISOString()) {
+    await expireIfPending(deps, found);
+    throw new GatewayError('code_expired', { detail: 'ask the office for a new code' });
+  }
+  const expected = await secondFactorHash(
+    deps,
+    request.tenantId,
+    request.id,
+    input.secondFactor.trim(),
+  );
+  if (!constantTimeEqual(expected, request.secondFactorHash)) {
+    const failures = await deps.consents.recordFailedAttempt(request.id, now.toISOString());
+    if (failures >= MAX_SECOND_FACTOR_FAILURES) {
+      throw new GatewayError('code_locked', { detail: 'ask the office for a new code' });
+    }
+    throw wrongCredentials();
+  }
+  const token = toBase64Url(randomBytes(32));
+  const person = { tenantId: request.tenantId, subject: request.subject, requestId: request.id };
+  await deps.consents.addSession({
+    tokenHash: await sha256(token),
+    ...person,
+    createdAt: now.toISOString(),
+    lastSeenAt: now.toISOString(),
+  });
+  return { token, person };
+}
+
+/** The person of a session token, if the session exists and was used in the last 30 minutes. */
+export async function portalPerson(deps: ConsentDeps, token: string): Promise<PortalPerson> {
+  const tokenHash = await sha256(token);
+  const session = await deps.consents.session(tokenHash);
+  const now = deps.clock.now();
+  if (!session) throw new GatewayError('unauthenticated', { detail: 'sign in with your code' });
+  if (new Date(session.lastSeenAt).getTime() + SESSION_IDLE_MS <= now.getTime()) {
+    await deps.consents.deleteSession(tokenHash);
+    throw new GatewayError('unauthenticated', { detail: 'the session has ended; sign in again' });
+  }
+  await deps.consents.touchSession(tokenHash, now.toISOString());
+  return { tenantId: session.tenantId, subject: session.subject, requestId: session.requestId };
+}
+
+export async function endPortalSession(deps: ConsentDeps, token: string): Promise<void> {
+  await deps.consents.deleteSession(await sha256(token));
+}
+
+/** A request of this person (404 for anyone else's, exactly as for one that does not exist). */
+export async function personsRequest(
+  deps: ConsentDeps,
+  person: PortalPerson,
+  requestId: string,
+): Promise<RequestWithState> {
+  const found = await deps.consents.request(person.tenantId, requestId);
+  if (found?.request.subject !== person.subject) {
+    throw new GatewayError('not_found', { detail: 'no such request' });
+  }
+  if (
+    found.current.state === 'pending' &&
+    found.request.codeExpiresAt <= deps.clock.now().toISOString()
+  ) {
+    await expireIfPending(deps, found);
+    return (await deps.consents.request(person.tenantId, requestId)) ?? found;
+  }
+  return found;
+}
+
+/**
+ * The person grants the request: the consent is recorded (version 1, active) together with the
+ * request's approval in one transaction, and the person receives a receipt signed by the gateway.
+ */
+export async function grantRequest(
+  deps: ConsentDeps,
+  person: PortalPerson,
+  requestId: string,
+): Promise<{ consent: ConsentWithState; receipt: string }> {
+  const found = await personsRequest(deps, person, requestId);
+  assertPending(found);
+  const { request } = found;
+  const now = deps.clock.now();
+  if (request.validUntil <= now.toISOString()) {
+    throw new GatewayError('conflict', { detail: 'the requested validity has already ended' });
+  }
+  const record: Omit<ConsentRecord, 'receipt'> = {
+    id: randomId('cs'),
+    tenantId: request.tenantId,
+    subject: request.subject,
+    requestId: request.id,
+    senders: request.senders,
+    recipients: request.recipients,
+    purpose: request.purpose,
+    categories: request.categories,
+    validFrom: now.toISOString(),
+    validUntil: request.validUntil,
+    language: request.language,
+    noticeHash: request.noticeHash,
+    capture: 'portal',
+    receiptId: randomId('rc'),
+    createdAt: now.toISOString(),
+  };
+  const controllers: ReceiptController[] = [];
+  for (const [role, ids] of [
+    ['sender', request.senders],
+    ['recipient', request.recipients],
+  ] as const) {
+    for (const id of ids) {
+      const principal = await deps.pki.principal(request.tenantId, id);
+      controllers.push({
+        id,
+        name: principal?.displayName ?? id,
+        agencyType: principal?.agencyType ?? '',
+        role,
+      });
+    }
+  }
+  const receipt = await deps.signer.sign(
+    request.tenantId,
+    receiptClaims({
+      consent: { ...record, receipt: '' },
+      consentVersion: 1,
+      controllers,
+      issuer: deps.publicUrl,
+      withdrawalUrl: `${deps.publicUrl}/portal/consents`,
+      special: request.categories.some((c) => SPECIAL_CATEGORIES.includes(c as DataCategory)),
+      at: now,
+    }),
+    RECEIPT_TYP,
+  );
+  const consent: ConsentRecord = { ...record, receipt };
+  const decided = await deps.consents.decideRequest(
+    request.id,
+    found.current.version,
+    { state: 'approved', at: now.toISOString(), actor: 'subject' },
+    {
+      record: consent,
+      parties: [...new Set([request.requestedBy, ...request.senders, ...request.recipients])],
+    },
+  );
+  if (!decided) throw new GatewayError('conflict', { detail: 'the request was decided meanwhile' });
+  const stored = await deps.consents.consent(request.tenantId, consent.id);
+  if (!stored) throw new GatewayError('internal_error');
+  return { consent: stored, receipt };
+}
+
+export async function declineRequest(
+  deps: ConsentDeps,
+  person: PortalPerson,
+  requestId: string,
+): Promise<void> {
+  const found = await personsRequest(deps, person, requestId);
+  assertPending(found);
+  const decided = await deps.consents.decideRequest(found.request.id, found.current.version, {
+    state: 'declined',
+    at: deps.clock.now().toISOString(),
+    actor: 'subject',
+  });
+  if (!decided) throw new GatewayError('conflict', { detail: 'the request was decided meanwhile' });
+}
+
+/** The state a consent is in now: an active consent past its end counts as expired. */
+export function effectiveState(consent: ConsentWithState, now: Date): ConsentState {
+  if (consent.current.state === 'active' && consent.consent.validUntil <= now.toISOString())
+    return 'expired';
+  return consent.current.state;
+}
+
+export async function personsConsents(
+  deps: ConsentDeps,
+  person: PortalPerson,
+): Promise<ConsentWithState[]> {
+  return deps.consents.consentsOfSubject(person.tenantId, person.subject);
+}
+
+/**
+ * The person withdraws a consent; it takes effect for every check that starts after this returns
+ * (the version is committed before it does).
+ */
+export async function revokeConsent(
+  deps: ConsentDeps,
+  person: PortalPerson,
+  consentId: string,
+): Promise<ConsentWithState> {
+  const found = await deps.consents.consent(person.tenantId, consentId);
+  if (found?.consent.subject !== person.subject)
+    throw new GatewayError('not_found', { detail: 'no such consent' });
+  const now = deps.clock.now();
+  const state = effectiveState(found, now);
+  if (state !== 'active')
+    throw new GatewayError('conflict', { detail: `the consent is ${state} already` });
+  const changed = await deps.consents.changeConsent(consentId, found.current.version, {
+    state: 'revoked',
+    at: now.toISOString(),
+    actor: 'subject',
+  });
+  if (!changed) throw new GatewayError('conflict', { detail: 'the consent changed meanwhile' });
+  const after = await deps.consents.consent(person.tenantId, consentId);
+  if (!after) throw new GatewayError('internal_error');
+  return after;
+}
+
+function assertPending(found: RequestWithState): void {
+  if (found.current.state !== 'pending') {
+    throw new GatewayError(found.current.state === 'expired' ? 'code_expired' : 'conflict', {
+      detail: `the request is ${found.current.state} already`,
+    });
+  }
+}
+
+async function expireIfPending(deps: ConsentDeps, found: RequestWithState): Promise<void> {
+  if (found.current.state !== 'pending') return;
+  await deps.consents.decideRequest(found.request.id, found.current.version, {
+    state: 'expired',
+    at: deps.clock.now().toISOString(),
+    actor: 'system',
+  });
+}

@@ -1,0 +1,162 @@
+import type { WrappedKey } from '../certs/index.ts';
+
+/** A person as the gateway knows them: a keyed pseudonym, never the identifier itself. */
+export interface SubjectRecord {
+  readonly tenantId: string;
+  /** base64url HMAC-SHA256 of the identifier under the tenant's pseudonym secret. */
+  readonly pseudonym: string;
+  /** Random per-subject key; shredding it unlinks the log from the person (erasure). */
+  readonly wrappedKey: WrappedKey;
+  readonly createdAt: string;
+}
+
+export type RequestState = 'pending' | 'approved' | 'declined' | 'expired';
+export type ConsentState = 'active' | 'revoked' | 'expired';
+
+/** What an agency asked the person for; immutable once recorded. */
+export interface ConsentRequestRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly subject: string;
+  readonly requestedBy: string;
+  readonly senders: readonly string[];
+  readonly recipients: readonly string[];
+  readonly purpose: string;
+  readonly categories: readonly string[];
+  readonly validUntil: string;
+  readonly language: string;
+  /** The exact text the person is shown, and its hash. */
+  readonly noticeText: string;
+  readonly noticeHash: string;
+  /** Keyed hashes: the code and the second factor are never stored in clear. */
+  readonly codeHash: string;
+  readonly secondFactorHash: string;
+  readonly codeExpiresAt: string;
+  readonly createdAt: string;
+}
+
+/** A consent as granted; immutable. Its state lives in versions. */
+export interface ConsentRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly subject: string;
+  readonly requestId: string;
+  readonly senders: readonly string[];
+  readonly recipients: readonly string[];
+  readonly purpose: string;
+  readonly categories: readonly string[];
+  readonly validFrom: string;
+  readonly validUntil: string;
+  readonly language: string;
+  readonly noticeHash: string;
+  readonly capture: 'portal' | 'assisted' | 'paper';
+  readonly receiptId: string;
+  /** The signed receipt (compact JWS) the person was given, for download again. */
+  readonly receipt: string;
+  readonly createdAt: string;
+}
+
+/** One version of a request or a consent: every change is a new one, nothing is overwritten. */
+export interface StateVersion<S extends string> {
+  /** Global, increasing: the cursor of `/v1/consent-events`. */
+  readonly seq: number;
+  readonly refId: string;
+  readonly version: number;
+  readonly state: S;
+  readonly at: string;
+  /** `subject`, `system` or the agency id that caused it. */
+  readonly actor: string;
+}
+
+export interface ConsentWithState {
+  readonly consent: ConsentRecord;
+  readonly current: StateVersion<ConsentState>;
+}
+
+export interface RequestWithState {
+  readonly request: ConsentRequestRecord;
+  readonly current: StateVersion<RequestState>;
+  readonly failedAttempts: number;
+}
+
+export interface ConsentEvent {
+  readonly seq: number;
+  readonly kind: 'request' | 'consent';
+  readonly refId: string;
+  readonly version: number;
+  readonly state: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly purpose: string;
+}
+
+export interface PortalSession {
+  readonly tokenHash: string;
+  readonly tenantId: string;
+  readonly subject: string;
+  readonly requestId: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+}
+
+/** The storage port of consent. Every method that changes state is one transaction. */
+export interface ConsentStore {
+  /** The tenant's secret of that name (wrapped), created on first use. */
+  tenantSecret(
+    tenantId: string,
+    name: string,
+    create: () => Promise<WrappedKey>,
+  ): Promise<WrappedKey>;
+  /** The subject by pseudonym, created with `newKey` if unknown. */
+  ensureSubject(
+    tenantId: string,
+    pseudonym: string,
+    newKey: () => Promise<WrappedKey>,
+    at: string,
+  ): Promise<SubjectRecord>;
+  subject(tenantId: string, pseudonym: string): Promise<SubjectRecord | undefined>;
+
+  /** Records a request with its first version (pending). */
+  addRequest(request: ConsentRequestRecord, parties: readonly string[]): Promise<void>;
+  request(tenantId: string, id: string): Promise<RequestWithState | undefined>;
+  requestByCode(
+    tenantId: string | undefined,
+    codeHash: string,
+  ): Promise<RequestWithState | undefined>;
+  recordFailedAttempt(requestId: string, at: string): Promise<number>;
+
+  /**
+   * Appends a version to the request if its current version is still `expectedVersion`
+   * (optimistic: two decisions racing cannot both win); with `consent`, records the consent and its
+   * first version (active) in the same transaction. Answers false if the request moved on.
+   */
+  decideRequest(
+    requestId: string,
+    expectedVersion: number,
+    next: { state: RequestState; at: string; actor: string },
+    consent?: { record: ConsentRecord; parties: readonly string[] },
+  ): Promise<boolean>;
+
+  consent(tenantId: string, id: string): Promise<ConsentWithState | undefined>;
+  /** The subject's consents for a purpose: the candidates of a consent check (indexed). */
+  consentsFor(tenantId: string, subject: string, purpose: string): Promise<ConsentWithState[]>;
+  consentsOfSubject(tenantId: string, subject: string): Promise<ConsentWithState[]>;
+  /** Appends a version to the consent if its current version is `expectedVersion`. */
+  changeConsent(
+    consentId: string,
+    expectedVersion: number,
+    next: { state: ConsentState; at: string; actor: string },
+  ): Promise<boolean>;
+  /** State changes concerning an agency after `sinceSeq`, oldest first. */
+  eventsFor(
+    tenantId: string,
+    agencyId: string,
+    sinceSeq: number,
+    limit: number,
+  ): Promise<ConsentEvent[]>;
+
+  addSession(session: PortalSession): Promise<void>;
+  session(tokenHash: string): Promise<PortalSession | undefined>;
+  touchSession(tokenHash: string, at: string): Promise<void>;
+  deleteSession(tokenHash: string): Promise<void>;
+}

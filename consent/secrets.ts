@@ -1,0 +1,51 @@
+import { unwrapSecret, wrapSecret } from '../certs/index.ts';
+import { randomBytes, toBase64Url } from '../core/index.ts';
+import type { ConsentStore } from './ports.ts';
+
+/**
+ * Keyed hashing with per-tenant secrets. Pseudonyms, one-time codes and second factors are stored
+ * only as HMAC-SHA256 under a secret that itself rests wrapped under the master key: a stolen
+ * database file alone does not let anyone test guesses against them.
+ */
+export class TenantHasher {
+  readonly #store: ConsentStore;
+  readonly #masterKey: CryptoKey;
+  readonly #keys = new Map<string, Promise<CryptoKey>>();
+
+  constructor(store: ConsentStore, masterKey: CryptoKey) {
+    this.#store = store;
+    this.#masterKey = masterKey;
+  }
+
+  /** base64url HMAC-SHA256 of `input` under the tenant's secret called `purpose`. */
+  async hash(tenantId: string, purpose: 'pseudonym' | 'codes', input: string): Promise<string> {
+    const key = await this.#key(tenantId, purpose);
+    const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input));
+    return toBase64Url(new Uint8Array(mac));
+  }
+
+  #key(tenantId: string, purpose: string): Promise<CryptoKey> {
+    const id = `${tenantId}/${purpose}`;
+    let key = this.#keys.get(id);
+    if (!key) {
+      const context = `consent-gateway/${tenantId}/secret/${purpose}`;
+      key = this.#store
+        .tenantSecret(tenantId, purpose, () =>
+          wrapSecret(this.#masterKey, randomBytes(32), context),
+        )
+        .then((wrapped) => unwrapSecret(this.#masterKey, wrapped, context))
+        .then((raw) =>
+          crypto.subtle.importKey(
+            'raw',
+            Uint8Array.from(raw),
+            { name: 'HMAC', hash: 'SHA-256' },
+            false,
+            ['sign'],
+          ),
+        );
+      key.catch(() => this.#keys.delete(id));
+      this.#keys.set(id, key);
+    }
+    return key;
+  }
+}

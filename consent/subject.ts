@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { wrapSecret } from '../certs/index.ts';
+import { randomBytes } from '../core/index.ts';
+import type { ConsentStore } from './ports.ts';
+import type { TenantHasher } from './secrets.ts';
+
+/**
+ * A person's identifier as agencies send it: an AZR number (Ausländerzentralregister, the one
+ * identifier all offices share) or an office's own case number. It crosses the edge only to be
+ * turned into a pseudonym; it is never stored, logged or echoed.
+ */
+export const SubjectIdentifier = z.strictObject({
+  scheme: z.enum(['azr', 'local']),
+  value: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[\p{L}\p{N} ./_-]+$/u, 'letters, digits, space, dot, slash, underscore, hyphen'),
+});
+export type SubjectIdentifier = z.infer<typeof SubjectIdentifier>;
+
+/** The keyed pseudonym of an identifier in a tenant; the same person gets the same one. */
+export function pseudonymOf(
+  hasher: TenantHasher,
+  tenantId: string,
+  subject: SubjectIdentifier,
+): Promise<string> {
+  // Upper-cased so that "abc-12" and "ABC-12" typed by two offices name one person.
+  return hasher.hash(tenantId, 'pseudonym', `${subject.scheme}:${subject.value.toUpperCase()}`);
+}
+
+/** The subject's record, created with a fresh random per-subject key on first sight. */
+export async function ensureSubject(
+  deps: { consents: ConsentStore; hasher: TenantHasher; masterKey: CryptoKey },
+  tenantId: string,
+  subject: SubjectIdentifier,
+  at: string,
+): Promise<string> {
+  const pseudonym = await pseudonymOf(deps.hasher, tenantId, subject);
+  await deps.consents.ensureSubject(
+    tenantId,
+    pseudonym,
+    () =>
+      wrapSecret(
+        deps.masterKey,
+        randomBytes(32),
+        `consent-gateway/${tenantId}/subject/${pseudonym}`,
+      ),
+    at,
+  );
+  return pseudonym;
+}

@@ -1,0 +1,295 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import {
+  declineRequest,
+  effectiveState,
+  endPortalSession,
+  grantRequest,
+  openPortalSession,
+  personsConsents,
+  personsRequest,
+  portalPerson,
+  revokeConsent,
+  type ConsentDeps,
+  type ConsentWithState,
+  type PortalPerson,
+} from '../../consent/index.ts';
+import { GatewayError } from '../../core/index.ts';
+import type { GatewayEnv } from '../env.ts';
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../problem.ts';
+
+const problem = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+});
+const sessionProblems = { 401: problem('`unauthenticated`: no session, or it ended') };
+
+const PartySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  agencyType: z.string().nullable(),
+});
+const RequestViewSchema = z
+  .object({
+    id: z.string(),
+    state: z.enum(['pending', 'approved', 'declined', 'expired']),
+    language: z.string(),
+    purpose: z.string(),
+    categories: z.array(z.string()),
+    senders: z.array(PartySchema),
+    recipients: z.array(PartySchema),
+    validUntil: z.string(),
+    expiresAt: z.string(),
+    notice: z.object({ text: z.string(), hash: z.string() }),
+  })
+  .openapi('PortalRequest');
+const PersonConsentSchema = z
+  .object({
+    id: z.string(),
+    state: z.enum(['active', 'revoked', 'expired']),
+    version: z.number().int(),
+    purpose: z.string(),
+    categories: z.array(z.string()),
+    senders: z.array(z.string()),
+    recipients: z.array(z.string()),
+    validFrom: z.string(),
+    validUntil: z.string(),
+    changedAt: z.string(),
+    receiptId: z.string(),
+  })
+  .openapi('PortalConsent');
+
+const IdParam = z.object({ id: z.string().min(1).max(64) });
+
+const routes = {
+  session: createRoute({
+    method: 'post',
+    path: '/v1/portal/session',
+    tags: ['Portal'],
+    summary: 'Sign in with the one-time code and the second factor',
+    description:
+      'Sets the session cookie (HttpOnly, SameSite=Strict, Secure over TLS; ends after 30 minutes ' +
+      'without use). Wrong code and wrong second factor get the same answer; five wrong second ' +
+      'factors lock the code (`code_locked`).',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.strictObject({
+              code: z.string().min(1).max(32),
+              secondFactor: z.string().min(1).max(32).openapi({ example: '1990-01-31' }),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      201: {
+        description: 'Signed in',
+        content: { 'application/json': { schema: z.object({ requestId: z.string() }) } },
+      },
+      401: problem('`unauthenticated`'),
+      403: problem('`code_locked`'),
+      410: problem('`code_expired`'),
+    },
+  }),
+  signOut: createRoute({
+    method: 'delete',
+    path: '/v1/portal/session',
+    tags: ['Portal'],
+    summary: 'Sign out',
+    responses: { 204: { description: 'Signed out' } },
+  }),
+  request: createRoute({
+    method: 'get',
+    path: '/v1/portal/requests/{id}',
+    tags: ['Portal'],
+    summary: 'The request in plain language, in its language',
+    request: { params: IdParam },
+    responses: {
+      200: {
+        description: 'The request',
+        content: { 'application/json': { schema: RequestViewSchema } },
+      },
+      ...sessionProblems,
+      404: problem('`not_found`'),
+    },
+  }),
+  grant: createRoute({
+    method: 'post',
+    path: '/v1/portal/requests/{id}/grant',
+    tags: ['Portal'],
+    summary: 'Grant: records the consent and answers a receipt signed by the gateway',
+    request: { params: IdParam },
+    responses: {
+      200: {
+        description: 'Consent and receipt (compact JWS, key in the JWKS)',
+        content: {
+          'application/json': {
+            schema: z.object({ consent: PersonConsentSchema, receipt: z.string() }),
+          },
+        },
+      },
+      ...sessionProblems,
+      404: problem('`not_found`'),
+      409: problem('`conflict`: decided already'),
+      410: problem('`code_expired`'),
+    },
+  }),
+  decline: createRoute({
+    method: 'post',
+    path: '/v1/portal/requests/{id}/decline',
+    tags: ['Portal'],
+    summary: 'Decline the request',
+    request: { params: IdParam },
+    responses: {
+      204: { description: 'Declined' },
+      ...sessionProblems,
+      404: problem('`not_found`'),
+      409: problem('`conflict`: decided already'),
+    },
+  }),
+  consents: createRoute({
+    method: 'get',
+    path: '/v1/portal/consents',
+    tags: ['Portal'],
+    summary: "The person's consents",
+    responses: {
+      200: {
+        description: 'Consents, oldest first',
+        content: {
+          'application/json': { schema: z.object({ items: z.array(PersonConsentSchema) }) },
+        },
+      },
+      ...sessionProblems,
+    },
+  }),
+  revoke: createRoute({
+    method: 'post',
+    path: '/v1/portal/consents/{id}/revoke',
+    tags: ['Portal'],
+    summary: 'Withdraw a consent, effective at once',
+    request: { params: IdParam },
+    responses: {
+      200: {
+        description: 'The consent, now revoked',
+        content: { 'application/json': { schema: PersonConsentSchema } },
+      },
+      ...sessionProblems,
+      404: problem('`not_found`'),
+      409: problem('`conflict`: not active'),
+    },
+  }),
+};
+
+export interface PortalApiOptions {
+  readonly consent: ConsentDeps;
+  /** Secure cookies (and the __Host- prefix) when the gateway is reached over TLS. */
+  readonly https: boolean;
+}
+
+/** The person's JSON API; the portal pages use the same operations. */
+export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalApiOptions): void {
+  const { consent: deps } = options;
+  const cookieName = options.https ? '__Host-cg_session' : 'cg_session';
+  const origin = new URL(deps.publicUrl).origin;
+
+  // SameSite=Strict keeps the cookie off cross-site requests; a foreign Origin on a state change
+  // is refused as well, in case a browser does not honour SameSite.
+  const sameOrigin: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+    const from = c.req.header('Origin');
+    if (c.req.method !== 'GET' && from !== undefined && from !== origin) {
+      throw new GatewayError('forbidden', { detail: 'cross-origin request refused' });
+    }
+    await next();
+  };
+  app.use('/v1/portal/*', sameOrigin);
+
+  const person = async (c: Context<GatewayEnv>): Promise<PortalPerson> => {
+    const token = getCookie(c, cookieName);
+    if (token === undefined || token.length > 64) {
+      throw new GatewayError('unauthenticated', { detail: 'sign in with your code' });
+    }
+    return portalPerson(deps, token);
+  };
+  const view = (c: ConsentWithState) => ({
+    id: c.consent.id,
+    state: effectiveState(c, deps.clock.now()),
+    version: c.current.version,
+    purpose: c.consent.purpose,
+    categories: [...c.consent.categories],
+    senders: [...c.consent.senders],
+    recipients: [...c.consent.recipients],
+    validFrom: c.consent.validFrom,
+    validUntil: c.consent.validUntil,
+    changedAt: c.current.at,
+    receiptId: c.consent.receiptId,
+  });
+
+  app.openapi(routes.session, async (c) => {
+    const { code, secondFactor } = c.req.valid('json');
+    const { token, person: who } = await openPortalSession(deps, { code, secondFactor });
+    setCookie(c, cookieName, token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: options.https,
+      path: '/',
+    });
+    return c.json({ requestId: who.requestId }, 201);
+  });
+
+  app.openapi(routes.signOut, async (c) => {
+    const token = getCookie(c, cookieName);
+    if (token !== undefined && token.length <= 64) await endPortalSession(deps, token);
+    deleteCookie(c, cookieName, { path: '/', secure: options.https });
+    return c.body(null, 204);
+  });
+
+  app.openapi(routes.request, async (c) => {
+    const who = await person(c);
+    const { request, current } = await personsRequest(deps, who, c.req.valid('param').id);
+    const party = async (id: string) => {
+      const p = await deps.pki.principal(request.tenantId, id);
+      return { id, name: p?.displayName ?? id, agencyType: p?.agencyType ?? null };
+    };
+    return c.json(
+      {
+        id: request.id,
+        state: current.state,
+        language: request.language,
+        purpose: request.purpose,
+        categories: [...request.categories],
+        senders: await Promise.all(request.senders.map(party)),
+        recipients: await Promise.all(request.recipients.map(party)),
+        validUntil: request.validUntil,
+        expiresAt: request.codeExpiresAt,
+        notice: { text: request.noticeText, hash: request.noticeHash },
+      },
+      200,
+    );
+  });
+
+  app.openapi(routes.grant, async (c) => {
+    const who = await person(c);
+    const { consent, receipt } = await grantRequest(deps, who, c.req.valid('param').id);
+    return c.json({ consent: view(consent), receipt }, 200);
+  });
+
+  app.openapi(routes.decline, async (c) => {
+    const who = await person(c);
+    await declineRequest(deps, who, c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+
+  app.openapi(routes.consents, async (c) => {
+    const who = await person(c);
+    return c.json({ items: (await personsConsents(deps, who)).map(view) }, 200);
+  });
+
+  app.openapi(routes.revoke, async (c) => {
+    const who = await person(c);
+    return c.json(view(await revokeConsent(deps, who, c.req.valid('param').id)), 200);
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * The shared vocabulary of the contract (`../shared/API.md`, Vocabulary): extend, never rename.
+ * Plain-language labels in every portal language come with the policies issue.
+ */
+export const PURPOSES = [
+  'labour_market_integration',
+  'benefit_eligibility',
+  'residence_procedure',
+  'language_course_allocation',
+  'case_management',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export const DATA_CATEGORIES = [
+  'identity',
+  'contact',
+  'residence_status',
+  'employment_permission',
+  'qualifications',
+  'language_skills',
+  'employment_history',
+  'benefits',
+  'household',
+  'housing',
+  'health',
+] as const;
+export type DataCategory = (typeof DATA_CATEGORIES)[number];
+
+/** Special categories of personal data (GDPR Art. 9): consent must be explicit. */
+export const SPECIAL_CATEGORIES: readonly DataCategory[] = ['health'];
+
+/** Languages the portal and receipts speak; `ar` and `fa` are written right to left. */
+export const LANGUAGES = ['de', 'en', 'ar', 'uk', 'fa', 'tr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const isPurpose = (value: string): value is Purpose =>
+  (PURPOSES as readonly string[]).includes(value);
+export const isDataCategory = (value: string): value is DataCategory =>
+  (DATA_CATEGORIES as readonly string[]).includes(value);

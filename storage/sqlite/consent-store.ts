@@ -1,0 +1,367 @@
+import type { WrappedKey } from '../../certs/index.ts';
+import type {
+  ConsentEvent,
+  ConsentRecord,
+  ConsentRequestRecord,
+  ConsentState,
+  ConsentStore,
+  ConsentWithState,
+  RequestState,
+  RequestWithState,
+  StateVersion,
+} from '../../consent/index.ts';
+import { inTransaction, type SqliteDatabase } from './database.ts';
+
+interface VersionRow {
+  seq: number;
+  kind: 'request' | 'consent';
+  ref_id: string;
+  version: number;
+  state: string;
+  at: string;
+  actor: string;
+}
+interface RequestRow {
+  id: string;
+  tenant_id: string;
+  subject: string;
+  requested_by: string;
+  senders: string;
+  recipients: string;
+  purpose: string;
+  categories: string;
+  valid_until: string;
+  language: string;
+  notice_text: string;
+  notice_hash: string;
+  code_hash: string;
+  second_factor_hash: string;
+  code_expires_at: string;
+  created_at: string;
+}
+interface ConsentRow {
+  id: string;
+  tenant_id: string;
+  subject: string;
+  request_id: string;
+  senders: string;
+  recipients: string;
+  purpose: string;
+  categories: string;
+  valid_from: string;
+  valid_until: string;
+  language: string;
+  notice_hash: string;
+  capture: ConsentRecord['capture'];
+  receipt_id: string;
+  receipt: string;
+  created_at: string;
+}
+
+const list = (json: string): string[] => JSON.parse(json) as string[];
+const toVersion = <S extends string>(row: VersionRow): StateVersion<S> => ({
+  seq: row.seq,
+  refId: row.ref_id,
+  version: row.version,
+  state: row.state as S,
+  at: row.at,
+  actor: row.actor,
+});
+const toRequest = (row: RequestRow): ConsentRequestRecord => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  subject: row.subject,
+  requestedBy: row.requested_by,
+  senders: list(row.senders),
+  recipients: list(row.recipients),
+  purpose: row.purpose,
+  categories: list(row.categories),
+  validUntil: row.valid_until,
+  language: row.language,
+  noticeText: row.notice_text,
+  noticeHash: row.notice_hash,
+  codeHash: row.code_hash,
+  secondFactorHash: row.second_factor_hash,
+  codeExpiresAt: row.code_expires_at,
+  createdAt: row.created_at,
+});
+const toConsent = (row: ConsentRow): ConsentRecord => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  subject: row.subject,
+  requestId: row.request_id,
+  senders: list(row.senders),
+  recipients: list(row.recipients),
+  purpose: row.purpose,
+  categories: list(row.categories),
+  validFrom: row.valid_from,
+  validUntil: row.valid_until,
+  language: row.language,
+  noticeHash: row.notice_hash,
+  capture: row.capture,
+  receiptId: row.receipt_id,
+  receipt: row.receipt,
+  createdAt: row.created_at,
+});
+
+export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
+  const secret = db.prepare<[string, string], { wrapped: string }>(
+    'SELECT wrapped FROM tenant_secrets WHERE tenant_id = ? AND name = ?',
+  );
+  const insertSecret = db.prepare(
+    'INSERT OR IGNORE INTO tenant_secrets (tenant_id, name, wrapped, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const subjectRow = db.prepare<
+    [string, string],
+    { pseudonym: string; wrapped_key: string; created_at: string }
+  >(
+    'SELECT pseudonym, wrapped_key, created_at FROM subjects WHERE tenant_id = ? AND pseudonym = ?',
+  );
+  const insertSubject = db.prepare(
+    'INSERT OR IGNORE INTO subjects (tenant_id, pseudonym, wrapped_key, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const insertRequest = db.prepare(`INSERT INTO consent_requests (id, tenant_id, subject,
+    requested_by, senders, recipients, purpose, categories, valid_until, language, notice_text,
+    notice_hash, code_hash, second_factor_hash, code_expires_at, created_at)
+    VALUES (@id, @tenantId, @subject, @requestedBy, @senders, @recipients, @purpose, @categories,
+    @validUntil, @language, @noticeText, @noticeHash, @codeHash, @secondFactorHash,
+    @codeExpiresAt, @createdAt)`);
+  const insertVersion = db.prepare(`INSERT INTO consent_versions
+    (tenant_id, kind, ref_id, version, state, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertParty = db.prepare(
+    'INSERT OR IGNORE INTO consent_parties (tenant_id, ref_id, agency_id) VALUES (?, ?, ?)',
+  );
+  const latestVersion = db.prepare<[string], VersionRow>(
+    'SELECT * FROM consent_versions WHERE ref_id = ? ORDER BY version DESC LIMIT 1',
+  );
+  const requestById = db.prepare<[string, string], RequestRow>(
+    'SELECT * FROM consent_requests WHERE tenant_id = ? AND id = ?',
+  );
+  const requestByCode = db.prepare<[string], RequestRow>(
+    'SELECT * FROM consent_requests WHERE code_hash = ?',
+  );
+  const attempts = db.prepare<[string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM code_attempts WHERE request_id = ?',
+  );
+  const insertAttempt = db.prepare('INSERT INTO code_attempts (request_id, at) VALUES (?, ?)');
+  const insertConsent = db.prepare(`INSERT INTO consents (id, tenant_id, subject, request_id,
+    senders, recipients, purpose, categories, valid_from, valid_until, language, notice_hash,
+    capture, receipt_id, receipt, created_at) VALUES (@id, @tenantId, @subject, @requestId,
+    @senders, @recipients, @purpose, @categories, @validFrom, @validUntil, @language, @noticeHash,
+    @capture, @receiptId, @receipt, @createdAt)`);
+  const consentById = db.prepare<[string, string], ConsentRow>(
+    'SELECT * FROM consents WHERE tenant_id = ? AND id = ?',
+  );
+  const consentsFor = db.prepare<[string, string, string], ConsentRow>(
+    'SELECT * FROM consents WHERE tenant_id = ? AND subject = ? AND purpose = ? ORDER BY created_at, id',
+  );
+  const consentsOfSubject = db.prepare<[string, string], ConsentRow>(
+    'SELECT * FROM consents WHERE tenant_id = ? AND subject = ? ORDER BY created_at, id',
+  );
+  const eventsFor = db.prepare<[string, string, number, number], VersionRow & { purpose: string }>(`
+    SELECT v.*, COALESCE(c.purpose, r.purpose) AS purpose
+    FROM consent_versions v
+    JOIN consent_parties p ON p.tenant_id = v.tenant_id AND p.ref_id = v.ref_id AND p.agency_id = ?2
+    LEFT JOIN consents c ON v.kind = 'consent' AND c.id = v.ref_id
+    LEFT JOIN consent_requests r ON v.kind = 'request' AND r.id = v.ref_id
+    WHERE v.tenant_id = ?1 AND v.seq > ?3
+    ORDER BY v.seq LIMIT ?4`);
+  const insertSession = db.prepare(`INSERT INTO portal_sessions
+    (token_hash, tenant_id, subject, request_id, created_at, last_seen_at)
+    VALUES (@tokenHash, @tenantId, @subject, @requestId, @createdAt, @lastSeenAt)`);
+  const sessionByHash = db.prepare<[string], Record<string, string>>(
+    'SELECT * FROM portal_sessions WHERE token_hash = ?',
+  );
+  const touch = db.prepare('UPDATE portal_sessions SET last_seen_at = ? WHERE token_hash = ?');
+  const deleteSession = db.prepare('DELETE FROM portal_sessions WHERE token_hash = ?');
+
+  const withRequestState = (row: RequestRow): RequestWithState => {
+    const current = latestVersion.get(row.id);
+    if (!current) throw new Error(`request ${row.id} has no version`);
+    return {
+      request: toRequest(row),
+      current: toVersion<RequestState>(current),
+      failedAttempts: attempts.get(row.id)?.n ?? 0,
+    };
+  };
+  const withConsentState = (row: ConsentRow): ConsentWithState => {
+    const current = latestVersion.get(row.id);
+    if (!current) throw new Error(`consent ${row.id} has no version`);
+    return { consent: toConsent(row), current: toVersion<ConsentState>(current) };
+  };
+  const appendIfCurrent = (
+    tenantId: string,
+    kind: 'request' | 'consent',
+    refId: string,
+    expectedVersion: number,
+    next: { state: string; at: string; actor: string },
+  ): boolean => {
+    const current = latestVersion.get(refId);
+    if (current?.version !== expectedVersion) return false;
+    insertVersion.run(tenantId, kind, refId, expectedVersion + 1, next.state, next.at, next.actor);
+    return true;
+  };
+
+  return {
+    async tenantSecret(tenantId, name, create) {
+      const existing = secret.get(tenantId, name);
+      if (existing) return JSON.parse(existing.wrapped) as WrappedKey;
+      const wrapped = await create();
+      // OR IGNORE + re-read: a concurrent creator wins, and both use its secret.
+      insertSecret.run(tenantId, name, JSON.stringify(wrapped), new Date().toISOString());
+      return JSON.parse(secret.get(tenantId, name)?.wrapped ?? 'null') as WrappedKey;
+    },
+    async ensureSubject(tenantId, pseudonym, newKey, at) {
+      let row = subjectRow.get(tenantId, pseudonym);
+      if (!row) {
+        insertSubject.run(tenantId, pseudonym, JSON.stringify(await newKey()), at);
+        row = subjectRow.get(tenantId, pseudonym);
+      }
+      if (!row) throw new Error('subject could not be recorded');
+      return {
+        tenantId,
+        pseudonym,
+        wrappedKey: JSON.parse(row.wrapped_key) as WrappedKey,
+        createdAt: row.created_at,
+      };
+    },
+    subject(tenantId, pseudonym) {
+      const row = subjectRow.get(tenantId, pseudonym);
+      return Promise.resolve(
+        row
+          ? {
+              tenantId,
+              pseudonym,
+              wrappedKey: JSON.parse(row.wrapped_key) as WrappedKey,
+              createdAt: row.created_at,
+            }
+          : undefined,
+      );
+    },
+    addRequest(request, parties) {
+      inTransaction(db, () => {
+        insertRequest.run({
+          ...request,
+          senders: JSON.stringify(request.senders),
+          recipients: JSON.stringify(request.recipients),
+          categories: JSON.stringify(request.categories),
+        });
+        insertVersion.run(
+          request.tenantId,
+          'request',
+          request.id,
+          1,
+          'pending',
+          request.createdAt,
+          request.requestedBy,
+        );
+        for (const agency of parties) insertParty.run(request.tenantId, request.id, agency);
+      });
+      return Promise.resolve();
+    },
+    request(tenantId, id) {
+      const row = requestById.get(tenantId, id);
+      return Promise.resolve(row ? withRequestState(row) : undefined);
+    },
+    requestByCode(tenantId, codeHash) {
+      const row = requestByCode.get(codeHash);
+      if (!row || (tenantId !== undefined && row.tenant_id !== tenantId))
+        return Promise.resolve(undefined);
+      return Promise.resolve(withRequestState(row));
+    },
+    recordFailedAttempt(requestId, at) {
+      return Promise.resolve(
+        inTransaction(db, () => {
+          insertAttempt.run(requestId, at);
+          return attempts.get(requestId)?.n ?? 0;
+        }),
+      );
+    },
+    decideRequest(requestId, expectedVersion, next, consent) {
+      return Promise.resolve(
+        inTransaction(db, () => {
+          const row = db
+            .prepare<[string], RequestRow>('SELECT * FROM consent_requests WHERE id = ?')
+            .get(requestId);
+          if (!row) return false;
+          if (!appendIfCurrent(row.tenant_id, 'request', requestId, expectedVersion, next))
+            return false;
+          if (consent) {
+            const c = consent.record;
+            insertConsent.run({
+              ...c,
+              senders: JSON.stringify(c.senders),
+              recipients: JSON.stringify(c.recipients),
+              categories: JSON.stringify(c.categories),
+            });
+            insertVersion.run(c.tenantId, 'consent', c.id, 1, 'active', next.at, next.actor);
+            for (const agency of consent.parties) insertParty.run(c.tenantId, c.id, agency);
+          }
+          return true;
+        }),
+      );
+    },
+    consent(tenantId, id) {
+      const row = consentById.get(tenantId, id);
+      return Promise.resolve(row ? withConsentState(row) : undefined);
+    },
+    consentsFor(tenantId, subject, purpose) {
+      return Promise.resolve(consentsFor.all(tenantId, subject, purpose).map(withConsentState));
+    },
+    consentsOfSubject(tenantId, subject) {
+      return Promise.resolve(consentsOfSubject.all(tenantId, subject).map(withConsentState));
+    },
+    changeConsent(consentId, expectedVersion, next) {
+      return Promise.resolve(
+        inTransaction(db, () => {
+          const row = db
+            .prepare<[string], { tenant_id: string }>('SELECT tenant_id FROM consents WHERE id = ?')
+            .get(consentId);
+          if (!row) return false;
+          return appendIfCurrent(row.tenant_id, 'consent', consentId, expectedVersion, next);
+        }),
+      );
+    },
+    eventsFor(tenantId, agencyId, sinceSeq, limit) {
+      return Promise.resolve(
+        eventsFor.all(tenantId, agencyId, sinceSeq, limit).map((row): ConsentEvent => ({
+          seq: row.seq,
+          kind: row.kind,
+          refId: row.ref_id,
+          version: row.version,
+          state: row.state,
+          at: row.at,
+          actor: row.actor,
+          purpose: row.purpose,
+        })),
+      );
+    },
+    addSession(session) {
+      insertSession.run(session);
+      return Promise.resolve();
+    },
+    session(tokenHash) {
+      const row = sessionByHash.get(tokenHash);
+      return Promise.resolve(
+        row
+          ? {
+              tokenHash: row['token_hash'] ?? '',
+              tenantId: row['tenant_id'] ?? '',
+              subject: row['subject'] ?? '',
+              requestId: row['request_id'] ?? '',
+              createdAt: row['created_at'] ?? '',
+              lastSeenAt: row['last_seen_at'] ?? '',
+            }
+          : undefined,
+      );
+    },
+    touchSession(tokenHash, at) {
+      touch.run(at, tokenHash);
+      return Promise.resolve();
+    },
+    deleteSession(tokenHash) {
+      deleteSession.run(tokenHash);
+      return Promise.resolve();
+    },
+  };
+}
