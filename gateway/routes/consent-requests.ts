@@ -44,7 +44,7 @@ const createRoute_ = createRoute({
     body: {
       required: true,
       content: {
-        'application/json': { schema: ConsentRequestInput.openapi('ConsentRequestInput') },
+        'application/json': { schema: ConsentRequestInput },
       },
     },
   },

@@ -158,14 +158,17 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
   const consentsOfSubject = db.prepare<[string, string], ConsentRow>(
     'SELECT * FROM consents WHERE tenant_id = ? AND subject = ? ORDER BY created_at, id',
   );
-  const eventsFor = db.prepare<[string, string, number, number], VersionRow & { purpose: string }>(`
+  const eventsFor = db.prepare<
+    [{ tenant: string; agency: string; since: number; limit: number }],
+    VersionRow & { purpose: string }
+  >(`
     SELECT v.*, COALESCE(c.purpose, r.purpose) AS purpose
     FROM consent_versions v
-    JOIN consent_parties p ON p.tenant_id = v.tenant_id AND p.ref_id = v.ref_id AND p.agency_id = ?2
+    JOIN consent_parties p ON p.tenant_id = v.tenant_id AND p.ref_id = v.ref_id AND p.agency_id = @agency
     LEFT JOIN consents c ON v.kind = 'consent' AND c.id = v.ref_id
     LEFT JOIN consent_requests r ON v.kind = 'request' AND r.id = v.ref_id
-    WHERE v.tenant_id = ?1 AND v.seq > ?3
-    ORDER BY v.seq LIMIT ?4`);
+    WHERE v.tenant_id = @tenant AND v.seq > @since
+    ORDER BY v.seq LIMIT @limit`);
   const insertSession = db.prepare(`INSERT INTO portal_sessions
     (token_hash, tenant_id, subject, request_id, created_at, last_seen_at)
     VALUES (@tokenHash, @tenantId, @subject, @requestId, @createdAt, @lastSeenAt)`);
@@ -324,16 +327,18 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     },
     eventsFor(tenantId, agencyId, sinceSeq, limit) {
       return Promise.resolve(
-        eventsFor.all(tenantId, agencyId, sinceSeq, limit).map((row): ConsentEvent => ({
-          seq: row.seq,
-          kind: row.kind,
-          refId: row.ref_id,
-          version: row.version,
-          state: row.state,
-          at: row.at,
-          actor: row.actor,
-          purpose: row.purpose,
-        })),
+        eventsFor
+          .all({ tenant: tenantId, agency: agencyId, since: sinceSeq, limit })
+          .map((row): ConsentEvent => ({
+            seq: row.seq,
+            kind: row.kind,
+            refId: row.ref_id,
+            version: row.version,
+            state: row.state,
+            at: row.at,
+            actor: row.actor,
+            purpose: row.purpose,
+          })),
       );
     },
     addSession(session) {

@@ -1,0 +1,592 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PkiDeps } from '../certs/index.ts';
+import { checkConsent } from '../consent/index.ts';
+import { testGateway, type TestGateway } from './support/app.ts';
+import {
+  addPrincipal,
+  assertionFor,
+  pkiDeps,
+  provisionedTenant,
+  type TestPrincipal,
+} from './support/pki.ts';
+
+const AUD = 'http://localhost:8787';
+const CANARY = 'AZR-CANARY-90817';
+let gw: TestGateway;
+let deps: PkiDeps;
+let abh: TestPrincipal;
+let jc: TestPrincipal;
+let so: TestPrincipal;
+
+beforeEach(async () => {
+  gw = await testGateway({ publicUrl: AUD });
+  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
+  await provisionedTenant(deps, 'koeln');
+  abh = await addPrincipal(deps, {
+    tenantId: 'koeln',
+    id: 'abh-koeln',
+    kind: 'agency',
+    agencyType: 'immigration_office',
+  });
+  jc = await addPrincipal(deps, {
+    tenantId: 'koeln',
+    id: 'jc-koeln',
+    kind: 'agency',
+    agencyType: 'jobcenter',
+  });
+  so = await addPrincipal(deps, {
+    tenantId: 'koeln',
+    id: 'so-koeln',
+    kind: 'agency',
+    agencyType: 'social_office',
+  });
+});
+afterEach(() => {
+  gw.close();
+});
+
+async function asAgency(p: TestPrincipal, path: string, init: RequestInit = {}): Promise<Response> {
+  const token = await assertionFor(p, { audience: AUD, now: gw.clock.now() });
+  const headers = new Headers(init.headers);
+  headers.set('Authorization', `Bearer ${token}`);
+  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  return gw.app.request(path, { ...init, headers });
+}
+
+const requestBody = (overrides: Record<string, unknown> = {}) => ({
+  subject: { scheme: 'azr', value: CANARY },
+  senders: ['abh-koeln'],
+  recipients: ['jc-koeln'],
+  purpose: 'labour_market_integration',
+  categories: ['residence_status', 'employment_permission'],
+  validUntil: '2027-11-25T00:00:00Z',
+  language: 'de',
+  secondFactor: { type: 'birthDate', value: '1990-01-31' },
+  ...overrides,
+});
+
+async function askConsent(overrides: Record<string, unknown> = {}, by = jc) {
+  const res = await asAgency(by, '/v1/consent-requests', {
+    method: 'POST',
+    body: JSON.stringify(requestBody(overrides)),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as { id: string; code: string; portalUrl: string; expiresAt: string };
+}
+
+/** A browser-like person: keeps the session cookie between calls. */
+function person() {
+  let cookie = '';
+  const call = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (cookie) headers.set('Cookie', cookie);
+    if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+    const res = await gw.app.request(path, { ...init, headers });
+    const set = res.headers.get('Set-Cookie');
+    if (set) cookie = set.split(';')[0] ?? '';
+    return res;
+  };
+  return {
+    call,
+    signIn: (code: string, secondFactor = '1990-01-31') =>
+      call('/v1/portal/session', { method: 'POST', body: JSON.stringify({ code, secondFactor }) }),
+    get cookie() {
+      return cookie;
+    },
+  };
+}
+
+async function jwks() {
+  return createLocalJWKSet(
+    (await (await gw.app.request('/.well-known/jwks.json')).json()) as { keys: [] },
+  );
+}
+
+describe('the consent lifecycle through HTTP', () => {
+  it('request → sign-in → read → grant with a receipt → list → revoke → check refuses', async () => {
+    const created = await askConsent();
+    expect(created.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(created.portalUrl).toBe(`${AUD}/portal/sign-in?code=${created.code}`);
+    expect(created.expiresAt).toBe('2026-12-09T10:00:00.000Z');
+
+    const p = person();
+    const session = await p.signIn(created.code.toLowerCase());
+    expect(session.status).toBe(201);
+    const setCookie = session.headers.get('Set-Cookie') ?? '';
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).not.toMatch(/Secure/); // plain http here; the TLS case is tested below
+    expect(await session.json()).toEqual({ requestId: created.id });
+
+    const view = await p.call(`/v1/portal/requests/${created.id}`);
+    expect(view.status).toBe(200);
+    const request = (await view.json()) as {
+      state: string;
+      notice: { text: string };
+      senders: { name: string }[];
+    };
+    expect(request.state).toBe('pending');
+    expect(request.notice.text).toContain('freiwillig');
+    expect(request.senders[0]?.name).toBe('abh-koeln');
+
+    const grant = await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' });
+    expect(grant.status).toBe(200);
+    const granted = (await grant.json()) as {
+      consent: { id: string; state: string; version: number };
+      receipt: string;
+    };
+    expect(granted.consent).toMatchObject({ state: 'active', version: 1 });
+
+    // The receipt verifies against the published JWKS and says what was agreed.
+    const { payload, protectedHeader } = await compactVerify(granted.receipt, await jwks(), {
+      algorithms: ['ES256'],
+    });
+    expect(protectedHeader.typ).toBe('consent-receipt+jwt');
+    const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+    expect(claims).toMatchObject({
+      consentId: granted.consent.id,
+      legalBasis: ['GDPR Art. 6(1)(a)'],
+      validUntil: '2027-11-25T00:00:00.000Z',
+      language: 'de',
+      collectionMethod: 'portal',
+      withdrawalMethod: { channel: 'portal', url: `${AUD}/portal/consents` },
+    });
+    expect(JSON.stringify(claims)).not.toContain(CANARY);
+    expect(claims['piiControllers']).toEqual([
+      {
+        piiController: 'abh-koeln',
+        controllerId: 'abh-koeln',
+        agencyType: 'immigration_office',
+        role: 'sender',
+      },
+      {
+        piiController: 'jc-koeln',
+        controllerId: 'jc-koeln',
+        agencyType: 'jobcenter',
+        role: 'recipient',
+      },
+    ]);
+
+    const mine = (await (await p.call('/v1/portal/consents')).json()) as {
+      items: { id: string; state: string }[];
+    };
+    expect(mine.items.map((c) => [c.id, c.state])).toEqual([[granted.consent.id, 'active']]);
+
+    // The exchange's consent check finds it now ...
+    const subject = gw.storage.db.prepare('SELECT subject FROM consents').pluck().get() as string;
+    const question = {
+      tenantId: 'koeln',
+      subject,
+      sender: 'abh-koeln',
+      recipient: 'jc-koeln',
+      purpose: 'labour_market_integration',
+      categories: ['residence_status'],
+    };
+    await expect(checkConsent(gw.storage.consents, gw.clock, question)).resolves.toMatchObject({
+      consentId: granted.consent.id,
+      consentVersion: 1,
+    });
+
+    const revoke = await p.call(`/v1/portal/consents/${granted.consent.id}/revoke`, {
+      method: 'POST',
+    });
+    expect(revoke.status).toBe(200);
+    expect(await revoke.json()).toMatchObject({ state: 'revoked', version: 2 });
+    // ... and refuses it in the very next check, without any waiting.
+    await expect(checkConsent(gw.storage.consents, gw.clock, question)).rejects.toMatchObject({
+      code: 'consent_revoked',
+    });
+
+    // Revoking again is a conflict; the session stays open after a revocation.
+    expect(
+      (await p.call(`/v1/portal/consents/${granted.consent.id}/revoke`, { method: 'POST' })).status,
+    ).toBe(409);
+    expect((await p.call('/v1/portal/consents')).status).toBe(200);
+
+    // Every change is a version: nothing was updated in place.
+    const versions = gw.storage.db
+      .prepare('SELECT kind, version, state, actor FROM consent_versions ORDER BY seq')
+      .all();
+    expect(versions).toEqual([
+      { kind: 'request', version: 1, state: 'pending', actor: 'jc-koeln' },
+      { kind: 'request', version: 2, state: 'approved', actor: 'subject' },
+      { kind: 'consent', version: 1, state: 'active', actor: 'subject' },
+      { kind: 'consent', version: 2, state: 'revoked', actor: 'subject' },
+    ]);
+  });
+
+  it('lets agencies see the consents that name them, and their state changes', async () => {
+    const created = await askConsent();
+    const p = person();
+    await p.signIn(created.code);
+    const grant = (await (
+      await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' })
+    ).json()) as {
+      consent: { id: string };
+    };
+    const query = `/v1/consents?subject.scheme=azr&subject.value=${encodeURIComponent(CANARY.toLowerCase())}`;
+    const seen = (await (await asAgency(abh, query)).json()) as {
+      items: { id: string; state: string }[];
+    };
+    expect(seen.items).toEqual([
+      expect.objectContaining({ id: grant.consent.id, state: 'active', version: 1 }),
+    ]);
+    // The social office is named nowhere: it sees nothing.
+    expect(await (await asAgency(so, query)).json()).toEqual({ items: [] });
+
+    await p.call(`/v1/portal/consents/${grant.consent.id}/revoke`, { method: 'POST' });
+    const eventsRes = await asAgency(abh, '/v1/consent-events');
+    expect(eventsRes.status, await eventsRes.clone().text()).toBe(200);
+    const events = (await eventsRes.json()) as {
+      items: { type: string; cursor: string }[];
+      nextCursor?: string;
+    };
+    expect(events.items.map((e) => e.type)).toEqual([
+      'request.pending',
+      'request.approved',
+      'consent.active',
+      'consent.revoked',
+    ]);
+    expect(events.nextCursor).toBeUndefined();
+    const page = (await (await asAgency(abh, '/v1/consent-events?limit=2')).json()) as {
+      items: { type: string }[];
+      nextCursor: string;
+    };
+    expect(page.items).toHaveLength(2);
+    const rest = (await (
+      await asAgency(abh, `/v1/consent-events?cursor=${page.nextCursor}`)
+    ).json()) as {
+      items: { type: string }[];
+    };
+    expect(rest.items.map((e) => e.type)).toEqual(['consent.active', 'consent.revoked']);
+    expect(await (await asAgency(so, '/v1/consent-events')).json()).toEqual({ items: [] });
+  });
+
+  it('records a decline as a version and allows no grant after it', async () => {
+    const created = await askConsent();
+    const p = person();
+    await p.signIn(created.code);
+    expect(
+      (await p.call(`/v1/portal/requests/${created.id}/decline`, { method: 'POST' })).status,
+    ).toBe(204);
+    expect(
+      (await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' })).status,
+    ).toBe(409);
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM consents').pluck().get()).toBe(0);
+  });
+
+  it('marks the receipt Art. 9(2)(a) when health data is involved', async () => {
+    const created = await askConsent(
+      {
+        categories: ['health', 'benefits'],
+        purpose: 'benefit_eligibility',
+        recipients: ['so-koeln'],
+      },
+      so,
+    );
+    const p = person();
+    await p.signIn(created.code);
+    const { receipt } = (await (
+      await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' })
+    ).json()) as {
+      receipt: string;
+    };
+    const claims = JSON.parse(
+      atob(receipt.split('.')[1]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
+    ) as Record<string, unknown>;
+    expect(claims).toMatchObject({
+      legalBasis: ['GDPR Art. 6(1)(a)', 'GDPR Art. 9(2)(a)'],
+      sensitive: true,
+      spiCat: ['health'],
+    });
+  });
+});
+
+describe('consent requests that are refused', () => {
+  it.each([
+    ['an unknown agency', { recipients: ['nobody'] }, '/recipients/0'],
+    ['an unknown purpose', { purpose: 'curiosity' }, '/purpose'],
+    ['an unknown category', { categories: ['shoe_size'] }, '/categories/0'],
+    ['a past end', { validUntil: '2020-01-01T00:00:00Z' }, '/validUntil'],
+    ['an end more than two years away', { validUntil: '2030-01-01T00:00:00Z' }, '/validUntil'],
+    ['an unknown language', { language: 'xx' }, '/language'],
+    [
+      'a second factor that is no date',
+      { secondFactor: { type: 'birthDate', value: '31.01.1990' } },
+      '/secondFactor/value',
+    ],
+    ['an extra field', { note: 'x' }, ''],
+  ])('refuses %s with 422 validation_failed', async (_name, overrides, path) => {
+    const res = await asAgency(jc, '/v1/consent-requests', {
+      method: 'POST',
+      body: JSON.stringify(requestBody(overrides)),
+    });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { code: string; errors: { path: string }[] };
+    expect(body.code).toBe('validation_failed');
+    expect(body.errors.map((e) => e.path)).toContain(path);
+    expect(JSON.stringify(body)).not.toContain(CANARY);
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM consent_requests').pluck().get()).toBe(0);
+  });
+
+  it('refuses a request by an agency that is neither sender nor recipient', async () => {
+    const res = await asAgency(so, '/v1/consent-requests', {
+      method: 'POST',
+      body: JSON.stringify(requestBody()),
+    });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ errors: [{ path: '/senders' }] });
+  });
+
+  it('refuses a DPO or an unauthenticated caller', async () => {
+    const dpo = await addPrincipal(deps, { tenantId: 'koeln', id: 'dsb-koeln', kind: 'dpo' });
+    expect(
+      (
+        await asAgency(dpo, '/v1/consent-requests', {
+          method: 'POST',
+          body: JSON.stringify(requestBody()),
+        })
+      ).status,
+    ).toBe(403);
+    const res = await gw.app.request('/v1/consent-requests', {
+      method: 'POST',
+      body: JSON.stringify(requestBody()),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('the one-time code and the session', () => {
+  it('answers a wrong code and a wrong second factor alike, and locks after five wrong second factors', async () => {
+    const created = await askConsent();
+    const p = person();
+    const wrongCode = await p.signIn('AAAA-BBBB-CCCC');
+    expect(wrongCode.status).toBe(401);
+    const wrongFactor = await p.signIn(created.code, '1991-01-31');
+    expect(wrongFactor.status).toBe(401);
+    expect(((await wrongCode.json()) as { detail: string }).detail).toBe(
+      ((await wrongFactor.json()) as { detail: string }).detail,
+    );
+    for (let i = 2; i <= 4; i++)
+      expect((await p.signIn(created.code, '1991-01-31')).status).toBe(401);
+    const fifth = await p.signIn(created.code, '1991-01-31');
+    expect(fifth.status).toBe(403);
+    expect(await fifth.json()).toMatchObject({ code: 'code_locked' });
+    // Locked even for the right second factor now.
+    expect(await (await p.signIn(created.code)).json()).toMatchObject({ code: 'code_locked' });
+  });
+
+  it('expires the code after 14 days and records the request as expired', async () => {
+    const created = await askConsent();
+    gw.clock.advance(14 * 86_400_000 + 1000);
+    const res = await person().signIn(created.code);
+    expect(res.status).toBe(410);
+    expect(await res.json()).toMatchObject({ code: 'code_expired' });
+    const states = gw.storage.db
+      .prepare('SELECT state FROM consent_versions ORDER BY seq')
+      .pluck()
+      .all();
+    expect(states).toEqual(['pending', 'expired']);
+  });
+
+  it('ends a session after 30 minutes without use, and keeps it alive while used', async () => {
+    const created = await askConsent();
+    const p = person();
+    await p.signIn(created.code);
+    for (let i = 0; i < 3; i++) {
+      gw.clock.advance(20 * 60_000);
+      expect((await p.call('/v1/portal/consents')).status).toBe(200);
+    }
+    gw.clock.advance(31 * 60_000);
+    const res = await p.call('/v1/portal/consents');
+    expect(res.status).toBe(401);
+  });
+
+  it('signs out', async () => {
+    const created = await askConsent();
+    const p = person();
+    await p.signIn(created.code);
+    expect((await p.call('/v1/portal/session', { method: 'DELETE' })).status).toBe(204);
+    expect((await p.call('/v1/portal/consents')).status).toBe(401);
+  });
+
+  it('sets a Secure __Host- cookie when the gateway is reached over TLS', async () => {
+    const tls = await testGateway({ publicUrl: 'https://gateway.koeln.example' });
+    try {
+      const d = await pkiDeps(tls.storage, tls.clock, tls.masterKey);
+      await provisionedTenant(d, 'koeln');
+      const a = await addPrincipal(d, {
+        tenantId: 'koeln',
+        id: 'jc-koeln',
+        kind: 'agency',
+        agencyType: 'jobcenter',
+      });
+      await addPrincipal(d, {
+        tenantId: 'koeln',
+        id: 'abh-koeln',
+        kind: 'agency',
+        agencyType: 'immigration_office',
+      });
+      const token = await assertionFor(a, {
+        audience: 'https://gateway.koeln.example',
+        now: tls.clock.now(),
+      });
+      const created = (await (
+        await tls.app.request('/v1/consent-requests', {
+          method: 'POST',
+          body: JSON.stringify(requestBody()),
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        })
+      ).json()) as { code: string };
+      const res = await tls.app.request('/v1/portal/session', {
+        method: 'POST',
+        body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(res.headers.get('Set-Cookie')).toMatch(
+        /^__Host-cg_session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Strict$/,
+      );
+    } finally {
+      tls.close();
+    }
+  });
+
+  it('refuses a state change from another origin', async () => {
+    const created = await askConsent();
+    const p = person();
+    await p.signIn(created.code);
+    const res = await p.call(`/v1/portal/requests/${created.id}/grant`, {
+      method: 'POST',
+      headers: { Origin: 'https://evil.example' },
+    });
+    expect(res.status).toBe(403);
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM consents').pluck().get()).toBe(0);
+  });
+});
+
+describe('isolation', () => {
+  it("never lets one person's session reach another person's request or consent", async () => {
+    const mine = await askConsent();
+    const theirs = await askConsent({ subject: { scheme: 'azr', value: 'AZR-OTHER-1' } });
+    const me = person();
+    await me.signIn(mine.code);
+    const them = person();
+    await them.signIn(theirs.code);
+    const their = (await (
+      await them.call(`/v1/portal/requests/${theirs.id}/grant`, { method: 'POST' })
+    ).json()) as {
+      consent: { id: string };
+    };
+    expect((await me.call(`/v1/portal/requests/${theirs.id}`)).status).toBe(404);
+    expect(
+      (await me.call(`/v1/portal/requests/${theirs.id}/grant`, { method: 'POST' })).status,
+    ).toBe(404);
+    expect(
+      (await me.call(`/v1/portal/consents/${their.consent.id}/revoke`, { method: 'POST' })).status,
+    ).toBe(404);
+    expect(await (await me.call('/v1/portal/consents')).json()).toEqual({ items: [] });
+    // A 404 for someone else's id is exactly the 404 for an id that does not exist.
+    const missing = (await (await me.call('/v1/portal/requests/cr_doesnotexist')).json()) as Record<
+      string,
+      unknown
+    >;
+    const foreign = (await (await me.call(`/v1/portal/requests/${theirs.id}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect({ ...foreign, requestId: '' }).toEqual({ ...missing, requestId: '' });
+  });
+
+  it('keeps tenants apart: the same identifier is another person in another tenant', async () => {
+    await provisionedTenant(deps, 'dortmund');
+    const dj = await addPrincipal(deps, {
+      tenantId: 'dortmund',
+      id: 'jc-dortmund',
+      kind: 'agency',
+      agencyType: 'jobcenter',
+    });
+    await addPrincipal(deps, {
+      tenantId: 'dortmund',
+      id: 'abh-dortmund',
+      kind: 'agency',
+      agencyType: 'immigration_office',
+    });
+    const koeln = await askConsent();
+    const p = person();
+    await p.signIn(koeln.code);
+    await p.call(`/v1/portal/requests/${koeln.id}/grant`, { method: 'POST' });
+    const query = `/v1/consents?subject.scheme=azr&subject.value=${CANARY}`;
+    expect(await (await asAgency(dj, query)).json()).toEqual({ items: [] });
+    // A Köln agency id named in a Dortmund request is unknown there.
+    const res = await asAgency(dj, '/v1/consent-requests', {
+      method: 'POST',
+      body: JSON.stringify(requestBody({ senders: ['abh-koeln'], recipients: ['jc-dortmund'] })),
+    });
+    expect(res.status).toBe(422);
+    const pseudonyms = gw.storage.db.prepare('SELECT tenant_id, pseudonym FROM subjects').all() as {
+      pseudonym: string;
+    }[];
+    expect(new Set(pseudonyms.map((s) => s.pseudonym)).size).toBe(pseudonyms.length);
+  });
+});
+
+describe('privacy at rest', () => {
+  it('keeps no identifier, code or birth date in clear in the database file', async () => {
+    const created = await askConsent();
+    const p = person();
+    await p.signIn(created.code);
+    await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' });
+    gw.storage.db.pragma('wal_checkpoint(TRUNCATE)');
+    const files = ['gateway.db', 'gateway.db-wal']
+      .map((f) => join(gw.dataDir, f))
+      .filter((f) => existsSync(f));
+    const bytes = files.map((f) => readFileSync(f).toString('latin1')).join('');
+    expect(bytes.length).toBeGreaterThan(0);
+    for (const secret of [
+      CANARY,
+      CANARY.toUpperCase(),
+      created.code,
+      created.code.replaceAll('-', ''),
+      '1990-01-31',
+    ]) {
+      expect(bytes.includes(secret), secret).toBe(false);
+    }
+    expect(gw.logs.text).not.toMatch(new RegExp(`${CANARY}|${created.code}|1990-01-31`));
+  });
+});
+
+describe('receipts verify with python3-jwcrypto', () => {
+  it('jwcrypto verifies the receipt against the JWKS', async () => {
+    const created = await askConsent();
+    const p = person();
+    await p.signIn(created.code);
+    const { receipt } = (await (
+      await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' })
+    ).json()) as {
+      receipt: string;
+    };
+    const jwksFile = join(gw.dataDir, 'jwks.json');
+    writeFileSync(jwksFile, await (await gw.app.request('/.well-known/jwks.json')).text());
+    const kid = decodeProtectedHeader(receipt).kid;
+    const script = [
+      'import sys, json',
+      'from jwcrypto import jwk, jws',
+      'keys = jwk.JWKSet.from_json(open(sys.argv[1]).read())',
+      'token = jws.JWS()',
+      'token.deserialize(sys.stdin.read().strip())',
+      'token.verify(keys.get_key(sys.argv[2]), alg="ES256")',
+      'print(json.loads(token.payload)["consentId"])',
+    ].join('\n');
+    const out = execFileSync('/usr/bin/python3', ['-c', script, jwksFile, kid ?? ''], {
+      input: receipt,
+      encoding: 'utf8',
+    });
+    const consentId = gw.storage.db.prepare('SELECT id FROM consents').pluck().get();
+    expect(out.trim()).toBe(consentId);
+  });
+});
