@@ -36,3 +36,4 @@ export type { AgencyConsentView } from './agency-view.ts';
 export { RECEIPT_TYP, RECEIPT_SCHEMA } from './receipt.ts';
 export { consentNotice, noticeHash } from './notice.ts';
 export { normalizeCode } from './codes.ts';
+export { expireDue } from './expiry.ts';

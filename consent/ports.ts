@@ -147,6 +147,14 @@ export interface ConsentStore {
     expectedVersion: number,
     next: { state: ConsentState; at: string; actor: string },
   ): Promise<boolean>;
+  /**
+   * Active consents whose validity has ended and pending requests whose code has expired, as of
+   * `now`: what the expiry sweep turns into `expired` versions.
+   */
+  dueForExpiry(
+    now: string,
+    limit: number,
+  ): Promise<{ consents: ConsentWithState[]; requests: RequestWithState[] }>;
   /** State changes concerning an agency after `sinceSeq`, oldest first. */
   eventsFor(
     tenantId: string,

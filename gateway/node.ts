@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { systemClock } from '../core/index.ts';
 import { provisionTenant } from '../certs/index.ts';
+import { expireDue } from '../consent/index.ts';
 import { loadMasterKey, MASTER_KEY_WARNING } from '../storage/master-key-file.ts';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
@@ -82,6 +83,22 @@ try {
   );
 }
 const running = server;
+
+// Ends brought by time become versions within a minute; checks do not wait for this.
+const sweep = async (): Promise<void> => {
+  try {
+    const written = await expireDue(storage.consents, systemClock);
+    if (written > 0) logger.info({ written }, 'expired consents and requests recorded');
+  } catch (error) {
+    logger.error(
+      { errorType: error instanceof Error ? error.name : 'unknown' },
+      'expiry sweep failed',
+    );
+  }
+};
+void sweep();
+const sweeper = setInterval(() => void sweep(), 60_000);
+sweeper.unref();
 logger.info(
   { port: running.port, host: config.host, publicUrl: config.publicUrl, version: gatewayVersion },
   'gateway listening',
@@ -104,6 +121,7 @@ async function stop(signal: string): Promise<void> {
   }
   stopping = true;
   note('shutting down: finishing in-flight requests', { signal });
+  clearInterval(sweeper);
   try {
     await running.shutdown();
   } finally {

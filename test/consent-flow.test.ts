@@ -590,3 +590,39 @@ describe('receipts verify with python3-jwcrypto', () => {
     expect(out.trim()).toBe(consentId);
   });
 });
+
+describe('expiry by time', () => {
+  it('records expired versions for ended consents and codes, and tells the agencies', async () => {
+    const { expireDue } = await import('../consent/index.ts');
+    const granted = await askConsent({ validUntil: '2026-12-01T00:00:00Z' });
+    const p = person();
+    await p.signIn(granted.code);
+    await p.call(`/v1/portal/requests/${granted.id}/grant`, { method: 'POST' });
+    const unanswered = await askConsent();
+    expect(await expireDue(gw.storage.consents, gw.clock)).toBe(0);
+
+    gw.clock.advance(15 * 86_400_000);
+    // The check refuses by the clock alone, before any sweep ran.
+    const subject = gw.storage.db.prepare('SELECT subject FROM consents').pluck().get() as string;
+    await expect(
+      checkConsent(gw.storage.consents, gw.clock, {
+        tenantId: 'koeln',
+        subject,
+        sender: 'abh-koeln',
+        recipient: 'jc-koeln',
+        purpose: 'labour_market_integration',
+        categories: ['residence_status'],
+      }),
+    ).rejects.toMatchObject({ code: 'consent_expired' });
+
+    expect(await expireDue(gw.storage.consents, gw.clock)).toBe(2);
+    expect(await expireDue(gw.storage.consents, gw.clock)).toBe(0);
+    const events = (await (await asAgency(jc, '/v1/consent-events')).json()) as {
+      items: { type: string; id: string; actor: string }[];
+    };
+    expect(events.items.filter((e) => e.type.endsWith('.expired'))).toEqual([
+      expect.objectContaining({ type: 'consent.expired', actor: 'system' }),
+      expect.objectContaining({ type: 'request.expired', id: unanswered.id, actor: 'system' }),
+    ]);
+  });
+});

@@ -169,6 +169,17 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     LEFT JOIN consent_requests r ON v.kind = 'request' AND r.id = v.ref_id
     WHERE v.tenant_id = @tenant AND v.seq > @since
     ORDER BY v.seq LIMIT @limit`);
+  // The newest version per ref is the state; only those still active/pending past their end.
+  const dueConsents = db.prepare<[string, number], ConsentRow>(`SELECT c.* FROM consents c
+    JOIN consent_versions v ON v.ref_id = c.id
+    WHERE c.valid_until <= ? AND v.version = (SELECT MAX(version) FROM consent_versions WHERE ref_id = c.id)
+      AND v.state = 'active'
+    ORDER BY c.valid_until LIMIT ?`);
+  const dueRequests = db.prepare<[string, number], RequestRow>(`SELECT r.* FROM consent_requests r
+    JOIN consent_versions v ON v.ref_id = r.id
+    WHERE r.code_expires_at <= ? AND v.version = (SELECT MAX(version) FROM consent_versions WHERE ref_id = r.id)
+      AND v.state = 'pending'
+    ORDER BY r.code_expires_at LIMIT ?`);
   const insertSession = db.prepare(`INSERT INTO portal_sessions
     (token_hash, tenant_id, subject, request_id, created_at, last_seen_at)
     VALUES (@tokenHash, @tenantId, @subject, @requestId, @createdAt, @lastSeenAt)`);
@@ -324,6 +335,12 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
           return appendIfCurrent(row.tenant_id, 'consent', consentId, expectedVersion, next);
         }),
       );
+    },
+    dueForExpiry(now, limit) {
+      return Promise.resolve({
+        consents: dueConsents.all(now, limit).map(withConsentState),
+        requests: dueRequests.all(now, limit).map(withRequestState),
+      });
     },
     eventsFor(tenantId, agencyId, sinceSeq, limit) {
       return Promise.resolve(
