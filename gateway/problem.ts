@@ -75,3 +75,9 @@ export function jsonPointer(path: readonly PropertyKey[]): string {
     .map((segment) => '/' + String(segment).replaceAll('~', '~0').replaceAll('/', '~1'))
     .join('');
 }
+
+/** An OpenAPI response entry for a problem+json answer, described by its codes. */
+export const problemDoc = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+});

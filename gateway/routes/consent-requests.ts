@@ -9,13 +9,8 @@ import {
 } from '../../consent/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../problem.ts';
+import { problemDoc } from '../problem.ts';
 import { authProblems } from './principals.ts';
-
-const problem = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-});
 
 const CreatedSchema = z
   .object({
@@ -54,7 +49,7 @@ const createRoute_ = createRoute({
       content: { 'application/json': { schema: CreatedSchema } },
     },
     ...authProblems,
-    422: problem('`validation_failed`: unknown agency, purpose or category, bad dates'),
+    422: problemDoc('`validation_failed`: unknown agency, purpose or category, bad dates'),
   },
 });
 
@@ -91,7 +86,7 @@ const listRoute = createRoute({
       content: { 'application/json': { schema: z.object({ items: z.array(ConsentViewSchema) }) } },
     },
     ...authProblems,
-    422: problem('`validation_failed`'),
+    422: problemDoc('`validation_failed`'),
   },
 });
 

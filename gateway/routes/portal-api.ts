@@ -17,13 +17,9 @@ import {
 } from '../../consent/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../problem.ts';
+import { problemDoc } from '../problem.ts';
 
-const problem = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-});
-const sessionProblems = { 401: problem('`unauthenticated`: no session, or it ended') };
+const sessionProblems = { 401: problemDoc('`unauthenticated`: no session, or it ended') };
 
 const PartySchema = z.object({
   id: z.string(),
@@ -90,9 +86,9 @@ const routes = {
         description: 'Signed in',
         content: { 'application/json': { schema: z.object({ requestId: z.string() }) } },
       },
-      401: problem('`unauthenticated`'),
-      403: problem('`code_locked`'),
-      410: problem('`code_expired`'),
+      401: problemDoc('`unauthenticated`'),
+      403: problemDoc('`code_locked`'),
+      410: problemDoc('`code_expired`'),
     },
   }),
   signOut: createRoute({
@@ -114,7 +110,7 @@ const routes = {
         content: { 'application/json': { schema: RequestViewSchema } },
       },
       ...sessionProblems,
-      404: problem('`not_found`'),
+      404: problemDoc('`not_found`'),
     },
   }),
   grant: createRoute({
@@ -133,9 +129,9 @@ const routes = {
         },
       },
       ...sessionProblems,
-      404: problem('`not_found`'),
-      409: problem('`conflict`: decided already'),
-      410: problem('`code_expired`'),
+      404: problemDoc('`not_found`'),
+      409: problemDoc('`conflict`: decided already'),
+      410: problemDoc('`code_expired`'),
     },
   }),
   decline: createRoute({
@@ -147,8 +143,8 @@ const routes = {
     responses: {
       204: { description: 'Declined' },
       ...sessionProblems,
-      404: problem('`not_found`'),
-      409: problem('`conflict`: decided already'),
+      404: problemDoc('`not_found`'),
+      409: problemDoc('`conflict`: decided already'),
     },
   }),
   consents: createRoute({
@@ -178,8 +174,8 @@ const routes = {
         content: { 'application/json': { schema: PersonConsentSchema } },
       },
       ...sessionProblems,
-      404: problem('`not_found`'),
-      409: problem('`conflict`: not active'),
+      404: problemDoc('`not_found`'),
+      409: problemDoc('`conflict`: not active'),
     },
   }),
 };

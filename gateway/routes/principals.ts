@@ -2,15 +2,11 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { PkiStore } from '../../certs/index.ts';
 import type { GatewayEnv } from '../env.ts';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../problem.ts';
+import { problemDoc } from '../problem.ts';
 
-const problem = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-});
 export const authProblems = {
-  401: problem('`unauthenticated`, `certificate_revoked` or `replayed_assertion`'),
-  403: problem('`forbidden`: authenticated, but not a principal this route serves'),
+  401: problemDoc('`unauthenticated`, `certificate_revoked` or `replayed_assertion`'),
+  403: problemDoc('`forbidden`: authenticated, but not a principal this route serves'),
 };
 
 const PrincipalSchema = z
