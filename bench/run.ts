@@ -5,6 +5,7 @@
  */
 import { importMasterKey } from '../certs/index.ts';
 import { systemClock } from '../core/index.ts';
+import { DEFAULT_POLICY, loadPolicySet } from '../policies/index.ts';
 import { createApp } from '../gateway/app.ts';
 import { createLogger } from '../gateway/logging.ts';
 import { nodeDocsAssets } from '../gateway/node-docs-assets.ts';
@@ -83,6 +84,7 @@ const app = createApp({
   storage,
   keys: { masterKey: await importMasterKey(crypto.getRandomValues(new Uint8Array(32))) },
   docsAssets: nodeDocsAssets(),
+  policy: await loadPolicySet(DEFAULT_POLICY),
 });
 const server = await startNodeServer({ fetch: app.fetch, port: 0, host: '127.0.0.1', logger });
 const base = `http://127.0.0.1:${server.port}`;

@@ -7,9 +7,10 @@ export type KeyUse = 'ca' | 'signing' | 'openpgp';
 /** Who a certificate belongs to: an agency system, a data-protection officer, an operator. */
 export type PrincipalKind = 'agency' | 'dpo' | 'operator';
 
-/** Agency types of the contract (`../shared/API.md`, Vocabulary); extend, never rename. */
-export const AGENCY_TYPES = ['immigration_office', 'jobcenter', 'social_office'] as const;
-export type AgencyType = (typeof AGENCY_TYPES)[number];
+// Agency types belong to the shared vocabulary; re-exported for the PKI's callers.
+export { AGENCY_TYPES } from '../policies/vocabulary.ts';
+import type { AgencyType } from '../policies/vocabulary.ts';
+export type { AgencyType };
 
 /** One key of a tenant's gateway: public part in clear, private part wrapped. */
 export interface StoredKey {

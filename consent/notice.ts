@@ -4,7 +4,7 @@
  * input: no clock, no locale or time-zone settings of the runtime, no `Intl`. The same input gives
  * the same bytes on Node and on workerd, today and after a runtime update.
  */
-import type { AgencyType } from '../certs/index.ts';
+import type { AgencyType } from '../policies/index.ts';
 import { isRightToLeft, label } from '../policies/labels.ts';
 import {
   SPECIAL_CATEGORIES,

@@ -9,3 +9,4 @@ export type {
 export { systemClock, FixedClock } from './clock.ts';
 export type { Clock } from './clock.ts';
 export { toBase64Url, randomBytes, randomId, sha256, constantTimeEqual } from './bytes.ts';
+export { canonicalJson } from './canonical-json.ts';

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
 import { TenantHasher, type ConsentDeps, type ConsentStore } from '../consent/index.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
+import type { PolicySet } from '../policies/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
 import type { GatewayEnv } from './env.ts';
 import { onError, onNotFound } from './error-handler.ts';
@@ -15,6 +16,7 @@ import { jsonPointer } from './problem.ts';
 import { registerDocs, type DocsAssets } from './routes/docs.ts';
 import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
 import { registerPrincipalRoutes } from './routes/principals.ts';
 import { registerWellKnown } from './routes/well-known.ts';
@@ -45,6 +47,8 @@ export interface GatewayDeps {
     readonly masterKey: CryptoKey;
   };
   readonly docsAssets: DocsAssets;
+  /** The validated, sealed policy set in force. */
+  readonly policy: PolicySet;
 }
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
@@ -89,6 +93,8 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     pki: deps.storage.pki,
     tenantIds: async () => (await deps.storage.tenants.list()).map((tenant) => tenant.id),
   });
+
+  registerPolicyRoute(app, deps.policy);
 
   const assertionCheck = {
     store: deps.storage.pki,

@@ -35,6 +35,7 @@ const EnvSchema = z.object({
     }, 'must not carry a query, fragment or credentials')
     .optional(),
   LOG_LEVEL: LogLevel.default('info'),
+  GATEWAY_POLICY_FILE: z.string().trim().min(1).optional(),
   GATEWAY_MASTER_KEY: z
     .string()
     .refine((value) => {
@@ -65,6 +66,8 @@ export interface GatewayConfig {
   readonly bodyLimit: number;
   /** Wraps every private key at rest; absent: the embedded default key file in the data dir. */
   readonly masterKey: string | undefined;
+  /** A JSON policy set replacing the default one. */
+  readonly policyFile: string | undefined;
 }
 
 export type ConfigResult =
@@ -113,6 +116,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
       logLevel: env2.LOG_LEVEL,
       bodyLimit: env2.GATEWAY_BODY_LIMIT,
       masterKey: env2.GATEWAY_MASTER_KEY,
+      policyFile: env2.GATEWAY_POLICY_FILE,
     },
   };
 }

@@ -6,6 +6,9 @@ import 'reflect-metadata';
 import { systemClock } from '../core/index.ts';
 import { provisionTenant } from '../certs/index.ts';
 import { expireDue } from '../consent/index.ts';
+import { isGatewayError } from '../core/index.ts';
+import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
+import { readFileSync } from 'node:fs';
 import { loadMasterKey, MASTER_KEY_WARNING } from '../storage/master-key-file.ts';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
@@ -28,6 +31,23 @@ if (!result.ok) {
 }
 const config = result.config;
 const logger = createLogger({ level: config.logLevel });
+
+// The policy is checked before anything else is opened: a bad file stops start-up with its reasons.
+let policy: PolicySet;
+try {
+  const source: unknown =
+    config.policyFile === undefined
+      ? DEFAULT_POLICY
+      : JSON.parse(readFileSync(config.policyFile, 'utf8'));
+  policy = await loadPolicySet(source);
+} catch (error) {
+  const reasons = isGatewayError(error)
+    ? (error.errors ?? []).map((issue) => `${issue.path}: ${issue.message}`).join('; ')
+    : error instanceof Error
+      ? error.message
+      : String(error);
+  fail(`invalid policy ${config.policyFile ?? '(default)'}: ${reasons}`);
+}
 
 let storage: SqliteStorage;
 try {
@@ -63,6 +83,7 @@ const app = createApp({
   storage,
   keys: { masterKey },
   docsAssets: nodeDocsAssets(),
+  policy,
 });
 
 let server;
@@ -100,7 +121,13 @@ void sweep();
 const sweeper = setInterval(() => void sweep(), 60_000);
 sweeper.unref();
 logger.info(
-  { port: running.port, host: config.host, publicUrl: config.publicUrl, version: gatewayVersion },
+  {
+    port: running.port,
+    host: config.host,
+    publicUrl: config.publicUrl,
+    version: gatewayVersion,
+    policy: `${policy.version} ${policy.hash}`,
+  },
   'gateway listening',
 );
 

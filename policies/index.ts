@@ -1,4 +1,5 @@
 export {
+  AGENCY_TYPES,
   PURPOSES,
   DATA_CATEGORIES,
   SPECIAL_CATEGORIES,
@@ -6,6 +7,11 @@ export {
   isPurpose,
   isDataCategory,
 } from './vocabulary.ts';
-export type { Purpose, DataCategory, Language } from './vocabulary.ts';
+export type { AgencyType, Purpose, DataCategory, Language } from './vocabulary.ts';
 export { LABELS, label, isRightToLeft } from './labels.ts';
 export type { Label, LabelKind, LanguageLabels } from './labels.ts';
+export { PolicyRule, PolicySetInput, loadPolicySet } from './policy.ts';
+export type { PolicySet } from './policy.ts';
+export { DEFAULT_POLICY } from './default-policy.ts';
+export { evaluate } from './evaluate.ts';
+export type { ConsentTerms, Exchange, Decision } from './evaluate.ts';

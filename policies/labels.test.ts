@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGENCY_TYPES } from '../certs/index.ts';
+import { AGENCY_TYPES } from './vocabulary.ts';
 import { LABELS, isRightToLeft, label, type Label, type LabelKind } from './labels.ts';
 import { DATA_CATEGORIES, LANGUAGES, PURPOSES, type Language } from './vocabulary.ts';
 

@@ -10,7 +10,7 @@
  * These strings end up inside consent notices whose SHA-256 hash is recorded: changing one changes
  * the text of every notice generated afterwards (notices already given keep their stored text).
  */
-import type { AgencyType } from '../certs/index.ts';
+import type { AgencyType } from './vocabulary.ts';
 import type { DataCategory, Language, Purpose } from './vocabulary.ts';
 
 /** What a label names: a purpose, a data category or an agency type. */

@@ -2,6 +2,10 @@
  * The shared vocabulary of the contract (`../shared/API.md`, Vocabulary): extend, never rename.
  * Plain-language labels in every portal language come with the policies issue.
  */
+/** Agency types: the offices that exchange case data. */
+export const AGENCY_TYPES = ['immigration_office', 'jobcenter', 'social_office'] as const;
+export type AgencyType = (typeof AGENCY_TYPES)[number];
+
 export const PURPOSES = [
   'labour_market_integration',
   'benefit_eligibility',

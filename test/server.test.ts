@@ -134,6 +134,28 @@ describe('start-up with a bad configuration', () => {
     }
   });
 
+  it('stops with one line naming the policy file and its reasons when it is invalid', async () => {
+    const dir = tempDir();
+    try {
+      const file = `${dir.path}/policy.json`;
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(
+        file,
+        JSON.stringify({ version: '1', rules: [{ id: 'x', purpose: 'curiosity' }] }),
+      );
+      const result = await run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+        env: { GATEWAY_DATA_DIR: dir.path, GATEWAY_POLICY_FILE: file },
+      });
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`invalid policy ${file}`);
+      expect(lines[0]).toContain('/rules/0/purpose');
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('stops with one line when the port is taken', async () => {
     const { gw } = await gateway();
     const port = new URL(gw.baseUrl).port;

@@ -75,6 +75,7 @@ export function registerDocs(
       { name: 'Public', description: 'No authentication' },
       { name: 'Identity', description: 'Client assertions and registered principals' },
       { name: 'Consent', description: 'Agencies ask for consent and follow its state' },
+      { name: 'Policy', description: 'Which flows the municipality allows' },
       { name: 'Portal', description: 'The person decides, reviews and withdraws (session cookie)' },
     ],
   });

@@ -1,5 +1,6 @@
 import { importMasterKey } from '../../certs/index.ts';
 import { FixedClock } from '../../core/index.ts';
+import { DEFAULT_POLICY, loadPolicySet } from '../../policies/index.ts';
 import { createApp, type GatewayApp } from '../../gateway/app.ts';
 import { createLogger } from '../../gateway/logging.ts';
 import { nodeDocsAssets } from '../../gateway/node-docs-assets.ts';
@@ -50,6 +51,7 @@ export async function testGateway(
     storage,
     keys: { masterKey },
     docsAssets: nodeDocsAssets(),
+    policy: await loadPolicySet(DEFAULT_POLICY),
   });
   return {
     app,
