@@ -63,6 +63,16 @@ export async function checkConsent(
       covering,
     );
   }
+  const nowOrLater = covering.filter((c) => c.consent.validFrom > now);
+  if (covering.length > 0 && nowOrLater.length === covering.length) {
+    throw new GatewayError('consent_missing', {
+      detail: 'the consent for this flow has not started yet',
+      reasons: nowOrLater.map((c) => ({
+        code: 'not_yet_valid',
+        message: `consent ${c.consent.id} starts ${c.consent.validFrom}`,
+      })),
+    });
+  }
   if (covering.length > 0) {
     throw refusal('consent_expired', 'the consent for this flow has ended', covering);
   }

@@ -14,6 +14,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonPointer } from './problem.ts';
 import { registerDocs, type DocsAssets } from './routes/docs.ts';
+import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
@@ -95,6 +96,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   });
 
   registerPolicyRoute(app, deps.policy);
+  registerConnectorRoutes(app);
 
   const assertionCheck = {
     store: deps.storage.pki,

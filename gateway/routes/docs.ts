@@ -76,6 +76,10 @@ export function registerDocs(
       { name: 'Identity', description: 'Client assertions and registered principals' },
       { name: 'Consent', description: 'Agencies ask for consent and follow its state' },
       { name: 'Policy', description: 'Which flows the municipality allows' },
+      {
+        name: 'Connectors',
+        description: 'Message types, their schemas and data categories (no authentication)',
+      },
       { name: 'Portal', description: 'The person decides, reviews and withdraws (session cookie)' },
     ],
   });

@@ -11,6 +11,7 @@ import type {
   StateVersion,
 } from '../../consent/index.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
+import { guarded } from './guarded.ts';
 
 interface VersionRow {
   seq: number;
@@ -253,25 +254,26 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
       );
     },
     addRequest(request, parties) {
-      inTransaction(db, () => {
-        insertRequest.run({
-          ...request,
-          senders: JSON.stringify(request.senders),
-          recipients: JSON.stringify(request.recipients),
-          categories: JSON.stringify(request.categories),
+      return guarded('that request', () => {
+        inTransaction(db, () => {
+          insertRequest.run({
+            ...request,
+            senders: JSON.stringify(request.senders),
+            recipients: JSON.stringify(request.recipients),
+            categories: JSON.stringify(request.categories),
+          });
+          insertVersion.run(
+            request.tenantId,
+            'request',
+            request.id,
+            1,
+            'pending',
+            request.createdAt,
+            request.requestedBy,
+          );
+          for (const agency of parties) insertParty.run(request.tenantId, request.id, agency);
         });
-        insertVersion.run(
-          request.tenantId,
-          'request',
-          request.id,
-          1,
-          'pending',
-          request.createdAt,
-          request.requestedBy,
-        );
-        for (const agency of parties) insertParty.run(request.tenantId, request.id, agency);
       });
-      return Promise.resolve();
     },
     request(tenantId, id) {
       const row = requestById.get(tenantId, id);
@@ -284,7 +286,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
       return Promise.resolve(withRequestState(row));
     },
     recordFailedAttempt(requestId, at) {
-      return Promise.resolve(
+      return guarded('that attempt', () =>
         inTransaction(db, () => {
           insertAttempt.run(requestId, at);
           return attempts.get(requestId)?.n ?? 0;
@@ -292,7 +294,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
       );
     },
     decideRequest(requestId, expectedVersion, next, consent) {
-      return Promise.resolve(
+      return guarded('that consent', () =>
         inTransaction(db, () => {
           const row = db
             .prepare<[string], RequestRow>('SELECT * FROM consent_requests WHERE id = ?')
@@ -326,7 +328,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
       return Promise.resolve(consentsOfSubject.all(tenantId, subject).map(withConsentState));
     },
     changeConsent(consentId, expectedVersion, next) {
-      return Promise.resolve(
+      return guarded('that version', () =>
         inTransaction(db, () => {
           const row = db
             .prepare<[string], { tenant_id: string }>('SELECT tenant_id FROM consents WHERE id = ?')
@@ -359,8 +361,9 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
       );
     },
     addSession(session) {
-      insertSession.run(session);
-      return Promise.resolve();
+      return guarded('that session', () => {
+        insertSession.run(session);
+      });
     },
     session(tokenHash) {
       const row = sessionByHash.get(tokenHash);
@@ -378,12 +381,14 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
       );
     },
     touchSession(tokenHash, at) {
-      touch.run(at, tokenHash);
-      return Promise.resolve();
+      return guarded('that session', () => {
+        touch.run(at, tokenHash);
+      });
     },
     deleteSession(tokenHash) {
-      deleteSession.run(tokenHash);
-      return Promise.resolve();
+      return guarded('that session', () => {
+        deleteSession.run(tokenHash);
+      });
     },
   };
 }

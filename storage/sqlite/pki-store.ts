@@ -1,4 +1,3 @@
-import { SqliteError } from 'better-sqlite3';
 import type {
   CertificateRecord,
   KeyUse,
@@ -9,6 +8,7 @@ import type {
 } from '../../certs/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
+import { guarded } from './guarded.ts';
 
 interface KeyRow {
   tenant_id: string;
@@ -100,21 +100,6 @@ const toCertificate = (row: CertificateRow): CertificateRecord => ({
   createdAt: row.created_at,
   revokedAt: row.revoked_at,
 });
-
-/** Runs a synchronous write and turns a uniqueness violation into `conflict`. */
-function guarded<T>(what: string, work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    if (
-      error instanceof SqliteError &&
-      (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE')
-    ) {
-      return Promise.reject(new GatewayError('conflict', { detail: `${what} exists already` }));
-    }
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
-}
 
 export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
   const insertTenant = db.prepare(
