@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/index.ts';
 import type { GatewaySigner, PkiStore } from '../certs/index.ts';
 import type { Clock } from '../core/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
@@ -13,6 +14,8 @@ export interface ConsentDeps {
   readonly hasher: TenantHasher;
   readonly signer: GatewaySigner;
   readonly masterKey: CryptoKey;
+  /** Every decision is recorded here, in the transaction of the change. */
+  readonly audit: AuditLog;
   /** The gateway's public base URL, for portal links and the receipt issuer. */
   readonly publicUrl: string;
   /** How long a one-time code opens its request (default 14 days). */

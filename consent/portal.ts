@@ -12,6 +12,7 @@ import { MAX_SECOND_FACTOR_FAILURES, SESSION_IDLE_MS, type ConsentDeps } from '.
 import type { ConsentRecord, ConsentState, ConsentWithState, RequestWithState } from './ports.ts';
 import { receiptClaims, RECEIPT_TYP, type ReceiptController } from './receipt.ts';
 import { codeHash, secondFactorHash } from './requests.ts';
+import { auditSubjectRef } from './subject.ts';
 
 /** The person behind a portal session: one subject in one tenant, nothing else. */
 export interface PortalPerson {
@@ -145,6 +146,7 @@ export async function grantRequest(
     receiptId: randomId('rc'),
     createdAt: now.toISOString(),
   };
+  const special = request.categories.some((c) => SPECIAL_CATEGORIES.includes(c as DataCategory));
   const controllers: ReceiptController[] = [];
   for (const [role, ids] of [
     ['sender', request.senders],
@@ -168,20 +170,38 @@ export async function grantRequest(
       controllers,
       issuer: deps.publicUrl,
       withdrawalUrl: `${deps.publicUrl}/portal/consents`,
-      special: request.categories.some((c) => SPECIAL_CATEGORIES.includes(c as DataCategory)),
+      special,
       at: now,
     }),
     RECEIPT_TYP,
   );
   const consent: ConsentRecord = { ...record, receipt };
-  const decided = await deps.consents.decideRequest(
-    request.id,
-    found.current.version,
-    { state: 'approved', at: now.toISOString(), actor: 'subject' },
+  const ref = await auditSubjectRef(deps, request.tenantId, request.subject);
+  const decided = await deps.audit.record(
+    request.tenantId,
     {
-      record: consent,
-      parties: [...new Set([request.requestedBy, ...request.senders, ...request.recipients])],
+      event: 'consent.granted',
+      actor: 'subject',
+      outcome: 'ok',
+      requestId: request.id,
+      consentId: consent.id,
+      consentVersion: 1,
+      purpose: request.purpose,
+      categories: request.categories,
+      legalBasis: special ? 'GDPR Art. 6(1)(a), Art. 9(2)(a)' : 'GDPR Art. 6(1)(a)',
+      ...(ref === undefined ? {} : { subjectRef: ref }),
     },
+    (prepared) =>
+      deps.consents.decideRequest(
+        request.id,
+        found.current.version,
+        { state: 'approved', at: now.toISOString(), actor: 'subject' },
+        {
+          record: consent,
+          parties: [...new Set([request.requestedBy, ...request.senders, ...request.recipients])],
+        },
+        prepared,
+      ),
   );
   if (!decided) throw new GatewayError('conflict', { detail: 'the request was decided meanwhile' });
   const stored = await deps.consents.consent(request.tenantId, consent.id);
@@ -196,11 +216,27 @@ export async function declineRequest(
 ): Promise<void> {
   const found = await personsRequest(deps, person, requestId);
   assertPending(found);
-  const decided = await deps.consents.decideRequest(found.request.id, found.current.version, {
-    state: 'declined',
-    at: deps.clock.now().toISOString(),
-    actor: 'subject',
-  });
+  const ref = await auditSubjectRef(deps, person.tenantId, person.subject);
+  const decided = await deps.audit.record(
+    person.tenantId,
+    {
+      event: 'consent.declined',
+      actor: 'subject',
+      outcome: 'ok',
+      requestId: found.request.id,
+      purpose: found.request.purpose,
+      categories: found.request.categories,
+      ...(ref === undefined ? {} : { subjectRef: ref }),
+    },
+    (prepared) =>
+      deps.consents.decideRequest(
+        found.request.id,
+        found.current.version,
+        { state: 'declined', at: deps.clock.now().toISOString(), actor: 'subject' },
+        undefined,
+        prepared,
+      ),
+  );
   if (!decided) throw new GatewayError('conflict', { detail: 'the request was decided meanwhile' });
 }
 
@@ -234,11 +270,27 @@ export async function revokeConsent(
   const state = effectiveState(found, now);
   if (state !== 'active')
     throw new GatewayError('conflict', { detail: `the consent is ${state} already` });
-  const changed = await deps.consents.changeConsent(consentId, found.current.version, {
-    state: 'revoked',
-    at: now.toISOString(),
-    actor: 'subject',
-  });
+  const ref = await auditSubjectRef(deps, person.tenantId, person.subject);
+  const changed = await deps.audit.record(
+    person.tenantId,
+    {
+      event: 'consent.revoked',
+      actor: 'subject',
+      outcome: 'ok',
+      consentId,
+      consentVersion: found.current.version + 1,
+      purpose: found.consent.purpose,
+      categories: found.consent.categories,
+      ...(ref === undefined ? {} : { subjectRef: ref }),
+    },
+    (prepared) =>
+      deps.consents.changeConsent(
+        consentId,
+        found.current.version,
+        { state: 'revoked', at: now.toISOString(), actor: 'subject' },
+        prepared,
+      ),
+  );
   if (!changed) throw new GatewayError('conflict', { detail: 'the consent changed meanwhile' });
   const after = await deps.consents.consent(person.tenantId, consentId);
   if (!after) throw new GatewayError('internal_error');
@@ -255,9 +307,22 @@ function assertPending(found: RequestWithState): void {
 
 async function expireIfPending(deps: ConsentDeps, found: RequestWithState): Promise<void> {
   if (found.current.state !== 'pending') return;
-  await deps.consents.decideRequest(found.request.id, found.current.version, {
-    state: 'expired',
-    at: deps.clock.now().toISOString(),
-    actor: 'system',
-  });
+  await deps.audit.record(
+    found.request.tenantId,
+    {
+      event: 'request.expired',
+      actor: 'system',
+      outcome: 'ok',
+      requestId: found.request.id,
+      purpose: found.request.purpose,
+    },
+    (prepared) =>
+      deps.consents.decideRequest(
+        found.request.id,
+        found.current.version,
+        { state: 'expired', at: deps.clock.now().toISOString(), actor: 'system' },
+        undefined,
+        prepared,
+      ),
+  );
 }

@@ -1,3 +1,4 @@
+import type { PreparedAppend } from '../audit/index.ts';
 import type { WrappedKey } from '../certs/index.ts';
 
 /** A person as the gateway knows them: a keyed pseudonym, never the identifier itself. */
@@ -116,8 +117,12 @@ export interface ConsentStore {
   ): Promise<SubjectRecord>;
   subject(tenantId: string, pseudonym: string): Promise<SubjectRecord | undefined>;
 
-  /** Records a request with its first version (pending). */
-  addRequest(request: ConsentRequestRecord, parties: readonly string[]): Promise<void>;
+  /** Records a request with its first version (pending) and its audit entry. */
+  addRequest(
+    request: ConsentRequestRecord,
+    parties: readonly string[],
+    audit?: PreparedAppend,
+  ): Promise<void>;
   request(tenantId: string, id: string): Promise<RequestWithState | undefined>;
   requestByCode(
     tenantId: string | undefined,
@@ -135,6 +140,7 @@ export interface ConsentStore {
     expectedVersion: number,
     next: { state: RequestState; at: string; actor: string },
     consent?: { record: ConsentRecord; parties: readonly string[] },
+    audit?: PreparedAppend,
   ): Promise<boolean>;
 
   consent(tenantId: string, id: string): Promise<ConsentWithState | undefined>;
@@ -146,6 +152,7 @@ export interface ConsentStore {
     consentId: string,
     expectedVersion: number,
     next: { state: ConsentState; at: string; actor: string },
+    audit?: PreparedAppend,
   ): Promise<boolean>;
   /**
    * Active consents whose validity has ended and pending requests whose code has expired, as of

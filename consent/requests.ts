@@ -5,7 +5,7 @@ import { DATA_CATEGORIES, LANGUAGES, PURPOSES, SPECIAL_CATEGORIES } from '../pol
 import { newOneTimeCode, normalizeCode } from './codes.ts';
 import { DEFAULT_CODE_LIFETIME_MS, MAX_CONSENT_MS, type ConsentDeps } from './deps.ts';
 import { consentNotice, noticeHash, type NoticeParty } from './notice.ts';
-import { ensureSubject, SubjectIdentifier } from './subject.ts';
+import { auditSubjectRef, ensureSubject, SubjectIdentifier } from './subject.ts';
 
 const AgencyId = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'an agency id');
 
@@ -114,26 +114,38 @@ export async function createConsentRequest(
     now.getTime() + (deps.codeLifetimeMs ?? DEFAULT_CODE_LIFETIME_MS),
   ).toISOString();
   const subject = await ensureSubject(deps, tenantId, input.subject, createdAt);
-  await deps.consents.addRequest(
+  const ref = await auditSubjectRef(deps, tenantId, subject);
+  const record = {
+    id,
+    tenantId,
+    subject,
+    requestedBy: caller.id,
+    senders,
+    recipients,
+    purpose: input.purpose,
+    categories,
+    validUntil: validUntil.toISOString(),
+    language: input.language,
+    noticeText: notice.text,
+    noticeHash: await noticeHash(notice),
+    codeHash: await codeHash(deps, tenantId, normalizeCode(code) ?? ''),
+    secondFactorHash: await secondFactorHash(deps, tenantId, id, input.secondFactor.value),
+    codeExpiresAt: expiresAt,
+    createdAt,
+  };
+  await deps.audit.record(
+    tenantId,
     {
-      id,
-      tenantId,
-      subject,
-      requestedBy: caller.id,
-      senders,
-      recipients,
+      event: 'consent.requested',
+      actor: caller.id,
+      outcome: 'ok',
+      requestId: id,
       purpose: input.purpose,
       categories,
-      validUntil: validUntil.toISOString(),
-      language: input.language,
-      noticeText: notice.text,
-      noticeHash: await noticeHash(notice),
-      codeHash: await codeHash(deps, tenantId, normalizeCode(code) ?? ''),
-      secondFactorHash: await secondFactorHash(deps, tenantId, id, input.secondFactor.value),
-      codeExpiresAt: expiresAt,
-      createdAt,
+      ...(ref === undefined ? {} : { subjectRef: ref }),
     },
-    unique([caller.id, ...senders, ...recipients]),
+    (prepared) =>
+      deps.consents.addRequest(record, unique([caller.id, ...senders, ...recipients]), prepared),
   );
   return {
     id,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { wrapSecret } from '../certs/index.ts';
+import { subjectRef } from '../audit/index.ts';
+import { unwrapSecret, wrapSecret } from '../certs/index.ts';
 import { randomBytes } from '../core/index.ts';
 import type { ConsentStore } from './ports.ts';
 import type { TenantHasher } from './secrets.ts';
@@ -50,4 +51,23 @@ export async function ensureSubject(
     at,
   );
   return pseudonym;
+}
+
+const subjectKeyContext = (tenantId: string, pseudonym: string) =>
+  `consent-gateway/${tenantId}/subject/${pseudonym}`;
+
+/** The subject's reference in the audit log, derived from the per-subject key. */
+export async function auditSubjectRef(
+  deps: { consents: ConsentStore; masterKey: CryptoKey },
+  tenantId: string,
+  pseudonym: string,
+): Promise<string | undefined> {
+  const subject = await deps.consents.subject(tenantId, pseudonym);
+  if (!subject) return undefined;
+  const key = await unwrapSecret(
+    deps.masterKey,
+    subject.wrappedKey,
+    subjectKeyContext(tenantId, pseudonym),
+  );
+  return subjectRef(Uint8Array.from(key));
 }

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { AuditLog, type AuditStore } from '../audit/index.ts';
 import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
 import { TenantHasher, type ConsentDeps, type ConsentStore } from '../consent/index.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
@@ -14,6 +15,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonPointer } from './problem.ts';
 import { registerDocs, type DocsAssets } from './routes/docs.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
 import { registerHealth } from './routes/health.ts';
@@ -27,6 +29,7 @@ export interface GatewayStorage {
   readonly tenants: TenantStore;
   readonly pki: PkiStore;
   readonly consents: ConsentStore;
+  readonly audit: AuditStore;
   /** Resolves when storage answers a query. */
   ping(): Promise<void>;
 }
@@ -109,13 +112,16 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     overseers: authenticate({ ...assertionCheck, allow: ['dpo', 'operator'] }),
   });
 
+  const audit = new AuditLog(deps.storage.audit, deps.clock);
+  const signer = createGatewaySigner({ pki: deps.storage.pki, masterKey: deps.keys.masterKey });
   const consent: ConsentDeps = {
+    audit,
     consents: deps.storage.consents,
     pki: deps.storage.pki,
     tenants: deps.storage.tenants,
     clock: deps.clock,
     hasher: new TenantHasher(deps.storage.consents, deps.keys.masterKey),
-    signer: createGatewaySigner({ pki: deps.storage.pki, masterKey: deps.keys.masterKey }),
+    signer,
     masterKey: deps.keys.masterKey,
     publicUrl: deps.config.publicUrl,
   };
@@ -124,6 +130,13 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     agencies: authenticate({ ...assertionCheck, allow: ['agency'] }),
   });
   registerPortalApi(app, { consent, https: deps.config.publicUrl.startsWith('https:') });
+  registerAuditRoutes(app, {
+    store: deps.storage.audit,
+    log: audit,
+    signer,
+    clock: deps.clock,
+    dpo: authenticate({ ...assertionCheck, allow: ['dpo'] }),
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'clientAssertion', {
     type: 'http',

@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { systemClock } from '../core/index.ts';
 import { provisionTenant } from '../certs/index.ts';
+import { AuditLog } from '../audit/index.ts';
 import { expireDue } from '../consent/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
@@ -106,9 +107,14 @@ try {
 const running = server;
 
 // Ends brought by time become versions within a minute; checks do not wait for this.
+const sweepAudit = new AuditLog(storage.audit, systemClock);
 const sweep = async (): Promise<void> => {
   try {
-    const written = await expireDue(storage.consents, systemClock);
+    const written = await expireDue({
+      consents: storage.consents,
+      clock: systemClock,
+      audit: sweepAudit,
+    });
     if (written > 0) logger.info({ written }, 'expired consents and requests recorded');
   } catch (error) {
     logger.error(

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PkiDeps } from '../certs/index.ts';
+import { AuditLog } from '../audit/index.ts';
 import { checkConsent } from '../consent/index.ts';
 import { testGateway, type TestGateway } from './support/app.ts';
 import {
@@ -599,7 +600,13 @@ describe('expiry by time', () => {
     await p.signIn(granted.code);
     await p.call(`/v1/portal/requests/${granted.id}/grant`, { method: 'POST' });
     const unanswered = await askConsent();
-    expect(await expireDue(gw.storage.consents, gw.clock)).toBe(0);
+    expect(
+      await expireDue({
+        consents: gw.storage.consents,
+        clock: gw.clock,
+        audit: new AuditLog(gw.storage.audit, gw.clock),
+      }),
+    ).toBe(0);
 
     gw.clock.advance(15 * 86_400_000);
     // The check refuses by the clock alone, before any sweep ran.
@@ -615,8 +622,20 @@ describe('expiry by time', () => {
       }),
     ).rejects.toMatchObject({ code: 'consent_expired' });
 
-    expect(await expireDue(gw.storage.consents, gw.clock)).toBe(2);
-    expect(await expireDue(gw.storage.consents, gw.clock)).toBe(0);
+    expect(
+      await expireDue({
+        consents: gw.storage.consents,
+        clock: gw.clock,
+        audit: new AuditLog(gw.storage.audit, gw.clock),
+      }),
+    ).toBe(2);
+    expect(
+      await expireDue({
+        consents: gw.storage.consents,
+        clock: gw.clock,
+        audit: new AuditLog(gw.storage.audit, gw.clock),
+      }),
+    ).toBe(0);
     const events = (await (await asAgency(jc, '/v1/consent-events')).json()) as {
       items: { type: string; id: string; actor: string }[];
     };

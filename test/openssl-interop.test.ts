@@ -201,7 +201,8 @@ describe('revocation list', () => {
     expect(text).toContain('Version 2');
     expect(text).toMatch(/X509v3 CRL Number:\s+3/);
     expect(text).toContain('X509v3 Authority Key Identifier');
-    expect(text).toContain(`Serial Number: ${revoked.serial.toUpperCase()}`);
+    // openssl prints whole bytes, so a serial with an odd number of hex digits gets a leading 0.
+    expect(text).toMatch(new RegExp(`Serial Number: 0?${revoked.serial.toUpperCase()}\\b`));
     expect(text).toContain('Key Compromise');
     expect(text).not.toContain(kept.serial.toUpperCase());
   });

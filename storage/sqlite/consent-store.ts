@@ -11,6 +11,7 @@ import type {
   StateVersion,
 } from '../../consent/index.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
+import { commitAuditEntry } from './audit-store.ts';
 import { guarded } from './guarded.ts';
 
 interface VersionRow {
@@ -253,7 +254,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
           : undefined,
       );
     },
-    addRequest(request, parties) {
+    addRequest(request, parties, audit) {
       return guarded('that request', () => {
         inTransaction(db, () => {
           insertRequest.run({
@@ -272,6 +273,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
             request.requestedBy,
           );
           for (const agency of parties) insertParty.run(request.tenantId, request.id, agency);
+          if (audit) commitAuditEntry(db, audit);
         });
       });
     },
@@ -293,7 +295,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
         }),
       );
     },
-    decideRequest(requestId, expectedVersion, next, consent) {
+    decideRequest(requestId, expectedVersion, next, consent, audit) {
       return guarded('that consent', () =>
         inTransaction(db, () => {
           const row = db
@@ -313,6 +315,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
             insertVersion.run(c.tenantId, 'consent', c.id, 1, 'active', next.at, next.actor);
             for (const agency of consent.parties) insertParty.run(c.tenantId, c.id, agency);
           }
+          if (audit) commitAuditEntry(db, audit);
           return true;
         }),
       );
@@ -327,14 +330,17 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     consentsOfSubject(tenantId, subject) {
       return Promise.resolve(consentsOfSubject.all(tenantId, subject).map(withConsentState));
     },
-    changeConsent(consentId, expectedVersion, next) {
+    changeConsent(consentId, expectedVersion, next, audit) {
       return guarded('that version', () =>
         inTransaction(db, () => {
           const row = db
             .prepare<[string], { tenant_id: string }>('SELECT tenant_id FROM consents WHERE id = ?')
             .get(consentId);
           if (!row) return false;
-          return appendIfCurrent(row.tenant_id, 'consent', consentId, expectedVersion, next);
+          if (!appendIfCurrent(row.tenant_id, 'consent', consentId, expectedVersion, next))
+            return false;
+          if (audit) commitAuditEntry(db, audit);
+          return true;
         }),
       );
     },

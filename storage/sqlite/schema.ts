@@ -194,4 +194,42 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'audit log',
+    sql: `
+      -- One append-only sequence per tenant; entry is the canonical JSON that is hashed and served.
+      CREATE TABLE audit_entries (
+        tenant_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        time TEXT NOT NULL,
+        event TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        sender TEXT,
+        recipient TEXT,
+        entry TEXT NOT NULL,
+        leaf_hash BLOB NOT NULL,
+        PRIMARY KEY (tenant_id, seq)
+      ) STRICT;
+      CREATE INDEX audit_entries_by_time ON audit_entries (tenant_id, time);
+      CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+      -- Hashes of complete subtrees (RFC 9162): level 0 are leaves.
+      CREATE TABLE audit_nodes (
+        tenant_id TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        hash BLOB NOT NULL,
+        PRIMARY KEY (tenant_id, level, idx)
+      ) STRICT;
+
+      CREATE TABLE audit_heads (
+        tenant_id TEXT PRIMARY KEY,
+        size INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import type { AuditStore } from '../../audit/index.ts';
 import type { PkiStore } from '../../certs/index.ts';
 import type { ConsentStore } from '../../consent/index.ts';
 import type { TenantStore } from '../../tenants/index.ts';
 import { openSqlite, type SqliteDatabase } from './database.ts';
+import { sqliteAuditStore } from './audit-store.ts';
 import { sqliteConsentStore } from './consent-store.ts';
 import { sqlitePkiStore } from './pki-store.ts';
 import { sqliteTenantStore } from './tenant-store.ts';
@@ -13,6 +15,7 @@ export interface SqliteStorage {
   readonly tenants: TenantStore;
   readonly pki: PkiStore;
   readonly consents: ConsentStore;
+  readonly audit: AuditStore;
   /** Resolves when the database answers a query; rejects otherwise. */
   ping(): Promise<void>;
   close(): void;
@@ -28,6 +31,7 @@ export function openSqliteStorage(dataDir: string): SqliteStorage {
     tenants: sqliteTenantStore(db),
     pki: sqlitePkiStore(db),
     consents: sqliteConsentStore(db),
+    audit: sqliteAuditStore(db),
     ping() {
       try {
         db.prepare('SELECT 1').get();

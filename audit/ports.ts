@@ -1,0 +1,92 @@
+/** What the gateway records: every decision, metadata only. */
+export const AUDIT_EVENTS = [
+  'consent.requested',
+  'consent.granted',
+  'consent.declined',
+  'consent.revoked',
+  'consent.expired',
+  'request.expired',
+  'exchange.accepted',
+  'exchange.refused',
+  'exchange.delivered',
+  'exchange.withheld',
+  'exchange.acknowledged',
+  'exchange.purged',
+  'certificate.issued',
+  'certificate.revoked',
+  'key.rotated',
+  'audit.read',
+  'audit.exported',
+  'subject.erased',
+] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+/**
+ * One audit entry as it is served and hashed: integers and strings only (no floats, so RFC 8785
+ * canonical JSON is unambiguous), never a payload, name or identifier. The subject appears only as
+ * `subjectRef`, derived from the per-subject key, so erasure (shredding that key) unlinks it.
+ */
+export interface AuditEntry {
+  readonly seq: number;
+  readonly tenant: string;
+  readonly time: string;
+  readonly event: AuditEvent;
+  readonly actor: string;
+  readonly outcome: 'ok' | 'refused';
+  readonly sender?: string;
+  readonly recipient?: string;
+  readonly purpose?: string;
+  readonly categories?: readonly string[];
+  readonly consentId?: string;
+  readonly consentVersion?: number;
+  readonly requestId?: string;
+  readonly exchangeId?: string;
+  readonly policyVersion?: string;
+  readonly legalBasis?: string;
+  readonly subjectRef?: string;
+  readonly ciphertextDigest?: string;
+  readonly reasons?: readonly string[];
+  readonly serial?: string;
+  readonly kid?: string;
+}
+
+export type AuditDraft = Omit<AuditEntry, 'seq' | 'tenant' | 'time'>;
+
+/** An entry with its place in the tree computed, ready to be committed with the change it records. */
+export interface PreparedAppend {
+  readonly tenantId: string;
+  /** The tree size the nodes were computed for; the commit fails if another append came first. */
+  readonly expectedSize: number;
+  readonly entry: AuditEntry;
+  readonly entryJson: string;
+  readonly leafHash: Uint8Array;
+  readonly nodes: readonly {
+    readonly level: number;
+    readonly index: number;
+    readonly hash: Uint8Array;
+  }[];
+}
+
+/** Thrown by a store when the tree grew between prepare and commit; the log retries. */
+export class AuditRace extends Error {
+  override readonly name = 'AuditRace';
+}
+
+export interface AuditQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly agency?: string;
+  readonly event?: string;
+  readonly afterSeq: number;
+  readonly limit: number;
+}
+
+/** The read side of the log and the commit of an entry that records nothing else. */
+export interface AuditStore {
+  size(tenantId: string): Promise<number>;
+  getNode(tenantId: string, level: number, index: number): Promise<Uint8Array | undefined>;
+  entries(tenantId: string, query: AuditQuery): Promise<AuditEntry[]>;
+  entryJson(tenantId: string, seq: number): Promise<string | undefined>;
+  /** Commits an entry on its own (for events whose change is the entry itself, e.g. audit.read). */
+  commit(prepared: PreparedAppend): Promise<void>;
+}

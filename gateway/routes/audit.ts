@@ -1,0 +1,223 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import {
+  consistencyProof,
+  inclusionProof,
+  rootHash,
+  toBase64,
+  type AuditLog,
+  type AuditStore,
+} from '../../audit/index.ts';
+import type { GatewaySigner } from '../../certs/index.ts';
+import { GatewayError, type Clock } from '../../core/index.ts';
+import type { GatewayEnv } from '../env.ts';
+import { problemDoc } from '../problem.ts';
+import { authProblems } from './principals.ts';
+
+export const TREE_HEAD_TYP = 'tree-head+jwt';
+
+const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+const entriesRoute = createRoute({
+  method: 'get',
+  path: '/v1/audit/entries',
+  tags: ['Audit'],
+  summary: 'Search the audit log (DPO), oldest first, paged',
+  description:
+    'Each entry is the JSON object whose RFC 8785 canonical form is hashed into the tree as ' +
+    'SHA-256(0x00 ‖ JSON). Reading is itself recorded (`audit.read`).',
+  security: [{ clientAssertion: [] }],
+  request: {
+    query: z.object({
+      from: z.iso.datetime({ offset: true }).optional(),
+      to: z.iso.datetime({ offset: true }).optional(),
+      agency: z.string().max(63).optional(),
+      event: z.string().max(40).optional(),
+      cursor: z
+        .string()
+        .regex(/^\d{1,15}$/)
+        .optional(),
+      limit: z.coerce.number().int().min(1).max(1000).optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'A page of entries',
+      content: {
+        'application/json': {
+          schema: z.object({
+            items: z.array(z.record(z.string(), z.unknown())),
+            nextCursor: z.string().optional(),
+          }),
+        },
+      },
+    },
+    ...authProblems,
+  },
+});
+
+const treeHeadRoute = createRoute({
+  method: 'get',
+  path: '/v1/audit/tree-head',
+  tags: ['Audit'],
+  summary: 'The latest signed tree head (DPO)',
+  description:
+    'A compact JWS by the gateway (key in the JWKS) over `{ treeSize, rootHash, timestamp }`.',
+  security: [{ clientAssertion: [] }],
+  responses: {
+    200: {
+      description: 'Signed tree head',
+      content: {
+        'application/json': {
+          schema: z.object({
+            treeSize: z.number().int(),
+            rootHash: z.string(),
+            timestamp: z.string(),
+            jws: z.string(),
+          }),
+        },
+      },
+    },
+    ...authProblems,
+  },
+});
+
+const inclusionRoute = createRoute({
+  method: 'get',
+  path: '/v1/audit/proofs/inclusion',
+  tags: ['Audit'],
+  summary: 'RFC 9162 inclusion proof of entry `seq` in the tree of size `treeSize` (DPO)',
+  security: [{ clientAssertion: [] }],
+  request: { query: z.object({ seq: Seq, treeSize: Seq }) },
+  responses: {
+    200: {
+      description: 'Audit path, base64 hashes in RFC 9162 order',
+      content: {
+        'application/json': {
+          schema: z.object({
+            seq: z.number().int(),
+            treeSize: z.number().int(),
+            leafHash: z.string(),
+            proof: z.array(z.string()),
+          }),
+        },
+      },
+    },
+    ...authProblems,
+    422: problemDoc('`validation_failed`: seq or treeSize out of range'),
+  },
+});
+
+const consistencyRoute = createRoute({
+  method: 'get',
+  path: '/v1/audit/proofs/consistency',
+  tags: ['Audit'],
+  summary: 'RFC 9162 consistency proof between two tree sizes (DPO)',
+  security: [{ clientAssertion: [] }],
+  request: { query: z.object({ from: Seq, to: Seq }) },
+  responses: {
+    200: {
+      description: 'Consistency proof, base64 hashes in RFC 9162 order',
+      content: {
+        'application/json': {
+          schema: z.object({
+            from: z.number().int(),
+            to: z.number().int(),
+            proof: z.array(z.string()),
+          }),
+        },
+      },
+    },
+    ...authProblems,
+    422: problemDoc('`validation_failed`: sizes out of range'),
+  },
+});
+
+export interface AuditRouteDeps {
+  readonly store: AuditStore;
+  readonly log: AuditLog;
+  readonly signer: GatewaySigner;
+  readonly clock: Clock;
+  readonly dpo: MiddlewareHandler<GatewayEnv>;
+}
+
+/** The DPO's view of the log: search, signed tree head, inclusion and consistency proofs. */
+export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRouteDeps): void {
+  app.use('/v1/audit/*', deps.dpo);
+  const tree = (tenantId: string) => ({
+    getNode: (level: number, index: number) => deps.store.getNode(tenantId, level, index),
+  });
+  const sizeOf = (tenantId: string) => deps.store.size(tenantId);
+
+  app.openapi(entriesRoute, async (c) => {
+    const { tenantId, id } = c.var.principal;
+    const q = c.req.valid('query');
+    const limit = q.limit ?? 100;
+    const items = await deps.store.entries(tenantId, {
+      afterSeq: q.cursor === undefined ? -1 : Number(q.cursor),
+      limit: limit + 1,
+      ...(q.from === undefined ? {} : { from: new Date(q.from).toISOString() }),
+      ...(q.to === undefined ? {} : { to: new Date(q.to).toISOString() }),
+      ...(q.agency === undefined ? {} : { agency: q.agency }),
+      ...(q.event === undefined ? {} : { event: q.event }),
+    });
+    await deps.log.append(tenantId, { event: 'audit.read', actor: id, outcome: 'ok' });
+    const page = items.slice(0, limit);
+    const last = page.at(-1);
+    return c.json(
+      {
+        items: page as unknown as Record<string, unknown>[],
+        ...(items.length > limit && last ? { nextCursor: String(last.seq) } : {}),
+      },
+      200,
+    );
+  });
+
+  app.openapi(treeHeadRoute, async (c) => {
+    const { tenantId } = c.var.principal;
+    const treeSize = await sizeOf(tenantId);
+    const head = {
+      treeSize,
+      rootHash: toBase64(await rootHash(tree(tenantId), treeSize)),
+      timestamp: deps.clock.now().toISOString(),
+    };
+    const jws = await deps.signer.sign(tenantId, head, TREE_HEAD_TYP);
+    return c.json({ ...head, jws }, 200);
+  });
+
+  app.openapi(inclusionRoute, async (c) => {
+    const { tenantId } = c.var.principal;
+    const { seq, treeSize } = c.req.valid('query');
+    if (treeSize > (await sizeOf(tenantId)) || seq >= treeSize) {
+      throw new GatewayError('validation_failed', {
+        errors: [
+          {
+            path: '/seq',
+            message: 'seq must be below treeSize, and treeSize at most the log size',
+            in: 'query',
+          },
+        ],
+      });
+    }
+    const proof = await inclusionProof(tree(tenantId), seq, treeSize);
+    const leaf = await deps.store.getNode(tenantId, 0, seq);
+    return c.json(
+      { seq, treeSize, leafHash: leaf ? toBase64(leaf) : '', proof: proof.map(toBase64) },
+      200,
+    );
+  });
+
+  app.openapi(consistencyRoute, async (c) => {
+    const { tenantId } = c.var.principal;
+    const { from, to } = c.req.valid('query');
+    if (to > (await sizeOf(tenantId)) || from > to) {
+      throw new GatewayError('validation_failed', {
+        errors: [{ path: '/to', message: 'need from ≤ to ≤ the log size', in: 'query' }],
+      });
+    }
+    return c.json(
+      { from, to, proof: (await consistencyProof(tree(tenantId), from, to)).map(toBase64) },
+      200,
+    );
+  });
+}

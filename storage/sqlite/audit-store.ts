@@ -1,0 +1,95 @@
+import {
+  AuditRace,
+  type AuditEntry,
+  type AuditStore,
+  type PreparedAppend,
+} from '../../audit/index.ts';
+import { inTransaction, type SqliteDatabase } from './database.ts';
+import { guarded } from './guarded.ts';
+
+/**
+ * Writes a prepared audit entry and its tree nodes. Call it inside the transaction of the change
+ * the entry records, so both land or neither does. Throws AuditRace if the tree grew since the
+ * entry was prepared (another writer, e.g. the CLI beside the server); the log then prepares again.
+ */
+export function commitAuditEntry(db: SqliteDatabase, prepared: PreparedAppend): void {
+  const head = db
+    .prepare<[string], { size: number }>('SELECT size FROM audit_heads WHERE tenant_id = ?')
+    .get(prepared.tenantId);
+  if ((head?.size ?? 0) !== prepared.expectedSize) throw new AuditRace('audit tree moved on');
+  const e = prepared.entry;
+  db.prepare(
+    `INSERT INTO audit_entries (tenant_id, seq, time, event, actor, sender, recipient, entry, leaf_hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    e.tenant,
+    e.seq,
+    e.time,
+    e.event,
+    e.actor,
+    e.sender ?? null,
+    e.recipient ?? null,
+    prepared.entryJson,
+    prepared.leafHash,
+  );
+  const node = db.prepare(
+    'INSERT OR REPLACE INTO audit_nodes (tenant_id, level, idx, hash) VALUES (?, ?, ?, ?)',
+  );
+  for (const n of prepared.nodes) node.run(prepared.tenantId, n.level, n.index, n.hash);
+  db.prepare(
+    'INSERT INTO audit_heads (tenant_id, size) VALUES (?, ?) ON CONFLICT (tenant_id) DO UPDATE SET size = excluded.size',
+  ).run(prepared.tenantId, prepared.expectedSize + 1);
+}
+
+export function sqliteAuditStore(db: SqliteDatabase): AuditStore {
+  const size = db.prepare<[string], { size: number }>(
+    'SELECT size FROM audit_heads WHERE tenant_id = ?',
+  );
+  const node = db.prepare<[string, number, number], { hash: Buffer }>(
+    'SELECT hash FROM audit_nodes WHERE tenant_id = ? AND level = ? AND idx = ?',
+  );
+  const one = db.prepare<[string, number], { entry: string }>(
+    'SELECT entry FROM audit_entries WHERE tenant_id = ? AND seq = ?',
+  );
+  return {
+    size(tenantId) {
+      return Promise.resolve(size.get(tenantId)?.size ?? 0);
+    },
+    getNode(tenantId, level, index) {
+      const row = node.get(tenantId, level, index);
+      return Promise.resolve(row ? new Uint8Array(row.hash) : undefined);
+    },
+    entryJson(tenantId, seq) {
+      return Promise.resolve(one.get(tenantId, seq)?.entry);
+    },
+    entries(tenantId, query) {
+      const where = ['tenant_id = @tenant', 'seq > @after'];
+      if (query.from !== undefined) where.push('time >= @from');
+      if (query.to !== undefined) where.push('time < @to');
+      if (query.event !== undefined) where.push('event = @event');
+      if (query.agency !== undefined)
+        where.push('(actor = @agency OR sender = @agency OR recipient = @agency)');
+      const rows = db
+        .prepare<[Record<string, unknown>], { entry: string }>(
+          `SELECT entry FROM audit_entries WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`,
+        )
+        .all({
+          tenant: tenantId,
+          after: query.afterSeq,
+          limit: query.limit,
+          from: query.from ?? null,
+          to: query.to ?? null,
+          event: query.event ?? null,
+          agency: query.agency ?? null,
+        });
+      return Promise.resolve(rows.map((row) => JSON.parse(row.entry) as AuditEntry));
+    },
+    commit(prepared) {
+      return guarded('that audit entry', () => {
+        inTransaction(db, () => {
+          commitAuditEntry(db, prepared);
+        });
+      });
+    },
+  };
+}
