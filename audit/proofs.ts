@@ -117,6 +117,7 @@ export async function verifyInclusion(
     let sn = size - 1;
     let r: Uint8Array = leaf;
     for (const p of proof) {
+      if (sn === 0) return false;
       if (fn % 2 === 1 || fn === sn) {
         r = await nodeHash(p, r);
         while (fn % 2 === 0 && fn !== 0) {

@@ -95,7 +95,7 @@ describe('the audit log', () => {
     const res = await as(dpo, '/v1/audit/entries');
     expect(res.status).toBe(200);
     const { items } = (await res.json()) as { items: Entry[] };
-    expect(items.map((e) => [e.seq, e.event, e.actor])).toEqual([
+    expect(items.map((e) => [e.seq, e.event, e['actor']])).toEqual([
       [0, 'consent.requested', 'jc-koeln'],
       [1, 'consent.granted', 'subject'],
       [2, 'consent.revoked', 'subject'],
@@ -112,7 +112,7 @@ describe('the audit log', () => {
     const again = (await (await as(dpo, '/v1/audit/entries?event=audit.read')).json()) as {
       items: Entry[];
     };
-    expect(again.items.map((e) => [e.event, e.actor])).toEqual([['audit.read', 'dsb-koeln']]);
+    expect(again.items.map((e) => [e.event, e['actor']])).toEqual([['audit.read', 'dsb-koeln']]);
   });
 
   it('pages with a cursor and filters by agency and time', async () => {
