@@ -12,3 +12,5 @@ export { leafHash, nodeHash, emptyRoot, toBase64, fromBase64, equalBytes } from 
 export { nodesForAppend, rootHash, subtreeHash, MemoryNodeStore } from './merkle.ts';
 export type { MerkleNodeStore } from './merkle.ts';
 export { inclusionProof, consistencyProof, verifyInclusion, verifyConsistency } from './proofs.ts';
+export { buildBundle, checkBundle, BUNDLE_FORMAT } from './bundle.ts';
+export type { AuditBundle, BundleCheck } from './bundle.ts';

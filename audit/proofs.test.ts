@@ -458,6 +458,15 @@ describe('proofs crafted by a dishonest log', () => {
     });
   });
 
+  it('cannot bind a size to a root: that is the signed tree head’s job (RFC 9162 behaviour)', async () => {
+    // PATH(0, D[5]) climbs the same way in a tree of 6, so it checks out against the root of 5
+    // claimed for size 6. Verifiers must take (size, root) together from a signed tree head.
+    const store = await storeOf(LEAVES.slice(0, 8));
+    const path = await inclusionProof(store, 0, 5);
+    expect(await verifyInclusion(leafOf(0), 0, 6, path, rootOf(5))).toBe(true);
+    expect(await verifyInclusion(leafOf(0), 0, 6, path, rootOf(6))).toBe(false);
+  });
+
   it('a two-leaf subtree passed off as the tree of size 1', async () => {
     const store = await storeOf(LEAVES.slice(0, 32));
     const checks: [string, Promise<boolean>][] = [];

@@ -53,5 +53,5 @@ export {
 } from './registry.ts';
 export type { PkiDeps, NewPrincipal, RegisteredCertificate } from './registry.ts';
 export { parseEncryptionKey } from './encryption-key.ts';
-export { createGatewaySigner } from './signer.ts';
+export { createGatewaySigner, signDetachedAsTenant } from './signer.ts';
 export type { GatewaySigner } from './signer.ts';

@@ -1,6 +1,7 @@
 import { CompactSign } from 'jose';
-import { GatewayError } from '../core/index.ts';
-import { unwrapPrivateKey } from './key-wrap.ts';
+import { GatewayError, type Clock } from '../core/index.ts';
+import { unwrapPrivateKey, unwrapSecret } from './key-wrap.ts';
+import { signDetached } from './openpgp.ts';
 import type { PkiStore } from './ports.ts';
 import { keyContext } from './provision.ts';
 import { GATEWAY_SIGNING_ALG } from './signing-key.ts';
@@ -42,5 +43,29 @@ export function createGatewaySigner(deps: { pki: PkiStore; masterKey: CryptoKey 
         .setProtectedHeader({ alg: GATEWAY_SIGNING_ALG, kid: entry.kid, typ })
         .sign(entry.key);
     },
+  };
+}
+
+/**
+ * Detached OpenPGP signatures with a tenant's gateway key (audit exports), checkable with
+ * `gpg --verify` and the key at /.well-known/openpgp-key.asc.
+ */
+export async function signDetachedAsTenant(
+  deps: { pki: PkiStore; masterKey: CryptoKey; clock: Clock },
+  tenantId: string,
+  text: string,
+): Promise<{ signature: string; publicKey: string }> {
+  const [active] = await deps.pki.keys(tenantId, 'openpgp');
+  if (!active) throw new GatewayError('internal_error', { detail: 'tenant has no OpenPGP key' });
+  const armored = new TextDecoder().decode(
+    await unwrapSecret(
+      deps.masterKey,
+      active.wrappedPrivate,
+      keyContext(tenantId, 'openpgp', active.kid),
+    ),
+  );
+  return {
+    signature: await signDetached(armored, text, deps.clock),
+    publicKey: active.publicMaterial,
   };
 }

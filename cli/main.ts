@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isGatewayError } from '../core/index.ts';
 import { gatewayVersion } from '../gateway/version.ts';
+import { auditVerifyCommand } from './commands/audit.ts';
 import { initCommand } from './commands/init.ts';
 import {
   agencyAddCommand,
@@ -26,6 +27,7 @@ const commands: Readonly<Record<string, Command>> = {
   ca: caCommand,
   'ca import': caImportCommand,
   'keys rotate': keysRotateCommand,
+  'audit verify': auditVerifyCommand,
 };
 
 /**

@@ -21,6 +21,9 @@ Commands:
   ca import --tenant ID --cert FILE
       trust an external CA (e.g. the administration PKI) for agency certificates
   keys rotate --tenant ID          new signing key; old ones stay published
+  audit verify BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE]
+      check an audit export offline: OpenPGP signature, tree head signature, every entry's
+      inclusion proof; exit 0 only if all hold
 
 Options:
   --data DIR     data directory (default: $GATEWAY_DATA_DIR or ./data)

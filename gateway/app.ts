@@ -131,6 +131,8 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   });
   registerPortalApi(app, { consent, https: deps.config.publicUrl.startsWith('https:') });
   registerAuditRoutes(app, {
+    pki: deps.storage.pki,
+    masterKey: deps.keys.masterKey,
     store: deps.storage.audit,
     log: audit,
     signer,

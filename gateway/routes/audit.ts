@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import {
+  buildBundle,
   consistencyProof,
   inclusionProof,
   rootHash,
@@ -8,7 +9,7 @@ import {
   type AuditLog,
   type AuditStore,
 } from '../../audit/index.ts';
-import type { GatewaySigner } from '../../certs/index.ts';
+import { signDetachedAsTenant, type GatewaySigner, type PkiStore } from '../../certs/index.ts';
 import { GatewayError, type Clock } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
 import { problemDoc } from '../problem.ts';
@@ -133,7 +134,43 @@ const consistencyRoute = createRoute({
   },
 });
 
+const exportRoute = createRoute({
+  method: 'post',
+  path: '/v1/audit/exports',
+  tags: ['Audit'],
+  summary: 'Export entries with proofs and a detached OpenPGP signature (DPO)',
+  description:
+    '`bundle` is the bundle as JSON text (entries, signed tree head, one inclusion proof per ' +
+    'entry, the JWKS and the OpenPGP key); `signature` an armored detached OpenPGP signature over ' +
+    'its UTF-8 bytes. Check it with `gpg --verify` and `consent-gateway audit verify`.',
+  security: [{ clientAssertion: [] }],
+  request: {
+    body: {
+      required: false,
+      content: {
+        'application/json': {
+          schema: z.strictObject({
+            from: z.iso.datetime({ offset: true }).optional(),
+            to: z.iso.datetime({ offset: true }).optional(),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'Bundle and signature',
+      content: {
+        'application/json': { schema: z.object({ bundle: z.string(), signature: z.string() }) },
+      },
+    },
+    ...authProblems,
+  },
+});
+
 export interface AuditRouteDeps {
+  readonly pki: PkiStore;
+  readonly masterKey: CryptoKey;
   readonly store: AuditStore;
   readonly log: AuditLog;
   readonly signer: GatewaySigner;
@@ -183,6 +220,33 @@ export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRou
     };
     const jws = await deps.signer.sign(tenantId, head, TREE_HEAD_TYP);
     return c.json({ ...head, jws }, 200);
+  });
+
+  app.openapi(exportRoute, async (c) => {
+    const { tenantId, id } = c.var.principal;
+    const body = c.req.valid('json') as { from?: string; to?: string } | undefined;
+    const range = {
+      ...(body?.from === undefined ? {} : { from: new Date(body.from).toISOString() }),
+      ...(body?.to === undefined ? {} : { to: new Date(body.to).toISOString() }),
+    };
+    const [openpgp] = await deps.pki.keys(tenantId, 'openpgp');
+    const bundle = await buildBundle({
+      store: deps.store,
+      tenantId,
+      range,
+      now: deps.clock.now().toISOString(),
+      signTreeHead: (head) => deps.signer.sign(tenantId, head, TREE_HEAD_TYP),
+      jwks: {
+        keys: (await deps.pki.keys(tenantId, 'signing')).map(
+          (k) => JSON.parse(k.publicMaterial) as Record<string, string>,
+        ),
+      },
+      openpgpKey: openpgp?.publicMaterial ?? '',
+    });
+    const text = JSON.stringify(bundle);
+    const { signature } = await signDetachedAsTenant(deps, tenantId, text);
+    await deps.log.append(tenantId, { event: 'audit.exported', actor: id, outcome: 'ok' });
+    return c.json({ bundle: text, signature }, 200);
   });
 
   app.openapi(inclusionRoute, async (c) => {
