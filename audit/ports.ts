@@ -87,6 +87,8 @@ export interface AuditStore {
   getNode(tenantId: string, level: number, index: number): Promise<Uint8Array | undefined>;
   entries(tenantId: string, query: AuditQuery): Promise<AuditEntry[]>;
   entryJson(tenantId: string, seq: number): Promise<string | undefined>;
+  /** Every entry that names the subject reference, oldest first (access reports, history). */
+  entriesAbout(tenantId: string, subjectRef: string): Promise<AuditEntry[]>;
   /** Commits an entry on its own (for events whose change is the entry itself, e.g. audit.read). */
   commit(prepared: PreparedAppend): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit/index.ts';
+import type { AuditLog, AuditStore } from '../audit/index.ts';
 import type { GatewaySigner, PkiStore } from '../certs/index.ts';
 import type { Clock } from '../core/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
@@ -16,6 +16,8 @@ export interface ConsentDeps {
   readonly masterKey: CryptoKey;
   /** Every decision is recorded here, in the transaction of the change. */
   readonly audit: AuditLog;
+  /** The log's read side, for access reports and the person's history. */
+  readonly auditStore: AuditStore;
   /** The gateway's public base URL, for portal links and the receipt issuer. */
   readonly publicUrl: string;
   /** How long a one-time code opens its request (default 14 days). */

@@ -37,3 +37,5 @@ export { RECEIPT_TYP, RECEIPT_SCHEMA } from './receipt.ts';
 export { consentNotice, noticeHash } from './notice.ts';
 export { normalizeCode } from './codes.ts';
 export { expireDue } from './expiry.ts';
+export { accessReport, eraseSubject, personsHistory } from './rights.ts';
+export type { AccessReport } from './rights.ts';

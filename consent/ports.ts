@@ -170,6 +170,14 @@ export interface ConsentStore {
     limit: number,
   ): Promise<ConsentEvent[]>;
 
+  /**
+   * Deletes everything that links the subject to the person: the pseudonym mapping and
+   * per-subject key, requests, consents and their versions, sessions — with the audit entry, in
+   * one transaction. The audit log keeps its entries, now unlinkable.
+   */
+  eraseSubject(tenantId: string, pseudonym: string, audit: PreparedAppend): Promise<void>;
+  requestsOfSubject(tenantId: string, subject: string): Promise<RequestWithState[]>;
+
   addSession(session: PortalSession): Promise<void>;
   session(tokenHash: string): Promise<PortalSession | undefined>;
   touchSession(tokenHash: string, at: string): Promise<void>;

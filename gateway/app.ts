@@ -21,6 +21,7 @@ import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
+import { registerSubjectRights } from './routes/subject-rights.ts';
 import { registerPrincipalRoutes } from './routes/principals.ts';
 import { registerWellKnown } from './routes/well-known.ts';
 
@@ -116,6 +117,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   const signer = createGatewaySigner({ pki: deps.storage.pki, masterKey: deps.keys.masterKey });
   const consent: ConsentDeps = {
     audit,
+    auditStore: deps.storage.audit,
     consents: deps.storage.consents,
     pki: deps.storage.pki,
     tenants: deps.storage.tenants,
@@ -130,6 +132,8 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     agencies: authenticate({ ...assertionCheck, allow: ['agency'] }),
   });
   registerPortalApi(app, { consent, https: deps.config.publicUrl.startsWith('https:') });
+  const dpo = authenticate({ ...assertionCheck, allow: ['dpo'] });
+  registerSubjectRights(app, { consent, dpo });
   registerAuditRoutes(app, {
     pki: deps.storage.pki,
     masterKey: deps.keys.masterKey,
@@ -137,7 +141,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     log: audit,
     signer,
     clock: deps.clock,
-    dpo: authenticate({ ...assertionCheck, allow: ['dpo'] }),
+    dpo,
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'clientAssertion', {

@@ -257,3 +257,135 @@ describe('the audit log', () => {
     expect(gw.storage.db.prepare('SELECT COUNT(*) FROM consent_requests').pluck().get()).toBe(0);
   });
 });
+
+describe('GDPR rights and the person’s history', () => {
+  const subjectBody = JSON.stringify({ subject: { scheme: 'azr', value: CANARY.toLowerCase() } });
+
+  it('answers an access report with consents, requests and the entries naming the person', async () => {
+    await consentRound();
+    const res = await as(dpo, '/v1/subjects/access-report', { method: 'POST', body: subjectBody });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as {
+      subjectKnown: boolean;
+      consents: { state: string }[];
+      requests: { state: string; requestedBy: string }[];
+      auditEntries: Entry[];
+    };
+    expect(report.subjectKnown).toBe(true);
+    expect(report.consents.map((c) => c.state)).toEqual(['revoked']);
+    expect(report.requests).toEqual([
+      expect.objectContaining({ state: 'approved', requestedBy: 'jc-koeln' }),
+    ]);
+    expect(report.auditEntries.map((e) => e.event)).toEqual([
+      'consent.requested',
+      'consent.granted',
+      'consent.revoked',
+    ]);
+    expect(
+      (await as(jc, '/v1/subjects/access-report', { method: 'POST', body: subjectBody })).status,
+    ).toBe(403);
+  });
+
+  it('refuses erasure while a consent is active, then shreds the link and the log still verifies', async () => {
+    // A consent that stays active.
+    const created = (await (
+      await as(jc, '/v1/consent-requests', {
+        method: 'POST',
+        body: JSON.stringify({
+          subject: { scheme: 'azr', value: CANARY },
+          senders: ['abh-koeln'],
+          recipients: ['jc-koeln'],
+          purpose: 'labour_market_integration',
+          categories: ['residence_status'],
+          validUntil: '2027-06-01T00:00:00Z',
+          language: 'en',
+          secondFactor: { type: 'birthDate', value: '1990-01-31' },
+        }),
+      })
+    ).json()) as { id: string; code: string };
+    const session = await gw.app.request('/v1/portal/session', {
+      method: 'POST',
+      body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const cookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+    const grant = (await (
+      await gw.app.request(`/v1/portal/requests/${created.id}/grant`, {
+        method: 'POST',
+        headers: { Cookie: cookie },
+      })
+    ).json()) as {
+      consent: { id: string };
+    };
+    const history = (await (
+      await gw.app.request('/v1/portal/history', { headers: { Cookie: cookie } })
+    ).json()) as {
+      items: { event: string; consentId?: string }[];
+    };
+    expect(history.items.map((i) => i.event)).toEqual(['consent.requested', 'consent.granted']);
+    expect(history.items[1]?.consentId).toBe(grant.consent.id);
+
+    const refused = await as(dpo, '/v1/subjects/erasure', { method: 'POST', body: subjectBody });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      code: 'conflict',
+      reasons: [{ code: 'consent_active' }],
+    });
+
+    await gw.app.request(`/v1/portal/consents/${grant.consent.id}/revoke`, {
+      method: 'POST',
+      headers: { Cookie: cookie },
+    });
+    expect(
+      (await as(dpo, '/v1/subjects/erasure', { method: 'POST', body: subjectBody })).status,
+    ).toBe(204);
+
+    const count = (table: string) =>
+      gw.storage.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get();
+    for (const table of [
+      'subjects',
+      'consents',
+      'consent_requests',
+      'consent_versions',
+      'portal_sessions',
+    ]) {
+      expect(count(table), table).toBe(0);
+    }
+    // Nothing links back: the report knows nobody, and a second erasure finds nothing.
+    const after = (await (
+      await as(dpo, '/v1/subjects/access-report', { method: 'POST', body: subjectBody })
+    ).json()) as {
+      subjectKnown: boolean;
+    };
+    expect(after.subjectKnown).toBe(false);
+    expect(
+      (await as(dpo, '/v1/subjects/erasure', { method: 'POST', body: subjectBody })).status,
+    ).toBe(404);
+
+    // The log is whole and verifies: every entry is included under the signed root.
+    const head = (await (await as(dpo, '/v1/audit/tree-head')).json()) as {
+      treeSize: number;
+      rootHash: string;
+    };
+    const { items } = (await (await as(dpo, '/v1/audit/entries?limit=1000')).json()) as {
+      items: Entry[];
+    };
+    expect(items.some((e) => e.event === 'subject.erased')).toBe(true);
+    for (const entry of items.filter((e) => e.seq < head.treeSize)) {
+      const { proof } = (await (
+        await as(dpo, `/v1/audit/proofs/inclusion?seq=${entry.seq}&treeSize=${head.treeSize}`)
+      ).json()) as {
+        proof: string[];
+      };
+      expect(
+        await verifyInclusion(
+          await leafHash(entry),
+          entry.seq,
+          head.treeSize,
+          proof.map(fromBase64),
+          fromBase64(head.rootHash),
+        ),
+      ).toBe(true);
+    }
+  });
+});

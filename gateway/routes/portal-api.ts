@@ -8,6 +8,7 @@ import {
   grantRequest,
   openPortalSession,
   personsConsents,
+  personsHistory,
   personsRequest,
   portalPerson,
   revokeConsent,
@@ -162,6 +163,36 @@ const routes = {
       ...sessionProblems,
     },
   }),
+  history: createRoute({
+    method: 'get',
+    path: '/v1/portal/history',
+    tags: ['Portal'],
+    summary: 'Which office received which categories, when, under which consent',
+    responses: {
+      200: {
+        description: 'History, oldest first',
+        content: {
+          'application/json': {
+            schema: z.object({
+              items: z.array(
+                z.object({
+                  at: z.string(),
+                  event: z.string(),
+                  exchangeId: z.string().optional(),
+                  sender: z.string().optional(),
+                  recipient: z.string().optional(),
+                  purpose: z.string().optional(),
+                  categories: z.array(z.string()).optional(),
+                  consentId: z.string().optional(),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      ...sessionProblems,
+    },
+  }),
   revoke: createRoute({
     method: 'post',
     path: '/v1/portal/consents/{id}/revoke',
@@ -282,6 +313,24 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
   app.openapi(routes.consents, async (c) => {
     const who = await person(c);
     return c.json({ items: (await personsConsents(deps, who)).map(view) }, 200);
+  });
+
+  app.openapi(routes.history, async (c) => {
+    const who = await person(c);
+    const entries = await personsHistory(deps, who);
+    const items = entries
+      .filter((e) => e.event !== 'audit.read' && e.event !== 'audit.exported')
+      .map((e) => ({
+        at: e.time,
+        event: e.event,
+        ...(e.exchangeId === undefined ? {} : { exchangeId: e.exchangeId }),
+        ...(e.sender === undefined ? {} : { sender: e.sender }),
+        ...(e.recipient === undefined ? {} : { recipient: e.recipient }),
+        ...(e.purpose === undefined ? {} : { purpose: e.purpose }),
+        ...(e.categories === undefined ? {} : { categories: [...e.categories] }),
+        ...(e.consentId === undefined ? {} : { consentId: e.consentId }),
+      }));
+    return c.json({ items }, 200);
   });
 
   app.openapi(routes.revoke, async (c) => {

@@ -19,8 +19,9 @@ export function commitAuditEntry(db: SqliteDatabase, prepared: PreparedAppend): 
   if ((head?.size ?? 0) !== prepared.expectedSize) throw new AuditRace('audit tree moved on');
   const e = prepared.entry;
   db.prepare(
-    `INSERT INTO audit_entries (tenant_id, seq, time, event, actor, sender, recipient, entry, leaf_hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO audit_entries
+     (tenant_id, seq, time, event, actor, sender, recipient, subject_ref, entry, leaf_hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     e.tenant,
     e.seq,
@@ -29,6 +30,7 @@ export function commitAuditEntry(db: SqliteDatabase, prepared: PreparedAppend): 
     e.actor,
     e.sender ?? null,
     e.recipient ?? null,
+    e.subjectRef ?? null,
     prepared.entryJson,
     prepared.leafHash,
   );
@@ -51,7 +53,15 @@ export function sqliteAuditStore(db: SqliteDatabase): AuditStore {
   const one = db.prepare<[string, number], { entry: string }>(
     'SELECT entry FROM audit_entries WHERE tenant_id = ? AND seq = ?',
   );
+  const bySubject = db.prepare<[string, string], { entry: string }>(
+    'SELECT entry FROM audit_entries WHERE tenant_id = ? AND subject_ref = ? ORDER BY seq',
+  );
   return {
+    entriesAbout(tenantId, ref) {
+      return Promise.resolve(
+        bySubject.all(tenantId, ref).map((row) => JSON.parse(row.entry) as AuditEntry),
+      );
+    },
     size(tenantId) {
       return Promise.resolve(size.get(tenantId)?.size ?? 0);
     },

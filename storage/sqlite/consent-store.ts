@@ -182,6 +182,9 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     WHERE r.code_expires_at <= ? AND v.version = (SELECT MAX(version) FROM consent_versions WHERE ref_id = r.id)
       AND v.state = 'pending'
     ORDER BY r.code_expires_at LIMIT ?`);
+  const requestsOfSubject = db.prepare<[string, string], RequestRow>(
+    'SELECT * FROM consent_requests WHERE tenant_id = ? AND subject = ? ORDER BY created_at, id',
+  );
   const insertSession = db.prepare(`INSERT INTO portal_sessions
     (token_hash, tenant_id, subject, request_id, created_at, last_seen_at)
     VALUES (@tokenHash, @tenantId, @subject, @requestId, @createdAt, @lastSeenAt)`);
@@ -365,6 +368,30 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
             purpose: row.purpose,
           })),
       );
+    },
+    requestsOfSubject(tenantId, subject) {
+      return Promise.resolve(requestsOfSubject.all(tenantId, subject).map(withRequestState));
+    },
+    eraseSubject(tenantId, pseudonym, audit) {
+      return guarded('that erasure', () => {
+        inTransaction(db, () => {
+          const refs = `SELECT id FROM consents WHERE tenant_id = @t AND subject = @s
+            UNION SELECT id FROM consent_requests WHERE tenant_id = @t AND subject = @s`;
+          const p = { t: tenantId, s: pseudonym };
+          db.prepare(`DELETE FROM consent_versions WHERE ref_id IN (${refs})`).run(p);
+          db.prepare(
+            `DELETE FROM consent_parties WHERE tenant_id = @t AND ref_id IN (${refs})`,
+          ).run(p);
+          db.prepare(
+            'DELETE FROM code_attempts WHERE request_id IN (SELECT id FROM consent_requests WHERE tenant_id = @t AND subject = @s)',
+          ).run(p);
+          db.prepare('DELETE FROM portal_sessions WHERE tenant_id = @t AND subject = @s').run(p);
+          db.prepare('DELETE FROM consents WHERE tenant_id = @t AND subject = @s').run(p);
+          db.prepare('DELETE FROM consent_requests WHERE tenant_id = @t AND subject = @s').run(p);
+          db.prepare('DELETE FROM subjects WHERE tenant_id = @t AND pseudonym = @s').run(p);
+          commitAuditEntry(db, audit);
+        });
+      });
     },
     addSession(session) {
       return guarded('that session', () => {

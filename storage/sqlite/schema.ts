@@ -207,11 +207,13 @@ export const migrations: readonly Migration[] = [
         actor TEXT NOT NULL,
         sender TEXT,
         recipient TEXT,
+        subject_ref TEXT,
         entry TEXT NOT NULL,
         leaf_hash BLOB NOT NULL,
         PRIMARY KEY (tenant_id, seq)
       ) STRICT;
       CREATE INDEX audit_entries_by_time ON audit_entries (tenant_id, time);
+      CREATE INDEX audit_entries_by_subject ON audit_entries (tenant_id, subject_ref);
       CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
