@@ -117,3 +117,5 @@ export async function subjectRef(subjectKey: Uint8Array<ArrayBuffer>): Promise<s
   );
   return toBase64Url(new Uint8Array(mac)).slice(0, 32);
 }
+
+export type { AuditDraft } from './ports.ts';

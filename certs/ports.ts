@@ -1,4 +1,5 @@
 import type { Tenant } from '../tenants/index.ts';
+import type { PreparedAppend } from '../audit/ports.ts';
 import type { WrappedKey } from './key-wrap.ts';
 
 /** What a gateway key is for. */
@@ -80,7 +81,7 @@ export interface PkiStore {
   /** Every tenant's signing keys, for the JWKS. */
   allSigningKeys(): Promise<StoredKey[]>;
   /** Adds a new active key of its use and retires the one active before. */
-  rotateKey(key: StoredKey): Promise<void>;
+  rotateKey(key: StoredKey, audit?: PreparedAppend): Promise<void>;
 
   anchors(tenantId: string): Promise<TrustAnchor[]>;
   /** Throws `conflict` if the anchor is there already. */
@@ -89,7 +90,11 @@ export interface PkiStore {
   principal(tenantId: string, id: string): Promise<Principal | undefined>;
   principals(tenantId: string): Promise<Principal[]>;
   /** Records a principal with its first certificate; `conflict` if the id is taken. */
-  addPrincipal(principal: Principal, certificate: CertificateRecord): Promise<void>;
+  addPrincipal(
+    principal: Principal,
+    certificate: CertificateRecord,
+    audit?: PreparedAppend,
+  ): Promise<void>;
 
   certificateByFingerprint(fingerprint: string): Promise<CertificateRecord | undefined>;
   certificatesBySerial(tenantId: string, serial: string): Promise<CertificateRecord[]>;
@@ -99,7 +104,7 @@ export interface PkiStore {
   /** Is a certificate of this issuer with this serial revoked (read fresh on every call)? */
   isRevoked(tenantId: string, issuerFingerprint: string, serial: string): Promise<boolean>;
   /** Marks every certificate of the tenant with that serial revoked; answers how many. */
-  revoke(tenantId: string, serial: string, at: string): Promise<number>;
+  revoke(tenantId: string, serial: string, at: string, audit?: PreparedAppend): Promise<number>;
   /** Revoked certificates issued by the gateway's CA, for the CRL, and the next CRL number. */
   revokedForCrl(tenantId: string): Promise<{ revoked: CertificateRecord[]; crlNumber: number }>;
 

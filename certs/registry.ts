@@ -1,4 +1,6 @@
 import type * as x509 from '@peculiar/x509';
+import type { AuditDraft, AuditLog } from '../audit/log.ts';
+import type { PreparedAppend } from '../audit/ports.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
 import { verifyCertificateChain } from './chain.ts';
 import { createCrl } from './crl.ts';
@@ -24,6 +26,18 @@ export interface PkiDeps {
   readonly pki: PkiStore;
   readonly clock: Clock;
   readonly masterKey: CryptoKey;
+  /** Where issuance, revocation and rotation are recorded (in the same transaction). */
+  readonly audit?: AuditLog;
+}
+
+/** Runs a PKI change with its audit entry when a log is given, or alone (tests of the PKI). */
+function audited<T>(
+  deps: Pick<PkiDeps, 'audit'>,
+  tenantId: string,
+  draft: AuditDraft,
+  change: (prepared?: PreparedAppend) => Promise<T>,
+): Promise<T> {
+  return deps.audit ? deps.audit.record(tenantId, draft, change) : change();
 }
 
 export interface NewPrincipal {
@@ -126,7 +140,7 @@ export async function registerWithCsr(
     clock: deps.clock,
     ...(input.validityDays === undefined ? {} : { validityDays: input.validityDays }),
   });
-  await deps.pki.addPrincipal(principal, {
+  const record: CertificateRecord = {
     fingerprint: issued.fingerprint,
     tenantId: input.tenantId,
     principalId: input.id,
@@ -138,7 +152,20 @@ export async function registerWithCsr(
     issuedByGateway: true,
     createdAt: principal.createdAt,
     revokedAt: null,
-  });
+  };
+  await audited(
+    deps,
+    input.tenantId,
+    {
+      event: 'certificate.issued',
+      actor: 'operator',
+      outcome: 'ok',
+      serial: issued.serial,
+      kid: issued.fingerprint,
+      sender: input.id,
+    },
+    (prepared) => deps.pki.addPrincipal(principal, record, prepared),
+  );
   return {
     pem: issued.pem,
     serial: issued.serial,
@@ -180,7 +207,19 @@ export async function registerWithCertificate(
     createdAt: principal.createdAt,
     revokedAt: null,
   };
-  await deps.pki.addPrincipal(principal, record);
+  await audited(
+    deps,
+    input.tenantId,
+    {
+      event: 'certificate.issued',
+      actor: 'operator',
+      outcome: 'ok',
+      serial: record.serial,
+      kid: record.fingerprint,
+      sender: input.id,
+    },
+    (prepared) => deps.pki.addPrincipal(principal, record, prepared),
+  );
   return {
     pem: record.certificatePem,
     serial: record.serial,
@@ -213,7 +252,7 @@ export async function importTrustAnchor(
 
 /** Revokes every certificate of the tenant with that serial; effective for the next request. */
 export async function revokeCertificate(
-  deps: Pick<PkiDeps, 'pki' | 'clock'>,
+  deps: Pick<PkiDeps, 'pki' | 'clock' | 'audit'>,
   tenantId: string,
   serial: string,
 ): Promise<number> {
@@ -225,7 +264,12 @@ export async function revokeCertificate(
   if (known.every((cert) => cert.revokedAt !== null)) {
     throw new GatewayError('conflict', { detail: `certificate ${normalized} is revoked already` });
   }
-  return deps.pki.revoke(tenantId, normalized, deps.clock.now().toISOString());
+  return audited(
+    deps,
+    tenantId,
+    { event: 'certificate.revoked', actor: 'operator', outcome: 'ok', serial: normalized },
+    (prepared) => deps.pki.revoke(tenantId, normalized, deps.clock.now().toISOString(), prepared),
+  );
 }
 
 /** The tenant CA's current CRL (PEM), listing every certificate it issued and revoked. */
@@ -260,6 +304,11 @@ export async function rotateSigningKey(deps: PkiDeps, tenantId: string): Promise
     throw new GatewayError('not_found', { detail: `no tenant ${tenantId}` });
   }
   const key = await newSigningKey({ tenantId, clock: deps.clock, masterKey: deps.masterKey });
-  await deps.pki.rotateKey(key);
+  await audited(
+    deps,
+    tenantId,
+    { event: 'key.rotated', actor: 'operator', outcome: 'ok', kid: key.kid },
+    (prepared) => deps.pki.rotateKey(key, prepared),
+  );
   return key.kid;
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuditLog } from '../audit/index.ts';
 import type { PkiDeps } from '../certs/index.ts';
 import { systemClock } from '../core/index.ts';
 import { loadMasterKey, MASTER_KEY_WARNING } from '../storage/master-key-file.ts';
@@ -25,7 +26,13 @@ export async function withPki<T>(
     const master = await loadMasterKey(dataDir, io.env['GATEWAY_MASTER_KEY'], options);
     if (master.source !== 'env')
       io.stderr.write(`consent-gateway: warning: ${MASTER_KEY_WARNING}\n`);
-    return await work({ pki: storage.pki, clock: systemClock, masterKey: master.key, storage });
+    return await work({
+      pki: storage.pki,
+      clock: systemClock,
+      masterKey: master.key,
+      storage,
+      audit: new AuditLog(storage.audit, systemClock),
+    });
   } finally {
     storage.close();
   }

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { randomMasterKeyHex } from '../test/support/pki.ts';
+import { keyAndCsr, randomMasterKeyHex } from '../test/support/pki.ts';
 import { tempDir } from '../test/support/temp.ts';
 import { main } from './main.ts';
 
@@ -151,5 +151,47 @@ describe('consent-gateway CLI', () => {
     ]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('could not be unwrapped');
+  });
+
+  it('records issuance, revocation and rotation in the audit log', async () => {
+    const dir = dataDir();
+    expect((await cli(['--data', dir, 'init', '--tenant', 'koeln'])).code).toBe(0);
+    const { csrPem } = await keyAndCsr('P-256', 'jc-koeln');
+    const csr = join(dir, 'jc.csr');
+    writeFileSync(csr, csrPem);
+    const added = await cli([
+      '--data',
+      dir,
+      'agency',
+      'add',
+      '--tenant',
+      'koeln',
+      '--id',
+      'jc-koeln',
+      '--type',
+      'jobcenter',
+      '--csr',
+      csr,
+      '--out',
+      join(dir, 'jc.crt'),
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const serial = /serial (\w+)/.exec(added.stdout)?.[1] ?? '';
+    expect(
+      (await cli(['--data', dir, 'cert', 'revoke', '--tenant', 'koeln', '--serial', serial])).code,
+    ).toBe(0);
+    expect((await cli(['--data', dir, 'keys', 'rotate', '--tenant', 'koeln'])).code).toBe(0);
+    const db = new Database(join(dir, 'gateway.db'), { readonly: true });
+    const entries = db
+      .prepare('SELECT entry FROM audit_entries ORDER BY seq')
+      .pluck()
+      .all() as string[];
+    db.close();
+    expect(entries.map((e) => (JSON.parse(e) as { event: string }).event)).toEqual([
+      'certificate.issued',
+      'certificate.revoked',
+      'key.rotated',
+    ]);
+    expect(JSON.parse(entries[1] ?? '{}')).toMatchObject({ serial, actor: 'operator' });
   });
 });

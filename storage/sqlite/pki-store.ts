@@ -8,6 +8,7 @@ import type {
 } from '../../certs/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
+import { commitAuditEntry } from './audit-store.ts';
 import { guarded } from './guarded.ts';
 
 interface KeyRow {
@@ -174,11 +175,12 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
     allSigningKeys() {
       return Promise.resolve(signingKeys.all().map(toKey));
     },
-    rotateKey(key) {
+    rotateKey(key, audit) {
       return guarded(`key ${key.kid}`, () => {
         inTransaction(db, () => {
           retireKeys.run(key.createdAt, key.tenantId, key.use);
           insertKey.run(keyRow({ ...key, status: 'active' }));
+          if (audit) commitAuditEntry(db, audit);
         });
       });
     },
@@ -197,7 +199,7 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
     principals(tenantId) {
       return Promise.resolve(principalsOf.all(tenantId).map(toPrincipal));
     },
-    addPrincipal(principal, certificate) {
+    addPrincipal(principal, certificate, audit) {
       if (principalById.get(principal.tenantId, principal.id)) {
         return Promise.reject(
           new GatewayError('conflict', { detail: `principal ${principal.id} exists already` }),
@@ -215,6 +217,7 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
             ...certificate,
             issuedByGateway: certificate.issuedByGateway ? 1 : 0,
           });
+          if (audit) commitAuditEntry(db, audit);
         });
       });
     },
@@ -241,8 +244,14 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
         (revokedBySerial.get(tenantId, issuerFingerprint, serial)?.n ?? 0) > 0,
       );
     },
-    revoke(tenantId, serial, at) {
-      return Promise.resolve(revoke.run(at, tenantId, serial).changes);
+    revoke(tenantId, serial, at, audit) {
+      return guarded('that revocation', () =>
+        inTransaction(db, () => {
+          const changes = revoke.run(at, tenantId, serial).changes;
+          if (audit && changes > 0) commitAuditEntry(db, audit);
+          return changes;
+        }),
+      );
     },
     revokedForCrl(tenantId) {
       return Promise.resolve(
