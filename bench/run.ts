@@ -3,7 +3,9 @@
  * Node server on 127.0.0.1 over real SQLite in a temp dir. Prints figures; asserts nothing.
  * Later issues add the exchange, consent check and audit append here.
  */
+import 'reflect-metadata';
 import { importMasterKey } from '../certs/index.ts';
+import { checkConsent } from '../consent/index.ts';
 import { systemClock } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet } from '../policies/index.ts';
 import { createApp } from '../gateway/app.ts';
@@ -92,8 +94,80 @@ process.stdout.write(
   `consent-gateway bench: node ${process.version}, ${CONCURRENCY} concurrent clients, ` +
     `${DURATION_MS} ms per scenario, logging off\n`,
 );
+/**
+ * The consent check the exchange calls: one indexed lookup per question, measured over many
+ * people so the table is not tiny. Consents are written straight through the store.
+ */
+async function measureConsentCheck(people: number, checks: number): Promise<void> {
+  const now = new Date().toISOString();
+  const until = new Date(Date.now() + 86_400_000).toISOString();
+  storage.db
+    .prepare(
+      "INSERT OR IGNORE INTO tenants (id, display_name, created_at) VALUES ('bench', 'bench', ?)",
+    )
+    .run(now);
+  const wrapped = { alg: 'A256GCM' as const, iv: 'AAAAAAAAAAAAAAAA', ciphertext: 'AA' };
+  for (let i = 0; i < people; i++) {
+    const subject = `p${i}`;
+    await storage.consents.ensureSubject('bench', subject, () => Promise.resolve(wrapped), now);
+    const request = {
+      id: `cr${i}`,
+      tenantId: 'bench',
+      subject,
+      requestedBy: 'jc',
+      senders: ['abh'],
+      recipients: ['jc'],
+      purpose: 'labour_market_integration',
+      categories: ['residence_status', 'employment_permission'],
+      validUntil: until,
+      language: 'de',
+      noticeText: 't',
+      noticeHash: 'h',
+      codeHash: `c${i}`,
+      secondFactorHash: 's',
+      codeExpiresAt: until,
+      createdAt: now,
+    };
+    await storage.consents.addRequest(request, ['jc', 'abh']);
+    await storage.consents.decideRequest(
+      request.id,
+      1,
+      { state: 'approved', at: now, actor: 'subject' },
+      {
+        record: {
+          ...request,
+          id: `cs${i}`,
+          requestId: request.id,
+          validFrom: now,
+          capture: 'portal',
+          receiptId: `r${i}`,
+          receipt: 'x',
+        },
+        parties: ['jc', 'abh'],
+      },
+    );
+  }
+  const started = performance.now();
+  for (let i = 0; i < checks; i++) {
+    await checkConsent(storage.consents, systemClock, {
+      tenantId: 'bench',
+      subject: `p${i % people}`,
+      sender: 'abh',
+      recipient: 'jc',
+      purpose: 'labour_market_integration',
+      categories: ['residence_status'],
+    });
+  }
+  const ms = performance.now() - started;
+  process.stdout.write(
+    `${`checkConsent (${people} people)`.padEnd(34)}${`${Math.round((checks / ms) * 1000)} checks/s`.padStart(12)}` +
+      `${`mean ${((ms / checks) * 1000).toFixed(1)} µs`.padStart(16)}\n`,
+  );
+}
+
 try {
   for (const scenario of scenarios) await measure(base, scenario);
+  await measureConsentCheck(5000, 20_000);
 } finally {
   await server.shutdown();
   storage.close();

@@ -58,10 +58,10 @@ export function problemResponse(c: Context, error: GatewayError): Response {
     ...(error.reasons === undefined ? {} : { reasons: [...error.reasons] }),
     ...(error.fields === undefined ? {} : { fields: [...error.fields] }),
   };
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE },
-  });
+  const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
+  // RFC 6750 §3: a 401 names the scheme the client should use.
+  if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="consent-gateway"';
+  return new Response(JSON.stringify(body), { status: error.status, headers });
 }
 
 function requestIdOf(c: Context): string {

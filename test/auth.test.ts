@@ -105,7 +105,9 @@ describe('client assertions that pass', () => {
 
 describe('client assertions that are refused', () => {
   it('refuses a request without a bearer token', async () => {
-    const detail = await refused(await call(undefined), 401, 'unauthenticated');
+    const res = await call(undefined);
+    expect(res.headers.get('WWW-Authenticate')).toBe('Bearer realm="consent-gateway"');
+    const detail = await refused(res, 401, 'unauthenticated');
     expect(detail).toContain('Authorization: Bearer');
   });
 
