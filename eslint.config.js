@@ -11,6 +11,7 @@ const runtimeFree = [
   'connectors/**',
   'certs/**',
   'audit/**',
+  'exchange/**',
 ];
 
 export default tseslint.config(

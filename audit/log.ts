@@ -37,7 +37,7 @@ export class AuditLog {
   /** Prepares the entry and hands it to `commit`, which must write it with its change. */
   record<T>(
     tenantId: string,
-    draft: AuditDraft,
+    draft: AuditDraft | ((seq: number) => Promise<AuditDraft>),
     commit: (prepared: PreparedAppend) => Promise<T>,
   ): Promise<T> {
     const previous = this.#queues.get(tenantId) ?? Promise.resolve();
@@ -64,10 +64,19 @@ export class AuditLog {
     });
   }
 
-  async prepare(tenantId: string, draft: AuditDraft): Promise<PreparedAppend> {
+  /**
+   * Prepares an entry at the end of the tenant's log. A draft may be a function of the entry's
+   * seq, for records that must name their own place (an exchange's attestation carries its audit
+   * seq); it is called again if the tree moved before the commit.
+   */
+  async prepare(
+    tenantId: string,
+    draft: AuditDraft | ((seq: number) => Promise<AuditDraft>),
+  ): Promise<PreparedAppend> {
     const size = await this.#store.size(tenantId);
+    const fields = typeof draft === 'function' ? await draft(size) : draft;
     const entry: AuditEntry = {
-      ...draft,
+      ...fields,
       seq: size,
       tenant: tenantId,
       time: this.#clock.now().toISOString(),
@@ -84,7 +93,7 @@ export class AuditLog {
 
   async #attempt<T>(
     tenantId: string,
-    draft: AuditDraft,
+    draft: AuditDraft | ((seq: number) => Promise<AuditDraft>),
     commit: (prepared: PreparedAppend) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {

@@ -41,6 +41,7 @@ export {
   signDetached,
   verifyDetached,
   readPgpPublicKey,
+  encryptToPgpKey,
 } from './openpgp.ts';
 export {
   registerWithCsr,
@@ -53,5 +54,5 @@ export {
 } from './registry.ts';
 export type { PkiDeps, NewPrincipal, RegisteredCertificate } from './registry.ts';
 export { parseEncryptionKey } from './encryption-key.ts';
-export { createGatewaySigner, signDetachedAsTenant } from './signer.ts';
+export { createGatewaySigner, signDetachedAsTenant, tenantPgpKey } from './signer.ts';
 export type { GatewaySigner } from './signer.ts';

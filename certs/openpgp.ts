@@ -7,6 +7,7 @@
 import {
   config as openpgpConfig,
   createMessage,
+  encrypt,
   enums,
   generateKey,
   readKeys,
@@ -17,6 +18,7 @@ import {
 } from 'openpgp';
 import type {
   Config,
+  EncryptOptions,
   Key,
   PartialConfig,
   PrivateKey,
@@ -288,4 +290,31 @@ function refuse(detail: string, cause?: unknown): never {
 
 function toBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? new TextEncoder().encode(data) : data;
+}
+
+/**
+ * Encrypts (and signs, so the recipient can insist on `expectSigned`) a text to an agency's
+ * registered OpenPGP key, as an armored message GnuPG 2.2 decrypts: SEIPDv1 with AES-256, no AEAD.
+ */
+export async function encryptToPgpKey(
+  recipientArmored: string,
+  text: string,
+  signingKeyArmored: string,
+  clock: Clock,
+): Promise<string> {
+  const [key] = await readKeys({ armoredKeys: recipientArmored });
+  if (!key) throw new GatewayError('internal_error', { detail: 'no OpenPGP key to encrypt to' });
+  const recipient = key.toPublic();
+  const signingKey = await readPrivateKey({ armoredKey: signingKeyArmored });
+  const encryptArmored = encrypt as unknown as (
+    options: EncryptOptions & { format: 'armored' },
+  ) => Promise<string>;
+  return encryptArmored({
+    message: await createMessage({ text }),
+    encryptionKeys: recipient,
+    signingKeys: signingKey,
+    date: clock.now(),
+    format: 'armored',
+    config: gnupg22Compatible,
+  });
 }

@@ -55,17 +55,23 @@ export async function signDetachedAsTenant(
   tenantId: string,
   text: string,
 ): Promise<{ signature: string; publicKey: string }> {
+  const { privateKey, publicKey } = await tenantPgpKey(deps, tenantId);
+  return { signature: await signDetached(privateKey, text, deps.clock), publicKey };
+}
+
+/** The tenant's OpenPGP key pair (private part unwrapped, armored), for signing. */
+export async function tenantPgpKey(
+  deps: { pki: PkiStore; masterKey: CryptoKey },
+  tenantId: string,
+): Promise<{ privateKey: string; publicKey: string }> {
   const [active] = await deps.pki.keys(tenantId, 'openpgp');
   if (!active) throw new GatewayError('internal_error', { detail: 'tenant has no OpenPGP key' });
-  const armored = new TextDecoder().decode(
+  const privateKey = new TextDecoder().decode(
     await unwrapSecret(
       deps.masterKey,
       active.wrappedPrivate,
       keyContext(tenantId, 'openpgp', active.kid),
     ),
   );
-  return {
-    signature: await signDetached(armored, text, deps.clock),
-    publicKey: active.publicMaterial,
-  };
+  return { privateKey, publicKey: active.publicMaterial };
 }

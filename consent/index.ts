@@ -14,7 +14,7 @@ export type {
 export type { ConsentDeps } from './deps.ts';
 export { SESSION_IDLE_MS, MAX_SECOND_FACTOR_FAILURES, DEFAULT_CODE_LIFETIME_MS } from './deps.ts';
 export { TenantHasher } from './secrets.ts';
-export { SubjectIdentifier, pseudonymOf } from './subject.ts';
+export { SubjectIdentifier, pseudonymOf, auditSubjectRef as auditSubjectRefOf } from './subject.ts';
 export { ConsentRequestInput, createConsentRequest } from './requests.ts';
 export type { CreatedConsentRequest } from './requests.ts';
 export {

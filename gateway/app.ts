@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AuditLog, type AuditStore } from '../audit/index.ts';
+import type { ExchangeStore } from '../exchange/index.ts';
 import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
 import { TenantHasher, type ConsentDeps, type ConsentStore } from '../consent/index.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
@@ -18,6 +19,7 @@ import { registerDocs, type DocsAssets } from './routes/docs.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
+import { registerExchangeRoutes } from './routes/exchanges.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
@@ -31,6 +33,7 @@ export interface GatewayStorage {
   readonly pki: PkiStore;
   readonly consents: ConsentStore;
   readonly audit: AuditStore;
+  readonly exchanges: ExchangeStore;
   /** Resolves when storage answers a query. */
   ping(): Promise<void>;
 }
@@ -132,6 +135,21 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     agencies: authenticate({ ...assertionCheck, allow: ['agency'] }),
   });
   registerPortalApi(app, { consent, https: deps.config.publicUrl.startsWith('https:') });
+  const agencies = authenticate({ ...assertionCheck, allow: ['agency'] });
+  registerExchangeRoutes(app, {
+    exchange: {
+      exchanges: deps.storage.exchanges,
+      consents: deps.storage.consents,
+      pki: deps.storage.pki,
+      hasher: consent.hasher,
+      signer,
+      audit,
+      policy: deps.policy,
+      clock: deps.clock,
+      masterKey: deps.keys.masterKey,
+    },
+    agencies,
+  });
   const dpo = authenticate({ ...assertionCheck, allow: ['dpo'] });
   registerSubjectRights(app, { consent, dpo });
   registerAuditRoutes(app, {

@@ -80,6 +80,7 @@ export function registerDocs(
         name: 'Connectors',
         description: 'Message types, their schemas and data categories (no authentication)',
       },
+      { name: 'Exchange', description: 'Case messages under consent, and the mailbox' },
       { name: 'Audit', description: 'Tamper-evident log for data-protection officers' },
       { name: 'Portal', description: 'The person decides, reviews and withdraws (session cookie)' },
     ],

@@ -234,4 +234,39 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'exchange and mailbox',
+    sql: `
+      -- Only ciphertext rests here; it is deleted on acknowledgement, withholding or purge.
+      CREATE TABLE mailbox_messages (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        consent_id TEXT NOT NULL,
+        message_type TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        categories TEXT NOT NULL,
+        envelope TEXT NOT NULL CHECK (envelope IN ('jwe', 'openpgp')),
+        ciphertext TEXT,
+        ciphertext_digest TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        retain_until TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'acknowledged', 'withheld', 'purged'))
+      ) STRICT;
+      CREATE INDEX mailbox_by_recipient ON mailbox_messages (tenant_id, recipient, received_at);
+
+      CREATE TABLE idempotency_keys (
+        tenant_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        response TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, sender, key)
+      ) STRICT;
+    `,
+  },
 ];

@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import type { AuditStore } from '../../audit/index.ts';
 import type { PkiStore } from '../../certs/index.ts';
 import type { ConsentStore } from '../../consent/index.ts';
+import type { ExchangeStore } from '../../exchange/index.ts';
 import type { TenantStore } from '../../tenants/index.ts';
 import { openSqlite, type SqliteDatabase } from './database.ts';
 import { sqliteAuditStore } from './audit-store.ts';
 import { sqliteConsentStore } from './consent-store.ts';
+import { sqliteExchangeStore } from './exchange-store.ts';
 import { sqlitePkiStore } from './pki-store.ts';
 import { sqliteTenantStore } from './tenant-store.ts';
 
@@ -16,6 +18,7 @@ export interface SqliteStorage {
   readonly pki: PkiStore;
   readonly consents: ConsentStore;
   readonly audit: AuditStore;
+  readonly exchanges: ExchangeStore;
   /** Resolves when the database answers a query; rejects otherwise. */
   ping(): Promise<void>;
   close(): void;
@@ -32,6 +35,7 @@ export function openSqliteStorage(dataDir: string): SqliteStorage {
     pki: sqlitePkiStore(db),
     consents: sqliteConsentStore(db),
     audit: sqliteAuditStore(db),
+    exchanges: sqliteExchangeStore(db),
     ping() {
       try {
         db.prepare('SELECT 1').get();

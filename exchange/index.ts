@@ -1,0 +1,5 @@
+export type { ExchangeStore, MailboxMessage, MessageState, IdempotentResponse } from './ports.ts';
+export { sendExchange, ExchangeInput, ATTESTATION_TYP } from './send.ts';
+export type { ExchangeDeps, Accepted } from './send.ts';
+export { waitingMessages, fetchMessage, acknowledgeMessage } from './mailbox.ts';
+export { sealForRecipient } from './envelope.ts';

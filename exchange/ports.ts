@@ -1,0 +1,57 @@
+import type { PreparedAppend } from '../audit/index.ts';
+
+export type MessageState = 'queued' | 'delivered' | 'acknowledged' | 'withheld' | 'purged';
+
+/** A message waiting for its recipient: metadata and ciphertext, never plaintext. */
+export interface MailboxMessage {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly sender: string;
+  readonly recipient: string;
+  /** The subject's pseudonym, for the consent re-check on fetch. */
+  readonly subject: string;
+  readonly consentId: string;
+  readonly messageType: string;
+  readonly purpose: string;
+  readonly categories: readonly string[];
+  readonly envelope: 'jwe' | 'openpgp';
+  readonly ciphertext: string | null;
+  readonly ciphertextDigest: string;
+  readonly receivedAt: string;
+  readonly retainUntil: string;
+  readonly state: MessageState;
+}
+
+export interface IdempotentResponse {
+  readonly requestHash: string;
+  readonly response: string;
+}
+
+/** The storage port of the exchange; each state change is one transaction with its audit entry. */
+export interface ExchangeStore {
+  idempotent(
+    tenantId: string,
+    sender: string,
+    key: string,
+  ): Promise<IdempotentResponse | undefined>;
+  /** Queues the message with its audit entry and, when given, the idempotency record. */
+  accept(
+    message: MailboxMessage,
+    audit: PreparedAppend,
+    idempotency?: { key: string; requestHash: string; response: string },
+  ): Promise<void>;
+  message(tenantId: string, id: string): Promise<MailboxMessage | undefined>;
+  waiting(
+    tenantId: string,
+    recipient: string,
+    afterReceivedAt: string,
+    limit: number,
+  ): Promise<MailboxMessage[]>;
+  /** Moves the message to `state` (deleting its ciphertext unless delivered) with its audit entry. */
+  transition(
+    id: string,
+    from: readonly MessageState[],
+    state: MessageState,
+    audit: PreparedAppend,
+  ): Promise<boolean>;
+}

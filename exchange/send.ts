@@ -1,0 +1,280 @@
+import { compactVerify, importX509 } from 'jose';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/index.ts';
+import {
+  checkSubjectKey,
+  jwsAlgorithmsFor,
+  parseCertificate,
+  tenantPgpKey,
+  type AuthenticatedPrincipal,
+  type GatewaySigner,
+  type PkiStore,
+} from '../certs/index.ts';
+import {
+  auditSubjectRefOf,
+  effectiveState,
+  pseudonymOf,
+  SubjectIdentifier,
+  type ConsentStore,
+  type TenantHasher,
+} from '../consent/index.ts';
+import { parseMessage } from '../connectors/index.ts';
+import { canonicalJson, GatewayError, randomId, sha256, type Clock } from '../core/index.ts';
+import { evaluate, PURPOSES, type ConsentTerms, type PolicySet } from '../policies/index.ts';
+import { sealForRecipient } from './envelope.ts';
+import type { ExchangeStore, MailboxMessage } from './ports.ts';
+
+export const ATTESTATION_TYP = 'exchange-attestation+jwt';
+const MAX_JWS = 900 * 1024;
+
+/** The body of `POST /v1/exchanges`. */
+export const ExchangeInput = z.strictObject({
+  recipient: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/),
+  subject: SubjectIdentifier,
+  purpose: z.enum(PURPOSES),
+  messageType: z.string().min(1).max(80),
+  payload: z
+    .string()
+    .min(1)
+    .max(MAX_JWS)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a compact JWS'),
+});
+export type ExchangeInput = z.infer<typeof ExchangeInput>;
+
+export interface ExchangeDeps {
+  readonly exchanges: ExchangeStore;
+  readonly consents: ConsentStore;
+  readonly pki: PkiStore;
+  readonly hasher: TenantHasher;
+  readonly signer: GatewaySigner;
+  readonly audit: AuditLog;
+  readonly policy: PolicySet;
+  readonly clock: Clock;
+  readonly masterKey: CryptoKey;
+}
+
+export interface Accepted {
+  readonly id: string;
+  readonly status: 'queued';
+  readonly consentId: string;
+  readonly auditSeq: number;
+}
+
+/**
+ * The gateway's main job: a case message crosses from one office to another only when the
+ * sender's signature holds, the message fits its connector, and a consent of the person and the
+ * policy both cover sender, recipient, purpose, every field's category and the time. It is then
+ * attested, signed, encrypted to the recipient and queued — and the acceptance audited — in one
+ * transaction. Refusals are audited too, with their reasons.
+ */
+export async function sendExchange(
+  deps: ExchangeDeps,
+  caller: AuthenticatedPrincipal,
+  input: ExchangeInput,
+  idempotencyKey?: string,
+): Promise<Accepted> {
+  const tenantId = caller.tenantId;
+  const requestHash = await sha256(canonicalJson(input));
+  if (idempotencyKey !== undefined) {
+    const earlier = await deps.exchanges.idempotent(tenantId, caller.id, idempotencyKey);
+    if (earlier) {
+      if (earlier.requestHash !== requestHash) {
+        throw new GatewayError('conflict', {
+          detail: 'this Idempotency-Key was used for another request',
+        });
+      }
+      return JSON.parse(earlier.response) as Accepted;
+    }
+  }
+
+  // 1. The sender's signature, by the very certificate it authenticated with.
+  const senderCert = await deps.pki.certificateByFingerprint(caller.certificateFingerprint);
+  if (!senderCert || caller.agencyType === null)
+    throw new GatewayError('forbidden', { detail: 'only agencies send' });
+  const keyInfo = await checkSubjectKey(parseCertificate(senderCert.certificatePem).publicKey);
+  let message: unknown;
+  try {
+    const header = JSON.parse(
+      atob(input.payload.split('.')[0]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
+    ) as { alg?: string };
+    const alg = header.alg ?? '';
+    if (!(jwsAlgorithmsFor(keyInfo) as readonly string[]).includes(alg)) throw new Error('alg');
+    const { payload } = await compactVerify(
+      input.payload,
+      await importX509(senderCert.certificatePem, alg),
+      { algorithms: [alg] },
+    );
+    message = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    throw new GatewayError('validation_failed', {
+      status: 422,
+      detail:
+        'payload must be a compact JWS over the message JSON, signed with your certificate key',
+      errors: [
+        { path: '/payload', message: 'signature does not verify with the sender certificate' },
+      ],
+    });
+  }
+
+  // 2. The message against its connector; categories from the fields present.
+  const parsed = parseMessage(input.messageType, message);
+  if (parsed.messageType.agencyType !== caller.agencyType) {
+    throw new GatewayError('validation_failed', {
+      errors: [
+        {
+          path: '/messageType',
+          message: `a ${caller.agencyType} does not send ${input.messageType}`,
+        },
+      ],
+    });
+  }
+  const recipient = await deps.pki.principal(tenantId, input.recipient);
+  if (recipient?.kind !== 'agency' || recipient.agencyType === null) {
+    throw new GatewayError('validation_failed', {
+      errors: [{ path: '/recipient', message: 'unknown agency' }],
+    });
+  }
+
+  // 3. Consent ∩ policy.
+  const now = deps.clock.now();
+  const subject = await pseudonymOf(deps.hasher, tenantId, input.subject);
+  const candidates = (await deps.consents.consentsFor(tenantId, subject, input.purpose)).filter(
+    (c) => c.consent.senders.includes(caller.id) && c.consent.recipients.includes(recipient.id),
+  );
+  const terms = (c: (typeof candidates)[number]): ConsentTerms => ({
+    id: c.consent.id,
+    senders: c.consent.senders,
+    recipients: c.consent.recipients,
+    purpose: c.consent.purpose,
+    categories: c.consent.categories,
+    validFrom: c.consent.validFrom,
+    validUntil: c.consent.validUntil,
+    state: effectiveState(c, now),
+  });
+  const exchange = {
+    sender: caller.id,
+    senderType: caller.agencyType,
+    recipient: recipient.id,
+    recipientType: recipient.agencyType,
+    purpose: input.purpose,
+    fields: parsed.fields,
+    at: now.toISOString(),
+  };
+  const decisions = candidates.map((c) => ({
+    c,
+    decision: evaluate(deps.policy, terms(c), exchange),
+  }));
+  const allowed = decisions.find((d) => d.decision.allow);
+  const subjectRef = await auditSubjectRefOf(
+    { consents: deps.consents, masterKey: deps.masterKey },
+    tenantId,
+    subject,
+  );
+  const base = {
+    actor: caller.id,
+    sender: caller.id,
+    recipient: recipient.id,
+    purpose: input.purpose,
+    categories: [...parsed.categories],
+    policyVersion: `${deps.policy.version} ${deps.policy.hash}`,
+    ...(subjectRef === undefined ? {} : { subjectRef }),
+  };
+  const decision = allowed?.decision;
+  if (!allowed || !decision?.allow) {
+    const refusal = decisions[0]?.decision ?? evaluate(deps.policy, undefined, exchange);
+    if (refusal.allow) throw new GatewayError('internal_error');
+    await deps.audit.append(tenantId, {
+      ...base,
+      event: 'exchange.refused',
+      outcome: 'refused',
+      reasons: refusal.reasons.map((r) => r.code),
+    });
+    throw new GatewayError(refusal.code, {
+      status: refusal.code === 'fields_not_covered' ? 422 : 403,
+      reasons: refusal.reasons,
+      ...(refusal.fields.length > 0 ? { fields: refusal.fields } : {}),
+    });
+  }
+
+  // 4. Attest, sign, encrypt, queue and audit — one transaction.
+  const consent = allowed.c;
+  const rule = decision.rule;
+  const id = randomId('ex');
+  const acceptedAt = now.toISOString();
+  const recipientCert = (await deps.pki.certificatesOf(tenantId, recipient.id)).find(
+    (cert) => cert.revokedAt === null,
+  );
+  if (!recipientCert)
+    throw new GatewayError('conflict', {
+      detail: 'the recipient has no valid certificate to encrypt to',
+    });
+  let sealed: { envelope: 'jwe' | 'openpgp'; ciphertext: string } | undefined;
+  let response: Accepted | undefined;
+  await deps.audit.record(
+    tenantId,
+    async (seq) => {
+      const attestation = await deps.signer.sign(
+        tenantId,
+        {
+          senderJws: input.payload,
+          consentId: consent.consent.id,
+          consentVersion: consent.current.version,
+          policyVersion: `${deps.policy.version} ${deps.policy.hash}`,
+          auditSeq: seq,
+          acceptedAt,
+          messageType: input.messageType,
+          purpose: input.purpose,
+          categories: [...parsed.categories],
+        },
+        ATTESTATION_TYP,
+      );
+      sealed = await sealForRecipient({
+        recipient,
+        certificatePem: recipientCert.certificatePem,
+        attestationJws: attestation,
+        pgpSigningKey: async () => (await tenantPgpKey(deps, tenantId)).privateKey,
+        clock: deps.clock,
+      });
+      response = { id, status: 'queued', consentId: consent.consent.id, auditSeq: seq };
+      return {
+        ...base,
+        event: 'exchange.accepted',
+        outcome: 'ok',
+        exchangeId: id,
+        consentId: consent.consent.id,
+        consentVersion: consent.current.version,
+        legalBasis: rule.legalBasis,
+        ciphertextDigest: await sha256(sealed.ciphertext),
+      };
+    },
+    async (prepared) => {
+      if (!sealed || !response) throw new GatewayError('internal_error');
+      const queued: MailboxMessage = {
+        id,
+        tenantId,
+        sender: caller.id,
+        recipient: recipient.id,
+        subject,
+        consentId: consent.consent.id,
+        messageType: input.messageType,
+        purpose: input.purpose,
+        categories: [...parsed.categories],
+        envelope: sealed.envelope,
+        ciphertext: sealed.ciphertext,
+        ciphertextDigest: prepared.entry.ciphertextDigest ?? '',
+        receivedAt: acceptedAt,
+        retainUntil: new Date(now.getTime() + rule.retentionDays * 86_400_000).toISOString(),
+        state: 'queued',
+      };
+      await deps.exchanges.accept(
+        queued,
+        prepared,
+        idempotencyKey === undefined
+          ? undefined
+          : { key: idempotencyKey, requestHash, response: JSON.stringify(response) },
+      );
+    },
+  );
+  if (!response) throw new GatewayError('internal_error');
+  return response;
+}

@@ -1,0 +1,112 @@
+import type { ExchangeStore, MailboxMessage } from '../../exchange/index.ts';
+import { commitAuditEntry } from './audit-store.ts';
+import { inTransaction, type SqliteDatabase } from './database.ts';
+import { guarded } from './guarded.ts';
+
+interface MessageRow {
+  id: string;
+  tenant_id: string;
+  sender: string;
+  recipient: string;
+  subject: string;
+  consent_id: string;
+  message_type: string;
+  purpose: string;
+  categories: string;
+  envelope: 'jwe' | 'openpgp';
+  ciphertext: string | null;
+  ciphertext_digest: string;
+  received_at: string;
+  retain_until: string;
+  state: MailboxMessage['state'];
+}
+
+const toMessage = (row: MessageRow): MailboxMessage => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  sender: row.sender,
+  recipient: row.recipient,
+  subject: row.subject,
+  consentId: row.consent_id,
+  messageType: row.message_type,
+  purpose: row.purpose,
+  categories: JSON.parse(row.categories) as string[],
+  envelope: row.envelope,
+  ciphertext: row.ciphertext,
+  ciphertextDigest: row.ciphertext_digest,
+  receivedAt: row.received_at,
+  retainUntil: row.retain_until,
+  state: row.state,
+});
+
+export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
+  const idem = db.prepare<[string, string, string], { request_hash: string; response: string }>(
+    'SELECT request_hash, response FROM idempotency_keys WHERE tenant_id = ? AND sender = ? AND key = ?',
+  );
+  const insertIdem = db.prepare(`INSERT INTO idempotency_keys
+    (tenant_id, sender, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
+  const insert =
+    db.prepare(`INSERT INTO mailbox_messages (id, tenant_id, sender, recipient, subject,
+    consent_id, message_type, purpose, categories, envelope, ciphertext, ciphertext_digest,
+    received_at, retain_until, state) VALUES (@id, @tenantId, @sender, @recipient, @subject,
+    @consentId, @messageType, @purpose, @categories, @envelope, @ciphertext, @ciphertextDigest,
+    @receivedAt, @retainUntil, @state)`);
+  const byId = db.prepare<[string, string], MessageRow>(
+    'SELECT * FROM mailbox_messages WHERE tenant_id = ? AND id = ?',
+  );
+  const waiting = db.prepare<
+    [string, string, string, number],
+    MessageRow
+  >(`SELECT * FROM mailbox_messages
+    WHERE tenant_id = ? AND recipient = ? AND state IN ('queued', 'delivered') AND received_at > ?
+    ORDER BY received_at, id LIMIT ?`);
+  return {
+    idempotent(tenantId, sender, key) {
+      const row = idem.get(tenantId, sender, key);
+      return Promise.resolve(
+        row ? { requestHash: row.request_hash, response: row.response } : undefined,
+      );
+    },
+    accept(message, audit, idempotency) {
+      return guarded('that message', () => {
+        inTransaction(db, () => {
+          insert.run({ ...message, categories: JSON.stringify(message.categories) });
+          if (idempotency) {
+            insertIdem.run(
+              message.tenantId,
+              message.sender,
+              idempotency.key,
+              idempotency.requestHash,
+              idempotency.response,
+              message.receivedAt,
+            );
+          }
+          commitAuditEntry(db, audit);
+        });
+      });
+    },
+    message(tenantId, id) {
+      const row = byId.get(tenantId, id);
+      return Promise.resolve(row ? toMessage(row) : undefined);
+    },
+    waiting(tenantId, recipient, after, limit) {
+      return Promise.resolve(waiting.all(tenantId, recipient, after, limit).map(toMessage));
+    },
+    transition(id, from, state, audit) {
+      return guarded('that transition', () =>
+        inTransaction(db, () => {
+          const keep = state === 'delivered';
+          const result = db
+            .prepare(
+              `UPDATE mailbox_messages SET state = ?, ciphertext = ${keep ? 'ciphertext' : 'NULL'}
+               WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`,
+            )
+            .run(state, id, ...from);
+          if (result.changes === 0) return false;
+          commitAuditEntry(db, audit);
+          return true;
+        }),
+      );
+    },
+  };
+}
