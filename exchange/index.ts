@@ -3,3 +3,4 @@ export { sendExchange, ExchangeInput, ATTESTATION_TYP } from './send.ts';
 export type { ExchangeDeps, Accepted } from './send.ts';
 export { waitingMessages, fetchMessage, acknowledgeMessage } from './mailbox.ts';
 export { sealForRecipient } from './envelope.ts';
+export { purgeExpiredMessages } from './purge.ts';

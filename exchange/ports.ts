@@ -47,6 +47,8 @@ export interface ExchangeStore {
     afterReceivedAt: string,
     limit: number,
   ): Promise<MailboxMessage[]>;
+  /** Messages still waiting after their retention ended, oldest first. */
+  dueForPurge(now: string, limit: number): Promise<MailboxMessage[]>;
   /** Moves the message to `state` (deleting its ciphertext unless delivered) with its audit entry. */
   transition(
     id: string,

@@ -7,6 +7,7 @@ import { systemClock } from '../core/index.ts';
 import { provisionTenant } from '../certs/index.ts';
 import { AuditLog } from '../audit/index.ts';
 import { expireDue } from '../consent/index.ts';
+import { purgeExpiredMessages } from '../exchange/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
@@ -115,6 +116,12 @@ const sweep = async (): Promise<void> => {
       clock: systemClock,
       audit: sweepAudit,
     });
+    const purged = await purgeExpiredMessages({
+      exchanges: storage.exchanges,
+      audit: sweepAudit,
+      clock: systemClock,
+    });
+    if (purged > 0) logger.info({ purged }, 'purged messages past their retention');
     if (written > 0) logger.info({ written }, 'expired consents and requests recorded');
   } catch (error) {
     logger.error(

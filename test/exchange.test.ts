@@ -332,3 +332,32 @@ describe('exchanges that are refused', () => {
     expect(await res.json()).toMatchObject({ code: 'validation_failed' });
   });
 });
+
+describe('retention', () => {
+  it('purges a message nobody fetched within the retention, and audits it', async () => {
+    const { purgeExpiredMessages } = await import('../exchange/index.ts');
+    const { AuditLog } = await import('../audit/index.ts');
+    const { id } = (await (await send()).json()) as { id: string };
+    const sweep = () =>
+      purgeExpiredMessages({
+        exchanges: gw.storage.exchanges,
+        audit: new AuditLog(gw.storage.audit, gw.clock),
+        clock: gw.clock,
+      });
+    expect(await sweep()).toBe(0);
+    gw.clock.advance(366 * 86_400_000); // the rule lmi.abh-to-jc keeps for 365 days
+    expect(await sweep()).toBe(1);
+    expect(gw.storage.db.prepare('SELECT state, ciphertext FROM mailbox_messages').get()).toEqual({
+      state: 'purged',
+      ciphertext: null,
+    });
+    // (the Jobcenter's certificate has expired by now as well, so ask the store)
+    expect((await gw.storage.exchanges.message('koeln', id))?.state).toBe('purged');
+    expect(
+      gw.storage.db
+        .prepare("SELECT COUNT(*) FROM audit_entries WHERE event = 'exchange.purged'")
+        .pluck()
+        .get(),
+    ).toBe(1);
+  });
+});

@@ -60,7 +60,12 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
   >(`SELECT * FROM mailbox_messages
     WHERE tenant_id = ? AND recipient = ? AND state IN ('queued', 'delivered') AND received_at > ?
     ORDER BY received_at, id LIMIT ?`);
+  const due = db.prepare<[string, number], MessageRow>(`SELECT * FROM mailbox_messages
+    WHERE state IN ('queued', 'delivered') AND retain_until <= ? ORDER BY retain_until LIMIT ?`);
   return {
+    dueForPurge(now, limit) {
+      return Promise.resolve(due.all(now, limit).map(toMessage));
+    },
     idempotent(tenantId, sender, key) {
       const row = idem.get(tenantId, sender, key);
       return Promise.resolve(
