@@ -98,6 +98,12 @@ async function agency(id: string, type: string, extra: string[] = []): Promise<T
   return principal;
 }
 
+function agencyOf(id: string): TestPrincipal {
+  const principal = agencies[id];
+  if (!principal) throw new Error(`no agency ${id}`);
+  return principal;
+}
+
 const audience = () => `http://localhost:${new URL(gw.baseUrl).port}`;
 const as = async (p: TestPrincipal, path: string, init: RequestInit = {}) => {
   const headers = new Headers(init.headers);
@@ -137,7 +143,7 @@ beforeAll(async () => {
 
   // The person consents to both Jobcenter systems receiving the notice.
   const created = (await (
-    await as(agencies['jc-koeln'] as TestPrincipal, '/v1/consent-requests', {
+    await as(agencyOf('jc-koeln'), '/v1/consent-requests', {
       method: 'POST',
       body: JSON.stringify({
         subject: { scheme: 'azr', value: '000111222333' },
@@ -183,7 +189,7 @@ const message = {
 };
 
 async function sendTo(recipient: string): Promise<string> {
-  const abh = agencies['abh-koeln'] as TestPrincipal;
+  const abh = agencyOf('abh-koeln');
   const payload = await new CompactSign(new TextEncoder().encode(JSON.stringify(message)))
     .setProtectedHeader({ alg: 'ES256' })
     .sign(abh.privateKey);
@@ -211,7 +217,7 @@ async function verifyAttestation(jws: string): Promise<void> {
     categories: string[];
   };
   expect(attestation.categories).toEqual(['residence_status', 'employment_permission']);
-  const abh = agencies['abh-koeln'] as TestPrincipal;
+  const abh = agencyOf('abh-koeln');
   const sender = await compactVerify(
     attestation.senderJws,
     await importX509(abh.certificatePem, 'ES256'),
@@ -223,9 +229,10 @@ async function verifyAttestation(jws: string): Promise<void> {
 describe('recipients open envelopes with standard tools', () => {
   it('python3-jwcrypto decrypts the JWE with the openssl-made key', async () => {
     const id = await sendTo('jc-koeln');
-    const fetched = (await (
-      await as(agencies['jc-koeln'] as TestPrincipal, `/v1/mailbox/${id}`)
-    ).json()) as { envelope: string; ciphertext: string };
+    const fetched = (await (await as(agencyOf('jc-koeln'), `/v1/mailbox/${id}`)).json()) as {
+      envelope: string;
+      ciphertext: string;
+    };
     expect(fetched.envelope).toBe('jwe');
     const jws = execFileSync(
       '/usr/bin/python3',
@@ -240,9 +247,10 @@ describe('recipients open envelopes with standard tools', () => {
 
   it('GnuPG decrypts the OpenPGP envelope and finds the gateway’s signature', async () => {
     const id = await sendTo('jc-pgp');
-    const fetched = (await (
-      await as(agencies['jc-pgp'] as TestPrincipal, `/v1/mailbox/${id}`)
-    ).json()) as { envelope: string; ciphertext: string };
+    const fetched = (await (await as(agencyOf('jc-pgp'), `/v1/mailbox/${id}`)).json()) as {
+      envelope: string;
+      ciphertext: string;
+    };
     expect(fetched.envelope).toBe('openpgp');
     const keyImport = spawnSync('gpg', ['--homedir', gnupg, '--batch', '--import'], {
       input: await (await fetch(`${gw.baseUrl}/.well-known/openpgp-key.asc`)).text(),
