@@ -43,6 +43,8 @@ export interface Principal {
   /** Public JWK (JSON) the gateway encrypts to; absent: the certificate's key. */
   readonly encryptionKey: string | null;
   readonly pgpPublicKey: string | null;
+  /** Where the gateway notifies the agency that a message waits (metadata only). */
+  readonly webhookUrl: string | null;
   readonly createdAt: string;
 }
 

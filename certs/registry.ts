@@ -51,6 +51,8 @@ export interface NewPrincipal {
   readonly encryptionKey?: string;
   /** An armored OpenPGP public key for `openpgp` envelopes (agencies only). */
   readonly pgpPublicKey?: string;
+  /** https URL (http only to loopback, for tests) the gateway notifies when a message waits. */
+  readonly webhookUrl?: string;
 }
 
 export interface RegisteredCertificate {
@@ -117,6 +119,7 @@ async function principalFields(input: NewPrincipal, clock: Clock) {
     displayName,
     encryptionKey,
     pgpPublicKey: input.pgpPublicKey ?? null,
+    webhookUrl: input.webhookUrl === undefined ? null : checkWebhookUrl(input.webhookUrl),
     createdAt: clock.now().toISOString(),
   };
 }
@@ -311,4 +314,19 @@ export async function rotateSigningKey(deps: PkiDeps, tenantId: string): Promise
     (prepared) => deps.pki.rotateKey(key, prepared),
   );
   return key.kid;
+}
+
+/** A webhook must be https; plain http is accepted only to loopback (local tests). */
+function checkWebhookUrl(text: string): string {
+  const refuse = () =>
+    new GatewayError('validation_failed', {
+      detail: 'a webhook is an https URL (http only to 127.0.0.1 or localhost)',
+      errors: [{ path: '/webhook', message: 'https URL, no credentials or fragment' }],
+    });
+  if (!URL.canParse(text) || text.length > 500) throw refuse();
+  const url = new URL(text);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.username !== '' || url.password !== '' || url.hash !== '') throw refuse();
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw refuse();
+  return url.toString();
 }

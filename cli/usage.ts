@@ -7,7 +7,8 @@ Commands:
       create the data dir and a tenant with its CA, signing key and OpenPGP key
       (id: lower-case letters, digits, hyphens; 2-63 characters)
   agency add --tenant ID --id AGENCY --type TYPE --csr FILE --out CERT
-             [--name NAME] [--pgp-key FILE] [--encryption-key FILE] [--validity-days N]
+             [--name NAME] [--pgp-key FILE] [--encryption-key FILE] [--webhook URL]
+             [--validity-days N]
       register an agency and issue its certificate from its CSR
       (TYPE: immigration_office, jobcenter, social_office)
   agency add --tenant ID --id AGENCY --type TYPE --cert FILE [...]

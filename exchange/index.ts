@@ -1,4 +1,11 @@
-export type { ExchangeStore, MailboxMessage, MessageState, IdempotentResponse } from './ports.ts';
+export type {
+  ExchangeStore,
+  MailboxMessage,
+  MessageState,
+  IdempotentResponse,
+  WebhookNotification,
+} from './ports.ts';
+export { deliverNotifications, backoffMs, NOTIFICATION_TYP, MAX_ATTEMPTS } from './webhooks.ts';
 export { sendExchange, ExchangeInput, ATTESTATION_TYP } from './send.ts';
 export type { ExchangeDeps, Accepted } from './send.ts';
 export { waitingMessages, fetchMessage, acknowledgeMessage } from './mailbox.ts';

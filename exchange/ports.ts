@@ -22,6 +22,18 @@ export interface MailboxMessage {
   readonly state: MessageState;
 }
 
+/** A notification to an agency's webhook that a message waits; no content, no subject. */
+export interface WebhookNotification {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly recipient: string;
+  readonly url: string;
+  /** JSON of { messageId, sender, messageType, purpose, receivedAt }. */
+  readonly body: string;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+}
+
 export interface IdempotentResponse {
   readonly requestHash: string;
   readonly response: string;
@@ -39,6 +51,13 @@ export interface ExchangeStore {
     message: MailboxMessage,
     audit: PreparedAppend,
     idempotency?: { key: string; requestHash: string; response: string },
+    notification?: WebhookNotification,
+  ): Promise<void>;
+  dueNotifications(now: string, limit: number): Promise<WebhookNotification[]>;
+  /** Records a delivery attempt: delivered, or the next try (or failed for good). */
+  notificationAttempt(
+    id: string,
+    outcome: { delivered: true } | { delivered: false; nextAttemptAt: string | null },
   ): Promise<void>;
   message(tenantId: string, id: string): Promise<MailboxMessage | undefined>;
   waiting(

@@ -272,6 +272,23 @@ export async function sendExchange(
         idempotencyKey === undefined
           ? undefined
           : { key: idempotencyKey, requestHash, response: JSON.stringify(response) },
+        recipient.webhookUrl === null
+          ? undefined
+          : {
+              id: randomId('wh'),
+              tenantId,
+              recipient: recipient.id,
+              url: recipient.webhookUrl,
+              body: JSON.stringify({
+                messageId: id,
+                sender: caller.id,
+                messageType: input.messageType,
+                purpose: input.purpose,
+                receivedAt: acceptedAt,
+              }),
+              attempts: 0,
+              nextAttemptAt: acceptedAt,
+            },
       );
     },
   );

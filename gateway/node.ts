@@ -4,10 +4,10 @@
  */
 import 'reflect-metadata';
 import { systemClock } from '../core/index.ts';
-import { provisionTenant } from '../certs/index.ts';
+import { createGatewaySigner, provisionTenant } from '../certs/index.ts';
 import { AuditLog } from '../audit/index.ts';
 import { expireDue } from '../consent/index.ts';
-import { purgeExpiredMessages } from '../exchange/index.ts';
+import { deliverNotifications, purgeExpiredMessages } from '../exchange/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
@@ -133,6 +133,26 @@ const sweep = async (): Promise<void> => {
 void sweep();
 const sweeper = setInterval(() => void sweep(), 60_000);
 sweeper.unref();
+
+// Webhook notifications: retried with backoff; a failing agency endpoint never blocks anything.
+const notifySigner = createGatewaySigner({ pki: storage.pki, masterKey });
+const notify = async (): Promise<void> => {
+  try {
+    await deliverNotifications({
+      exchanges: storage.exchanges,
+      signer: notifySigner,
+      clock: systemClock,
+      fetch,
+    });
+  } catch (error) {
+    logger.error(
+      { errorType: error instanceof Error ? error.name : 'unknown' },
+      'webhook delivery failed',
+    );
+  }
+};
+const notifier = setInterval(() => void notify(), 5_000);
+notifier.unref();
 logger.info(
   {
     port: running.port,
@@ -162,6 +182,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   note('shutting down: finishing in-flight requests', { signal });
   clearInterval(sweeper);
+  clearInterval(notifier);
   try {
     await running.shutdown();
   } finally {

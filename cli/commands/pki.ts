@@ -64,6 +64,7 @@ export async function agencyAddCommand(
       out: { type: 'string' },
       'pgp-key': { type: 'string' },
       'encryption-key': { type: 'string' },
+      webhook: { type: 'string' },
       'validity-days': { type: 'string' },
     },
     ['tenant', 'id', 'type'],
@@ -86,6 +87,7 @@ export async function agencyAddCommand(
     ...(name === undefined ? {} : { displayName: name }),
     ...(pgp === undefined ? {} : { pgpPublicKey: readInput(pgp) }),
     ...(enc === undefined ? {} : { encryptionKey: readInput(enc) }),
+    ...(str(v, 'webhook') === undefined ? {} : { webhookUrl: str(v, 'webhook') ?? '' }),
   };
   return withPki(str(v, 'data') ?? dataDir, io, async (deps) => {
     const registered =

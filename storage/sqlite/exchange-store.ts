@@ -1,4 +1,4 @@
-import type { ExchangeStore, MailboxMessage } from '../../exchange/index.ts';
+import type { ExchangeStore, MailboxMessage, WebhookNotification } from '../../exchange/index.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { guarded } from './guarded.ts';
@@ -72,7 +72,7 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
         row ? { requestHash: row.request_hash, response: row.response } : undefined,
       );
     },
-    accept(message, audit, idempotency) {
+    accept(message, audit, idempotency, notification) {
       return guarded('that message', () => {
         inTransaction(db, () => {
           insert.run({ ...message, categories: JSON.stringify(message.categories) });
@@ -86,8 +86,51 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
               message.receivedAt,
             );
           }
+          if (notification) {
+            db.prepare(
+              `INSERT INTO webhook_outbox (id, tenant_id, recipient, url, body, attempts,
+              next_attempt_at, state) VALUES (@id, @tenantId, @recipient, @url, @body, 0,
+              @nextAttemptAt, 'pending')`,
+            ).run(notification);
+          }
           commitAuditEntry(db, audit);
         });
+      });
+    },
+    dueNotifications(now, limit) {
+      const rows = db
+        .prepare<[string, number], Record<string, string | number>>(
+          `SELECT * FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= ?
+           ORDER BY next_attempt_at LIMIT ?`,
+        )
+        .all(now, limit);
+      return Promise.resolve(
+        rows.map((r): WebhookNotification => ({
+          id: String(r['id']),
+          tenantId: String(r['tenant_id']),
+          recipient: String(r['recipient']),
+          url: String(r['url']),
+          body: String(r['body']),
+          attempts: Number(r['attempts']),
+          nextAttemptAt: String(r['next_attempt_at']),
+        })),
+      );
+    },
+    notificationAttempt(id, outcome) {
+      return guarded('that notification', () => {
+        if (outcome.delivered) {
+          db.prepare(
+            "UPDATE webhook_outbox SET state = 'delivered', attempts = attempts + 1 WHERE id = ?",
+          ).run(id);
+        } else if (outcome.nextAttemptAt === null) {
+          db.prepare(
+            "UPDATE webhook_outbox SET state = 'failed', attempts = attempts + 1 WHERE id = ?",
+          ).run(id);
+        } else {
+          db.prepare(
+            'UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?',
+          ).run(outcome.nextAttemptAt, id);
+        }
       });
     },
     message(tenantId, id) {

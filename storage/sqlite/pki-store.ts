@@ -36,6 +36,7 @@ interface PrincipalRow {
   display_name: string;
   encryption_key: string | null;
   pgp_public_key: string | null;
+  webhook_url: string | null;
   created_at: string;
 }
 interface CertificateRow {
@@ -86,6 +87,7 @@ const toPrincipal = (row: PrincipalRow): Principal => ({
   displayName: row.display_name,
   encryptionKey: row.encryption_key,
   pgpPublicKey: row.pgp_public_key,
+  webhookUrl: row.webhook_url,
   createdAt: row.created_at,
 });
 const toCertificate = (row: CertificateRow): CertificateRecord => ({
@@ -122,8 +124,10 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
     'SELECT * FROM trust_anchors WHERE tenant_id = ? ORDER BY created_at, rowid',
   );
   const insertPrincipal = db.prepare(`INSERT INTO principals
-    (tenant_id, id, kind, agency_type, display_name, encryption_key, pgp_public_key, created_at)
-    VALUES (@tenantId, @id, @kind, @agencyType, @displayName, @encryptionKey, @pgpPublicKey, @createdAt)`);
+    (tenant_id, id, kind, agency_type, display_name, encryption_key, pgp_public_key, webhook_url,
+     created_at)
+    VALUES (@tenantId, @id, @kind, @agencyType, @displayName, @encryptionKey, @pgpPublicKey,
+     @webhookUrl, @createdAt)`);
   const principalById = db.prepare<[string, string], PrincipalRow>(
     'SELECT * FROM principals WHERE tenant_id = ? AND id = ?',
   );

@@ -269,4 +269,24 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'webhooks',
+    sql: `
+      ALTER TABLE principals ADD COLUMN webhook_url TEXT;
+
+      -- Notifications that a message waits: metadata only, retried with backoff; never blocking.
+      CREATE TABLE webhook_outbox (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        url TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed'))
+      ) STRICT;
+      CREATE INDEX webhook_outbox_due ON webhook_outbox (state, next_attempt_at);
+    `,
+  },
 ];

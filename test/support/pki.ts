@@ -74,6 +74,7 @@ export async function addPrincipal(
     kind: PrincipalKind;
     agencyType?: string;
     keyKind?: KeyKind;
+    webhookUrl?: string;
   },
 ): Promise<TestPrincipal> {
   const { keys, csrPem, alg } = await keyAndCsr(input.keyKind, input.id);
@@ -83,6 +84,7 @@ export async function addPrincipal(
     kind: input.kind,
     csrPem,
     ...(input.agencyType === undefined ? {} : { agencyType: input.agencyType }),
+    ...(input.webhookUrl === undefined ? {} : { webhookUrl: input.webhookUrl }),
   });
   return {
     tenantId: input.tenantId,

@@ -1,0 +1,198 @@
+import { compactVerify, createLocalJWKSet, CompactSign } from 'jose';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGatewaySigner, type PkiDeps } from '../certs/index.ts';
+import { backoffMs, deliverNotifications } from '../exchange/index.ts';
+import { testGateway, type TestGateway } from './support/app.ts';
+import {
+  addPrincipal,
+  assertionFor,
+  pkiDeps,
+  provisionedTenant,
+  type TestPrincipal,
+} from './support/pki.ts';
+
+const AUD = 'http://localhost:8787';
+const SUBJECT = { scheme: 'azr', value: 'AZR-WEBHOOK-CANARY' };
+let gw: TestGateway;
+let deps: PkiDeps;
+let abh: TestPrincipal;
+let server: Server;
+let received: { contentType: string | undefined; body: string }[];
+let failFirst: number;
+
+const as = async (p: TestPrincipal, path: string, init: RequestInit = {}) => {
+  const headers = new Headers(init.headers);
+  headers.set(
+    'Authorization',
+    `Bearer ${await assertionFor(p, { audience: AUD, now: gw.clock.now() })}`,
+  );
+  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  return gw.app.request(path, { ...init, headers });
+};
+
+beforeEach(async () => {
+  received = [];
+  failFirst = 0;
+  server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      received.push({ contentType: req.headers['content-type'], body });
+      res.statusCode = failFirst-- > 0 ? 503 : 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+
+  gw = await testGateway({ publicUrl: AUD });
+  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
+  await provisionedTenant(deps, 'koeln');
+  abh = await addPrincipal(deps, {
+    tenantId: 'koeln',
+    id: 'abh-koeln',
+    kind: 'agency',
+    agencyType: 'immigration_office',
+  });
+  const jc = await addPrincipal(deps, {
+    tenantId: 'koeln',
+    id: 'jc-koeln',
+    kind: 'agency',
+    agencyType: 'jobcenter',
+    webhookUrl: url,
+  });
+  const created = (await (
+    await as(jc, '/v1/consent-requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: SUBJECT,
+        senders: ['abh-koeln'],
+        recipients: ['jc-koeln'],
+        purpose: 'labour_market_integration',
+        categories: ['residence_status', 'employment_permission'],
+        validUntil: '2027-06-01T00:00:00Z',
+        language: 'de',
+        secondFactor: { type: 'birthDate', value: '1990-01-31' },
+      }),
+    })
+  ).json()) as { id: string; code: string };
+  const session = await gw.app.request('/v1/portal/session', {
+    method: 'POST',
+    body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
+    headers: { 'Content-Type': 'application/json' },
+  });
+  const cookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+  await gw.app.request(`/v1/portal/requests/${created.id}/grant`, {
+    method: 'POST',
+    headers: { Cookie: cookie },
+  });
+});
+afterEach(async () => {
+  gw.close();
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
+});
+
+async function send(): Promise<string> {
+  const payload = await new CompactSign(
+    new TextEncoder().encode(
+      JSON.stringify({
+        residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG' },
+        employmentPermission: { allowed: false },
+      }),
+    ),
+  )
+    .setProtectedHeader({ alg: 'ES256' })
+    .sign(abh.privateKey);
+  const res = await as(abh, '/v1/exchanges', {
+    method: 'POST',
+    body: JSON.stringify({
+      recipient: 'jc-koeln',
+      subject: SUBJECT,
+      purpose: 'labour_market_integration',
+      messageType: 'residence_status.notice',
+      payload,
+    }),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+const deliver = () =>
+  deliverNotifications({
+    exchanges: gw.storage.exchanges,
+    signer: createGatewaySigner({ pki: gw.storage.pki, masterKey: gw.masterKey }),
+    clock: gw.clock,
+    fetch,
+  });
+
+describe('webhook notifications', () => {
+  it('posts a signed notification with metadata only', async () => {
+    const id = await send();
+    expect(await deliver()).toBe(1);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.contentType).toBe('application/jose');
+    const jwks = createLocalJWKSet(
+      (await (await gw.app.request('/.well-known/jwks.json')).json()) as { keys: [] },
+    );
+    const { payload, protectedHeader } = await compactVerify(received[0]?.body ?? '', jwks, {
+      algorithms: ['ES256'],
+    });
+    expect(protectedHeader.typ).toBe('mailbox-notification+jwt');
+    const note = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+    expect(note).toMatchObject({
+      messageId: id,
+      sender: 'abh-koeln',
+      recipient: 'jc-koeln',
+      messageType: 'residence_status.notice',
+    });
+    expect(JSON.stringify(note)).not.toMatch(/CANARY|duldung|60a/);
+    expect(await deliver()).toBe(0); // delivered once, not again
+  });
+
+  it('retries with backoff after failures, and the message waits regardless', async () => {
+    failFirst = 2;
+    const id = await send();
+    expect(await deliver()).toBe(0);
+    expect(await deliver()).toBe(0); // not due yet: backoff
+    expect(received).toHaveLength(1);
+    gw.clock.advance(backoffMs(1));
+    expect(await deliver()).toBe(0);
+    gw.clock.advance(backoffMs(2));
+    expect(await deliver()).toBe(1);
+    expect(received).toHaveLength(3);
+    // The message was in the mailbox all along.
+    expect((await gw.storage.exchanges.message('koeln', id))?.state).toBe('queued');
+  });
+
+  it('gives up after ten attempts without touching the message', async () => {
+    failFirst = 100;
+    const id = await send();
+    for (let i = 1; i <= 10; i++) {
+      await deliver();
+      gw.clock.advance(backoffMs(i));
+    }
+    expect(received).toHaveLength(10);
+    await deliver();
+    expect(received).toHaveLength(10);
+    expect(gw.storage.db.prepare('SELECT state FROM webhook_outbox').pluck().get()).toBe('failed');
+    expect((await gw.storage.exchanges.message('koeln', id))?.state).toBe('queued');
+  });
+
+  it('refuses a webhook that is not https (except to loopback)', async () => {
+    await expect(
+      addPrincipal(deps, {
+        tenantId: 'koeln',
+        id: 'so-koeln',
+        kind: 'agency',
+        agencyType: 'social_office',
+        webhookUrl: 'http://example.org/hook',
+      }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+  });
+});
