@@ -361,3 +361,44 @@ describe('retention', () => {
     ).toBe(1);
   });
 });
+
+describe('transactions', () => {
+  it('leaves no message, ciphertext or idempotency record when the audit append fails', async () => {
+    const { AuditLog, AuditRace } = await import('../audit/index.ts');
+    const log = new AuditLog(gw.storage.audit, gw.clock);
+    const prepared = await log.prepare('koeln', {
+      event: 'exchange.accepted',
+      actor: 'abh-koeln',
+      outcome: 'ok',
+    });
+    // Another writer appends first: the prepared entry no longer fits the tree.
+    await log.append('koeln', { event: 'audit.read', actor: 'dsb-koeln', outcome: 'ok' });
+    const before = gw.storage.db.prepare('SELECT COUNT(*) FROM audit_entries').pluck().get();
+    await expect(
+      gw.storage.exchanges.accept(
+        {
+          id: 'ex_crash',
+          tenantId: 'koeln',
+          sender: 'abh-koeln',
+          recipient: 'jc-koeln',
+          subject: 'x',
+          consentId,
+          messageType: 'residence_status.notice',
+          purpose: 'labour_market_integration',
+          categories: ['residence_status'],
+          envelope: 'jwe',
+          ciphertext: 'ciphertext',
+          ciphertextDigest: 'd',
+          receivedAt: gw.clock.now().toISOString(),
+          retainUntil: gw.clock.now().toISOString(),
+          state: 'queued',
+        },
+        prepared,
+        { key: 'k-crash', requestHash: 'h', response: '{}' },
+      ),
+    ).rejects.toBeInstanceOf(AuditRace);
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM mailbox_messages').pluck().get()).toBe(0);
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM idempotency_keys').pluck().get()).toBe(0);
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM audit_entries').pluck().get()).toBe(before);
+  });
+});
