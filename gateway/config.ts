@@ -81,7 +81,7 @@ export type ConfigResult =
  * @example
  * ```ts
  * const result = readConfig(process.env);
- * if (!result.ok) { for (const line of result.problems) console.error(line); process.exit(1); }
+ * if (!result.ok) { for (const line of result.problems) process.stderr.write(`${line}\n`); process.exit(1); }
  * ```
  */
 export function readConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
