@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { isGatewayError } from '../core/index.ts';
 import { gatewayVersion } from '../gateway/version.ts';
 import { auditVerifyCommand } from './commands/audit.ts';
+import { openCommand, signCommand, tokenCommand } from './commands/client.ts';
 import { initCommand } from './commands/init.ts';
 import {
   agencyAddCommand,
@@ -28,6 +29,9 @@ const commands: Readonly<Record<string, Command>> = {
   'ca import': caImportCommand,
   'keys rotate': keysRotateCommand,
   'audit verify': auditVerifyCommand,
+  token: tokenCommand,
+  sign: signCommand,
+  open: openCommand,
 };
 
 /**

@@ -26,6 +26,11 @@ Commands:
       check an audit export offline: OpenPGP signature, tree head signature, every entry's
       inclusion proof; exit 0 only if all hold
 
+Agency-side helpers (for trying the gateway out; EC P-256 PKCS#8 keys):
+  token --key FILE --cert FILE [--aud URL]   print a client assertion (valid 2 minutes)
+  sign --key FILE --in MESSAGE.json          print the sender's compact JWS over a message
+  open --key FILE --in FETCHED.json          decrypt a fetched JWE envelope, print its content
+
 Options:
   --data DIR     data directory (default: $GATEWAY_DATA_DIR or ./data)
   -h, --help     show this help

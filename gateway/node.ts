@@ -17,6 +17,7 @@ import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createLogger } from './logging.ts';
+import { seedDemoAgencies } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
 import { startNodeServer } from './node-server.ts';
 import { gatewayVersion } from './version.ts';
@@ -76,6 +77,19 @@ if ((await storage.tenants.list()).length === 0) {
     DEMO_TENANT,
   );
   logger.info({ tenant: demo.id }, 'empty data dir: created the demo tenant with its keys');
+  const demoDir = await seedDemoAgencies(
+    {
+      pki: storage.pki,
+      clock: systemClock,
+      masterKey,
+      audit: new AuditLog(storage.audit, systemClock),
+    },
+    config.dataDir,
+  );
+  logger.warn(
+    { dir: demoDir },
+    'demo agencies registered; their private keys are in the data dir (demo only)',
+  );
 }
 
 const app = createApp({

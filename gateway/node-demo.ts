@@ -1,0 +1,45 @@
+import * as x509 from '@peculiar/x509';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerWithCsr, type PkiDeps } from '../certs/index.ts';
+
+export const DEMO_AGENCIES = [
+  { id: 'abh-demo', type: 'immigration_office', name: 'Ausländerbehörde Demo' },
+  { id: 'jc-demo', type: 'jobcenter', name: 'Jobcenter Demo' },
+  { id: 'so-demo', type: 'social_office', name: 'Sozialamt Demo' },
+] as const;
+
+/**
+ * For the README's walk-through only: on a fresh data dir, registers three demo agencies of the
+ * demo tenant and writes their keys and certificates to `<dataDir>/demo/` (owner-only). A real
+ * agency makes its key itself and sends only a CSR; these keys exist so a newcomer can play both
+ * sides on one laptop.
+ */
+export async function seedDemoAgencies(deps: PkiDeps, dataDir: string): Promise<string> {
+  const dir = join(dataDir, 'demo');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const agency of DEMO_AGENCIES) {
+    const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const keys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+      name: `CN=${agency.id}`,
+      keys,
+      signingAlgorithm: algorithm,
+    });
+    const registered = await registerWithCsr(deps, {
+      tenantId: 'demo',
+      id: agency.id,
+      kind: 'agency',
+      agencyType: agency.type,
+      displayName: agency.name,
+      csrPem: csr.toString('pem'),
+    });
+    const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey)).toString(
+      'base64',
+    );
+    const pem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
+    writeFileSync(join(dir, `${agency.id}.key`), pem.replace(/\n\n/g, '\n'), { mode: 0o600 });
+    writeFileSync(join(dir, `${agency.id}.crt`), registered.pem, { mode: 0o644 });
+  }
+  return dir;
+}
