@@ -1,3 +1,4 @@
+import type { DecryptOptions } from 'openpgp';
 import { CompactSign, compactVerify, createLocalJWKSet, importPKCS8, importX509 } from 'jose';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -265,5 +266,25 @@ describe('recipients open envelopes with standard tools', () => {
     expect(decrypted.status, decrypted.stderr).toBe(0);
     expect(decrypted.stderr).toContain('Good signature');
     await verifyAttestation(decrypted.stdout);
+
+    // And with openpgp.js, insisting on the gateway's signature (expectSigned).
+    const secret = gpg('--armor', '--export-secret-keys').stdout;
+    const openpgp = await import('openpgp');
+    // openpgp's result type depends on an uninstalled optional peer; for an armored text it is a string.
+    const decryptText = openpgp.decrypt as unknown as (
+      options: DecryptOptions,
+    ) => Promise<{ data: string }>;
+    const gatewayKey = (
+      await openpgp.readKey({
+        armoredKey: await (await fetch(`${gw.baseUrl}/.well-known/openpgp-key.asc`)).text(),
+      })
+    ).toPublic();
+    const { data } = await decryptText({
+      message: await openpgp.readMessage({ armoredMessage: fetched.ciphertext }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: secret }),
+      verificationKeys: gatewayKey,
+      expectSigned: true,
+    });
+    await verifyAttestation(data);
   });
 });

@@ -402,3 +402,53 @@ describe('transactions', () => {
     expect(gw.storage.db.prepare('SELECT COUNT(*) FROM audit_entries').pluck().get()).toBe(before);
   });
 });
+
+describe('policy', () => {
+  it('refuses a consented flow the policy does not allow, with policy_denied and the missing rule', async () => {
+    // The person consents to the social office telling the immigration office about benefits for
+    // labour-market integration — a flow the default policy has no rule for.
+    const created = (await (
+      await as(so, '/v1/consent-requests', {
+        method: 'POST',
+        body: JSON.stringify({
+          subject: SUBJECT,
+          senders: ['so-koeln'],
+          recipients: ['abh-koeln'],
+          purpose: 'labour_market_integration',
+          categories: ['benefits'],
+          validUntil: '2027-06-01T00:00:00Z',
+          language: 'de',
+          secondFactor: { type: 'birthDate', value: '1990-01-31' },
+        }),
+      })
+    ).json()) as { id: string; code: string };
+    const session = await gw.app.request('/v1/portal/session', {
+      method: 'POST',
+      body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const c = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+    await gw.app.request(`/v1/portal/requests/${created.id}/grant`, {
+      method: 'POST',
+      headers: { Cookie: c },
+    });
+    const payload = await signed(so, { benefitType: 'AsylbLG', since: '2025-01-01' });
+    const res = await as(so, '/v1/exchanges', {
+      method: 'POST',
+      body: JSON.stringify({
+        recipient: 'abh-koeln',
+        subject: SUBJECT,
+        purpose: 'labour_market_integration',
+        messageType: 'benefit.status',
+        payload,
+      }),
+    });
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as {
+      code: string;
+      reasons: { code: string; message: string }[];
+    };
+    expect(body.code).toBe('policy_denied');
+    expect(body.reasons[0]?.message).toContain('social_office send to a immigration_office');
+  });
+});
