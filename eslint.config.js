@@ -44,6 +44,7 @@ export default tseslint.config(
       'gateway/logging.ts',
       'gateway/middleware/**',
       'gateway/routes/**',
+      'gateway/portal/**',
     ],
     ignores: ['**/*.test.ts'],
     rules: {

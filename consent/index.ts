@@ -27,14 +27,16 @@ export {
   personsConsents,
   revokeConsent,
   effectiveState,
+  requestNotice,
 } from './portal.ts';
-export type { PortalPerson } from './portal.ts';
+export type { PortalPerson, ShownNotice } from './portal.ts';
 export { checkConsent } from './check.ts';
 export type { ConsentQuestion, CoveringConsent } from './check.ts';
 export { consentsNamingAgency, consentEventsFor } from './agency-view.ts';
 export type { AgencyConsentView } from './agency-view.ts';
 export { RECEIPT_TYP, RECEIPT_SCHEMA } from './receipt.ts';
 export { consentNotice, noticeHash } from './notice.ts';
+export type { ConsentNotice, NoticeSection } from './notice.ts';
 export { normalizeCode } from './codes.ts';
 export { expireDue } from './expiry.ts';
 export { accessReport, eraseSubject, personsHistory } from './rights.ts';

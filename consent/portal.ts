@@ -6,10 +6,22 @@ import {
   sha256,
   toBase64Url,
 } from '../core/index.ts';
-import { SPECIAL_CATEGORIES, type DataCategory } from '../policies/index.ts';
+import {
+  SPECIAL_CATEGORIES,
+  type DataCategory,
+  type Language,
+  type Purpose,
+} from '../policies/index.ts';
 import { normalizeCode } from './codes.ts';
 import { MAX_SECOND_FACTOR_FAILURES, SESSION_IDLE_MS, type ConsentDeps } from './deps.ts';
-import type { ConsentRecord, ConsentState, ConsentWithState, RequestWithState } from './ports.ts';
+import { consentNotice, noticeHash, type ConsentNotice, type NoticeParty } from './notice.ts';
+import type {
+  ConsentRecord,
+  ConsentRequestRecord,
+  ConsentState,
+  ConsentWithState,
+  RequestWithState,
+} from './ports.ts';
 import { receiptClaims, RECEIPT_TYP, type ReceiptController } from './receipt.ts';
 import { codeHash, secondFactorHash } from './requests.ts';
 import { auditSubjectRef } from './subject.ts';
@@ -114,13 +126,54 @@ export async function personsRequest(
 }
 
 /**
+ * The notice of a request in any portal language, so a person reads what they agree to in their
+ * own language rather than only in the one the office chose. Deterministic: the same request,
+ * office names and language give the same text and hash, which the grant then checks.
+ */
+export async function requestNotice(
+  deps: ConsentDeps,
+  request: ConsentRequestRecord,
+  language: Language,
+): Promise<{ notice: ConsentNotice; hash: string }> {
+  const party = async (id: string): Promise<NoticeParty> => {
+    const principal = await deps.pki.principal(request.tenantId, id);
+    return {
+      id,
+      name: principal?.displayName ?? id,
+      agencyType: (principal?.agencyType ?? 'immigration_office'),
+    };
+  };
+  const categories = request.categories as readonly DataCategory[];
+  const notice = consentNotice({
+    language,
+    senders: await Promise.all(request.senders.map(party)),
+    recipients: await Promise.all(request.recipients.map(party)),
+    purpose: request.purpose as Purpose,
+    categories,
+    validUntil: request.validUntil,
+    special: categories.some((c) => SPECIAL_CATEGORIES.includes(c)),
+  });
+  return { notice, hash: await noticeHash(notice) };
+}
+
+/** The notice the person read before granting: its language and the hash the portal showed. */
+export interface ShownNotice {
+  readonly language: Language;
+  readonly noticeHash: string;
+}
+
+/**
  * The person grants the request: the consent is recorded (version 1, active) together with the
  * request's approval in one transaction, and the person receives a receipt signed by the gateway.
+ * With `shown`, the consent records the notice in the language the person read it in; the grant
+ * is refused (409 `conflict`) when that text is no longer what the gateway would show, so nobody
+ * agrees to a text they did not see.
  */
 export async function grantRequest(
   deps: ConsentDeps,
   person: PortalPerson,
   requestId: string,
+  shown?: ShownNotice,
 ): Promise<{ consent: ConsentWithState; receipt: string }> {
   const found = await personsRequest(deps, person, requestId);
   assertPending(found);
@@ -128,6 +181,17 @@ export async function grantRequest(
   const now = deps.clock.now();
   if (request.validUntil <= now.toISOString()) {
     throw new GatewayError('conflict', { detail: 'the requested validity has already ended' });
+  }
+  let notice = { language: request.language, hash: request.noticeHash, text: request.noticeText };
+  if (shown !== undefined) {
+    const current = await requestNotice(deps, request, shown.language);
+    if (!constantTimeEqual(current.hash, shown.noticeHash)) {
+      throw new GatewayError('conflict', {
+        detail: 'the notice changed since it was shown; read it again',
+        reasons: [{ code: 'notice_changed', message: 'the text shown is not the current one' }],
+      });
+    }
+    notice = { language: shown.language, hash: current.hash, text: current.notice.text };
   }
   const record: Omit<ConsentRecord, 'receipt'> = {
     id: randomId('cs'),
@@ -140,8 +204,9 @@ export async function grantRequest(
     categories: request.categories,
     validFrom: now.toISOString(),
     validUntil: request.validUntil,
-    language: request.language,
-    noticeHash: request.noticeHash,
+    language: notice.language,
+    noticeHash: notice.hash,
+    noticeText: notice.text,
     capture: 'portal',
     receiptId: randomId('rc'),
     createdAt: now.toISOString(),

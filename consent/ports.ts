@@ -50,6 +50,8 @@ export interface ConsentRecord {
   readonly validUntil: string;
   readonly language: string;
   readonly noticeHash: string;
+  /** The exact notice text the person read, whose SHA-256 is `noticeHash`. */
+  readonly noticeText?: string;
   readonly capture: 'portal' | 'assisted' | 'paper';
   readonly receiptId: string;
   /** The signed receipt (compact JWS) the person was given, for download again. */

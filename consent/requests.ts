@@ -150,7 +150,8 @@ export async function createConsentRequest(
   return {
     id,
     code,
-    portalUrl: `${deps.publicUrl}/portal/sign-in?code=${encodeURIComponent(code)}`,
+    // The link opens the portal in the language the office chose for the person.
+    portalUrl: `${deps.publicUrl}/portal/sign-in?code=${encodeURIComponent(code)}&lang=${input.language}`,
     expiresAt,
   };
 }

@@ -1,5 +1,5 @@
 import type { AuthenticatedPrincipal } from '../certs/index.ts';
-import { checkConsent } from '../consent/index.ts';
+import { auditSubjectRefOf, checkConsent } from '../consent/index.ts';
 import { GatewayError, isGatewayError } from '../core/index.ts';
 import type { ExchangeDeps } from './send.ts';
 import type { MailboxMessage } from './ports.ts';
@@ -42,6 +42,7 @@ export async function fetchMessage(
 ): Promise<MailboxMessage> {
   const message = await ownMessage(deps, caller, id);
   const base = {
+    ...(await subjectRefOf(deps, message)),
     actor: caller.id,
     sender: message.sender,
     recipient: message.recipient,
@@ -98,6 +99,7 @@ export async function acknowledgeMessage(
   const done = await deps.audit.record(
     caller.tenantId,
     {
+      ...(await subjectRefOf(deps, message)),
       actor: caller.id,
       sender: message.sender,
       recipient: message.recipient,
@@ -109,4 +111,17 @@ export async function acknowledgeMessage(
       deps.exchanges.transition(message.id, ['queued', 'delivered'], 'acknowledged', prepared),
   );
   if (!done) throw new GatewayError('conflict', { detail: 'the message changed meanwhile' });
+}
+
+/**
+ * The subject reference for the audit entries that follow a message, so the person's history and
+ * the access report see what became of it (delivered, withheld, purged), not only that it was sent.
+ * Nothing after the subject's erasure.
+ */
+export async function subjectRefOf(
+  deps: { consents: ExchangeDeps['consents']; masterKey: CryptoKey },
+  message: Pick<MailboxMessage, 'tenantId' | 'subject'>,
+): Promise<{ subjectRef?: string }> {
+  const ref = await auditSubjectRefOf(deps, message.tenantId, message.subject);
+  return ref === undefined ? {} : { subjectRef: ref };
 }

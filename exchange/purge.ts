@@ -1,5 +1,7 @@
 import type { AuditLog } from '../audit/index.ts';
 import type { Clock } from '../core/index.ts';
+import type { ConsentStore } from '../consent/index.ts';
+import { subjectRefOf } from './mailbox.ts';
 import type { ExchangeStore } from './ports.ts';
 
 /**
@@ -7,7 +9,13 @@ import type { ExchangeStore } from './ports.ts';
  * ciphertext is deleted and the purge audited. Answers how many.
  */
 export async function purgeExpiredMessages(
-  deps: { exchanges: ExchangeStore; audit: AuditLog; clock: Clock },
+  deps: {
+    exchanges: ExchangeStore;
+    audit: AuditLog;
+    clock: Clock;
+    consents: ConsentStore;
+    masterKey: CryptoKey;
+  },
   batch = 500,
 ): Promise<number> {
   const due = await deps.exchanges.dueForPurge(deps.clock.now().toISOString(), batch);
@@ -16,6 +24,7 @@ export async function purgeExpiredMessages(
     const done = await deps.audit.record(
       message.tenantId,
       {
+        ...(await subjectRefOf(deps, message)),
         event: 'exchange.purged',
         actor: 'system',
         outcome: 'ok',

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { AuditLog, type AuditStore } from '../audit/index.ts';
 import type { ExchangeStore } from '../exchange/index.ts';
 import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
@@ -23,6 +24,8 @@ import { registerExchangeRoutes } from './routes/exchanges.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
+import { registerPortalPages } from './routes/portal-pages.tsx';
+import { SignInThrottle } from './portal/sign-in-throttle.ts';
 import { registerSubjectRights } from './routes/subject-rights.ts';
 import { registerPrincipalRoutes } from './routes/principals.ts';
 import { registerWellKnown } from './routes/well-known.ts';
@@ -57,6 +60,14 @@ export interface GatewayDeps {
   readonly docsAssets: DocsAssets;
   /** The validated, sealed policy set in force. */
   readonly policy: PolicySet;
+  /**
+   * The client's network address as the runtime sees it (Node: the socket; Workers:
+   * `CF-Connecting-IP`), for throttling failed portal sign-ins. Without it all clients share one
+   * budget.
+   */
+  readonly clientAddress?: (c: Context<GatewayEnv>) => string | undefined;
+  /** Failed portal sign-ins one address may make per window (default 10 per 15 minutes). */
+  readonly signInThrottle?: { readonly limit: number; readonly windowMs: number };
 }
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
@@ -134,7 +145,18 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     consent,
     agencies: authenticate({ ...assertionCheck, allow: ['agency'] }),
   });
-  registerPortalApi(app, { consent, https: deps.config.publicUrl.startsWith('https:') });
+  const portal = {
+    consent,
+    https: deps.config.publicUrl.startsWith('https:'),
+    throttle: new SignInThrottle({
+      limit: deps.signInThrottle?.limit ?? 10,
+      windowMs: deps.signInThrottle?.windowMs ?? 15 * 60_000,
+      clock: deps.clock,
+    }),
+    clientAddress: deps.clientAddress ?? (() => undefined),
+  };
+  registerPortalApi(app, portal);
+  registerPortalPages(app, portal);
   const agencies = authenticate({ ...assertionCheck, allow: ['agency'] });
   registerExchangeRoutes(app, {
     exchange: {

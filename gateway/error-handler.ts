@@ -1,4 +1,4 @@
-import type { ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { GatewayError, isGatewayError, type ErrorCode } from '../core/index.ts';
 import type { GatewayEnv } from './env.ts';
@@ -27,9 +27,14 @@ export const onError: ErrorHandler<GatewayEnv> = (error, c) => {
     const code = codeForStatus[error.status];
     if (code) return problemResponse(c, new GatewayError(code, { status: error.status }));
   }
-  c.var.log.error({ errorType: errorTypeOf(error), stack: stackFrames(error) }, 'unexpected error');
+  reportUnexpected(c, error);
   return problemResponse(c, new GatewayError('internal_error'));
 };
+
+/** Logs an error nobody planned for: its type and stack frames, never its message. */
+export function reportUnexpected(c: Context<GatewayEnv>, error: unknown): void {
+  c.var.log.error({ errorType: errorTypeOf(error), stack: stackFrames(error) }, 'unexpected error');
+}
 
 export const onNotFound: NotFoundHandler<GatewayEnv> = (c) =>
   problemResponse(c, new GatewayError('not_found', { detail: 'no such resource' }));

@@ -3,6 +3,7 @@
  * it until SIGTERM or SIGINT. Everything runtime-specific lives here and in `node-*.ts`.
  */
 import 'reflect-metadata';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock } from '../core/index.ts';
 import { createGatewaySigner, provisionTenant } from '../certs/index.ts';
 import { AuditLog } from '../audit/index.ts';
@@ -100,6 +101,8 @@ const app = createApp({
   keys: { masterKey },
   docsAssets: nodeDocsAssets(),
   policy,
+  // The socket's peer. Behind a reverse proxy this is the proxy: throttle there too.
+  clientAddress: (c) => getConnInfo(c).remote.address,
 });
 
 let server;
@@ -134,6 +137,8 @@ const sweep = async (): Promise<void> => {
       exchanges: storage.exchanges,
       audit: sweepAudit,
       clock: systemClock,
+      consents: storage.consents,
+      masterKey,
     });
     if (purged > 0) logger.info({ purged }, 'purged messages past their retention');
     if (written > 0) logger.info({ written }, 'expired consents and requests recorded');

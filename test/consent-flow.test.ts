@@ -111,7 +111,7 @@ describe('the consent lifecycle through HTTP', () => {
   it('request → sign-in → read → grant with a receipt → list → revoke → check refuses', async () => {
     const created = await askConsent();
     expect(created.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-    expect(created.portalUrl).toBe(`${AUD}/portal/sign-in?code=${created.code}`);
+    expect(created.portalUrl).toBe(`${AUD}/portal/sign-in?code=${created.code}&lang=de`);
     expect(created.expiresAt).toBe('2026-12-09T10:00:00.000Z');
 
     const p = person();

@@ -343,6 +343,8 @@ describe('retention', () => {
         exchanges: gw.storage.exchanges,
         audit: new AuditLog(gw.storage.audit, gw.clock),
         clock: gw.clock,
+        consents: gw.storage.consents,
+        masterKey: gw.masterKey,
       });
     expect(await sweep()).toBe(0);
     gw.clock.advance(366 * 86_400_000); // the rule lmi.abh-to-jc keeps for 365 days

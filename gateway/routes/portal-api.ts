@@ -1,6 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import {
   declineRequest,
   effectiveState,
@@ -11,13 +10,17 @@ import {
   personsHistory,
   personsRequest,
   portalPerson,
+  requestNotice,
   revokeConsent,
   type ConsentDeps,
   type ConsentWithState,
   type PortalPerson,
 } from '../../consent/index.ts';
 import { GatewayError } from '../../core/index.ts';
+import { LANGUAGES } from '../../policies/index.ts';
 import type { GatewayEnv } from '../env.ts';
+import { sessionCookie } from '../portal/session-cookie.ts';
+import type { SignInThrottle } from '../portal/sign-in-throttle.ts';
 import { problemDoc } from '../problem.ts';
 
 const sessionProblems = { 401: problemDoc('`unauthenticated`: no session, or it ended') };
@@ -90,6 +93,7 @@ const routes = {
       401: problemDoc('`unauthenticated`'),
       403: problemDoc('`code_locked`'),
       410: problemDoc('`code_expired`'),
+      429: problemDoc('`rate_limited`: too many failed sign-ins from this address (Retry-After)'),
     },
   }),
   signOut: createRoute({
@@ -103,8 +107,14 @@ const routes = {
     method: 'get',
     path: '/v1/portal/requests/{id}',
     tags: ['Portal'],
-    summary: 'The request in plain language, in its language',
-    request: { params: IdParam },
+    summary: 'The request in plain language, in its language or in `lang`',
+    description:
+      'The notice is in the language the office chose, or in `lang` when given. To grant what ' +
+      'was shown in another language, send that `language` and the notice `hash` with the grant.',
+    request: {
+      params: IdParam,
+      query: z.object({ lang: z.enum(LANGUAGES).optional() }),
+    },
     responses: {
       200: {
         description: 'The request',
@@ -119,7 +129,24 @@ const routes = {
     path: '/v1/portal/requests/{id}/grant',
     tags: ['Portal'],
     summary: 'Grant: records the consent and answers a receipt signed by the gateway',
-    request: { params: IdParam },
+    description:
+      'Without a body the consent records the notice in the language the office chose. With ' +
+      '`{ language, noticeHash }` it records the notice the person read in that language; a hash ' +
+      'that is no longer the current text answers 409 `conflict` (reason `notice_changed`).',
+    request: {
+      params: IdParam,
+      body: {
+        required: false,
+        content: {
+          'application/json': {
+            schema: z.strictObject({
+              language: z.enum(LANGUAGES),
+              noticeHash: z.string().min(1).max(128),
+            }),
+          },
+        },
+      },
+    },
     responses: {
       200: {
         description: 'Consent and receipt (compact JWS, key in the JWKS)',
@@ -215,12 +242,15 @@ export interface PortalApiOptions {
   readonly consent: ConsentDeps;
   /** Secure cookies (and the __Host- prefix) when the gateway is reached over TLS. */
   readonly https: boolean;
+  readonly throttle: SignInThrottle;
+  /** The client's address as the runtime sees it, for the sign-in throttle. */
+  readonly clientAddress: (c: Context<GatewayEnv>) => string | undefined;
 }
 
 /** The person's JSON API; the portal pages use the same operations. */
 export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalApiOptions): void {
   const { consent: deps } = options;
-  const cookieName = options.https ? '__Host-cg_session' : 'cg_session';
+  const cookie = sessionCookie(options.https);
   const origin = new URL(deps.publicUrl).origin;
 
   // SameSite=Strict keeps the cookie off cross-site requests; a foreign Origin on a state change
@@ -235,8 +265,8 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
   app.use('/v1/portal/*', sameOrigin);
 
   const person = async (c: Context<GatewayEnv>): Promise<PortalPerson> => {
-    const token = getCookie(c, cookieName);
-    if (token === undefined || token.length > 64) {
+    const token = cookie.read(c);
+    if (token === undefined) {
       throw new GatewayError('unauthenticated', { detail: 'sign in with your code' });
     }
     return portalPerson(deps, token);
@@ -257,26 +287,44 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
 
   app.openapi(routes.session, async (c) => {
     const { code, secondFactor } = c.req.valid('json');
-    const { token, person: who } = await openPortalSession(deps, { code, secondFactor });
-    setCookie(c, cookieName, token, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure: options.https,
-      path: '/',
-    });
-    return c.json({ requestId: who.requestId }, 201);
+    const address = options.clientAddress(c) ?? 'unknown';
+    const wait = options.throttle.retryAfter(address);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      throw new GatewayError('rate_limited', {
+        detail: `too many failed sign-ins from this address; try again in ${wait} s`,
+      });
+    }
+    let opened;
+    try {
+      opened = await openPortalSession(deps, { code, secondFactor });
+    } catch (error) {
+      options.throttle.fail(address);
+      throw error;
+    }
+    cookie.write(c, opened.token);
+    return c.json({ requestId: opened.person.requestId }, 201);
   });
 
   app.openapi(routes.signOut, async (c) => {
-    const token = getCookie(c, cookieName);
-    if (token !== undefined && token.length <= 64) await endPortalSession(deps, token);
-    deleteCookie(c, cookieName, { path: '/', secure: options.https });
+    const token = cookie.read(c);
+    if (token !== undefined) await endPortalSession(deps, token);
+    cookie.clear(c);
     return c.body(null, 204);
   });
 
   app.openapi(routes.request, async (c) => {
     const who = await person(c);
     const { request, current } = await personsRequest(deps, who, c.req.valid('param').id);
+    const lang = c.req.valid('query').lang;
+    const shown =
+      lang === undefined || lang === request.language
+        ? { language: request.language, text: request.noticeText, hash: request.noticeHash }
+        : await requestNotice(deps, request, lang).then(({ notice, hash }) => ({
+            language: lang,
+            text: notice.text,
+            hash,
+          }));
     const party = async (id: string) => {
       const p = await deps.pki.principal(request.tenantId, id);
       return { id, name: p?.displayName ?? id, agencyType: p?.agencyType ?? null };
@@ -285,14 +333,14 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
       {
         id: request.id,
         state: current.state,
-        language: request.language,
+        language: shown.language,
         purpose: request.purpose,
         categories: [...request.categories],
         senders: await Promise.all(request.senders.map(party)),
         recipients: await Promise.all(request.recipients.map(party)),
         validUntil: request.validUntil,
         expiresAt: request.codeExpiresAt,
-        notice: { text: request.noticeText, hash: request.noticeHash },
+        notice: { text: shown.text, hash: shown.hash },
       },
       200,
     );
@@ -300,7 +348,8 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
 
   app.openapi(routes.grant, async (c) => {
     const who = await person(c);
-    const { consent, receipt } = await grantRequest(deps, who, c.req.valid('param').id);
+    const shown = (await c.req.text()) === '' ? undefined : c.req.valid('json');
+    const { consent, receipt } = await grantRequest(deps, who, c.req.valid('param').id, shown);
     return c.json({ consent: view(consent), receipt }, 200);
   });
 

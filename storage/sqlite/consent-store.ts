@@ -54,6 +54,7 @@ interface ConsentRow {
   valid_until: string;
   language: string;
   notice_hash: string;
+  notice_text: string | null;
   capture: ConsentRecord['capture'];
   receipt_id: string;
   receipt: string;
@@ -100,6 +101,7 @@ const toConsent = (row: ConsentRow): ConsentRecord => ({
   validUntil: row.valid_until,
   language: row.language,
   noticeHash: row.notice_hash,
+  ...(row.notice_text === null ? {} : { noticeText: row.notice_text }),
   capture: row.capture,
   receiptId: row.receipt_id,
   receipt: row.receipt,
@@ -148,9 +150,9 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
   const insertAttempt = db.prepare('INSERT INTO code_attempts (request_id, at) VALUES (?, ?)');
   const insertConsent = db.prepare(`INSERT INTO consents (id, tenant_id, subject, request_id,
     senders, recipients, purpose, categories, valid_from, valid_until, language, notice_hash,
-    capture, receipt_id, receipt, created_at) VALUES (@id, @tenantId, @subject, @requestId,
-    @senders, @recipients, @purpose, @categories, @validFrom, @validUntil, @language, @noticeHash,
-    @capture, @receiptId, @receipt, @createdAt)`);
+    notice_text, capture, receipt_id, receipt, created_at) VALUES (@id, @tenantId, @subject,
+    @requestId, @senders, @recipients, @purpose, @categories, @validFrom, @validUntil, @language,
+    @noticeHash, @noticeText, @capture, @receiptId, @receipt, @createdAt)`);
   const consentById = db.prepare<[string, string], ConsentRow>(
     'SELECT * FROM consents WHERE tenant_id = ? AND id = ?',
   );
@@ -314,6 +316,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
               senders: JSON.stringify(c.senders),
               recipients: JSON.stringify(c.recipients),
               categories: JSON.stringify(c.categories),
+              noticeText: c.noticeText ?? null,
             });
             insertVersion.run(c.tenantId, 'consent', c.id, 1, 'active', next.at, next.actor);
             for (const agency of consent.parties) insertParty.run(c.tenantId, c.id, agency);

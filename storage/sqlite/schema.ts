@@ -289,4 +289,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX webhook_outbox_due ON webhook_outbox (state, next_attempt_at);
     `,
   },
+  {
+    version: 7,
+    name: 'consent notice text',
+    sql: `
+      -- The exact notice the person read before granting, in the language they read it in; its
+      -- hash is in the consent and the receipt. NULL for consents granted before it was kept.
+      ALTER TABLE consents ADD COLUMN notice_text TEXT;
+    `,
+  },
 ];

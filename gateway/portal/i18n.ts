@@ -1,0 +1,109 @@
+import { LANGUAGES, isRightToLeft, type Language } from '../../policies/index.ts';
+import { ar } from './messages/ar.ts';
+import { de, type Catalogue, type MessageKey } from './messages/de.ts';
+import { en } from './messages/en.ts';
+import { fa } from './messages/fa.ts';
+import { tr } from './messages/tr.ts';
+import { uk } from './messages/uk.ts';
+
+export type { Catalogue, MessageKey };
+
+/** One catalogue per portal language; German is the reference the others must match. */
+export const CATALOGUES: Readonly<Record<Language, Catalogue>> = { de, en, ar, uk, fa, tr };
+
+/** German is the language of the offices and the fallback when nothing else fits. */
+export const DEFAULT_LANGUAGE: Language = 'de';
+
+/**
+ * BCP 47 locales for `Intl`. Dates use the Gregorian calendar everywhere, also in Farsi (whose
+ * default would be the Solar Hijri one): the dates on the person's letters from German offices are
+ * Gregorian, and the portal's must match them.
+ */
+const LOCALE: Readonly<Record<Language, string>> = {
+  de: 'de-DE',
+  en: 'en-GB',
+  ar: 'ar-u-ca-gregory',
+  uk: 'uk-UA',
+  fa: 'fa-IR-u-ca-gregory',
+  tr: 'tr-TR',
+};
+
+/** Times of day are the offices' local time (North Rhine-Westphalia), not the server's. */
+const TIME_ZONE = 'Europe/Berlin';
+
+export const isLanguage = (value: string | undefined): value is Language =>
+  value !== undefined && (LANGUAGES as readonly string[]).includes(value);
+
+/** Text, direction and formats of one language, for one page. */
+export interface Translator {
+  readonly language: Language;
+  readonly dir: 'ltr' | 'rtl';
+  /** The text of `key`, with `{name}` placeholders filled from `values`. */
+  t(key: MessageKey, values?: Readonly<Record<string, string | number>>): string;
+  /** A calendar date in the language's own format, e.g. `31. März 2027`. */
+  date(iso: string): string;
+  /** A date and time of day, e.g. `31.03.2027, 14:05`. */
+  dateTime(iso: string): string;
+}
+
+export function translator(language: Language): Translator {
+  const catalogue = CATALOGUES[language];
+  // Calendar dates (valid from, valid until) in UTC, as the consent notice states them, so the
+  // page and the signed text never name different days for the same moment.
+  const dateFormat = new Intl.DateTimeFormat(LOCALE[language], {
+    dateStyle: 'long',
+    timeZone: 'UTC',
+  });
+  const dateTimeFormat = new Intl.DateTimeFormat(LOCALE[language], {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: TIME_ZONE,
+  });
+  return {
+    language,
+    dir: isRightToLeft(language) ? 'rtl' : 'ltr',
+    t(key, values) {
+      const text = catalogue[key];
+      if (values === undefined) return text;
+      return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+        Object.hasOwn(values, name) ? String(values[name]) : whole,
+      );
+    },
+    date: (iso) => dateFormat.format(new Date(iso)),
+    dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
+  };
+}
+
+/**
+ * The language of a page: an explicit `?lang=` first, then the one the person chose before (a
+ * cookie), then the browser's Accept-Language, then German.
+ */
+export function negotiateLanguage(input: {
+  readonly query?: string | undefined;
+  readonly cookie?: string | undefined;
+  readonly acceptLanguage?: string | undefined;
+}): Language {
+  if (isLanguage(input.query)) return input.query;
+  if (isLanguage(input.cookie)) return input.cookie;
+  for (const tag of acceptedLanguages(input.acceptLanguage ?? '')) {
+    const primary = tag.split('-')[0]?.toLowerCase();
+    if (isLanguage(primary)) return primary;
+  }
+  return DEFAULT_LANGUAGE;
+}
+
+/** Accept-Language tags by falling quality; at most 20 are looked at, so a huge header costs nothing. */
+function acceptedLanguages(header: string): string[] {
+  return header
+    .slice(0, 512)
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([01](?:\.\d{0,3})?)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.tag !== '' && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((entry) => entry.tag);
+}

@@ -1,0 +1,117 @@
+import type { Child, FC } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { LANGUAGES } from '../../policies/index.ts';
+import { CATALOGUES, type Translator } from './i18n.ts';
+
+export interface PageFrame {
+  readonly tr: Translator;
+  /** The page's own heading, also the first part of `<title>`. */
+  readonly title: string;
+  /** Path of this page, with any query to keep, for the language links. */
+  readonly path: string;
+  /** Shown with the main menu and a sign-out form when the person is signed in. */
+  readonly csrf?: string | undefined;
+}
+
+/**
+ * The frame of every portal page: language and direction on `<html>`, a skip link, the site
+ * header with the main menu, a language switch on every page, one `<main>` and a footer. No
+ * script anywhere: the portal works without JavaScript and the CSP forbids inline code.
+ */
+export const Layout: FC<PageFrame & { children?: Child }> = ({
+  tr,
+  title,
+  path,
+  csrf,
+  children,
+}) => (
+  <>
+    {raw('<!doctype html>')}
+    <html lang={tr.language} dir={tr.dir}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{`${title} – ${tr.t('site.name')}`}</title>
+        <link rel="stylesheet" href="/portal/assets/portal.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {tr.t('site.skip')}
+        </a>
+        <header class="site">
+          <div class="bar">
+            <a class="brand" href="/portal">
+              {tr.t('site.name')}
+            </a>
+            {csrf === undefined ? null : (
+              <nav class="main" aria-label={tr.t('nav.label')}>
+                <ul>
+                  <li>
+                    <a
+                      href="/portal/consents"
+                      aria-current={path === '/portal/consents' ? 'page' : undefined}
+                    >
+                      {tr.t('nav.consents')}
+                    </a>
+                  </li>
+                  <li>
+                    <a
+                      href="/portal/history"
+                      aria-current={path === '/portal/history' ? 'page' : undefined}
+                    >
+                      {tr.t('nav.history')}
+                    </a>
+                  </li>
+                  <li>
+                    <form method="post" action="/portal/sign-out">
+                      <input type="hidden" name="csrf" value={csrf} />
+                      <button type="submit">{tr.t('nav.signOut')}</button>
+                    </form>
+                  </li>
+                </ul>
+              </nav>
+            )}
+          </div>
+        </header>
+        <nav class="languages" aria-label={tr.t('site.languages')}>
+          <ul>
+            {LANGUAGES.map((language) => (
+              <li>
+                <a
+                  href={`${path}${path.includes('?') ? '&' : '?'}lang=${language}`}
+                  lang={language}
+                  hreflang={language}
+                  aria-current={language === tr.language ? 'true' : undefined}
+                >
+                  {CATALOGUES[language]['language.name']}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" tabindex={-1}>
+          {children}
+        </main>
+        <footer class="site">
+          <p>{tr.t('site.footer')}</p>
+        </footer>
+      </body>
+    </html>
+  </>
+);
+
+/** A status line the person should notice: after an action, or what went wrong. */
+export const Message: FC<{ kind: 'info' | 'success' | 'error'; children?: Child }> = ({
+  kind,
+  children,
+}) => (
+  <div class={`message ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+    <p>{children}</p>
+  </div>
+);
+
+/** The hidden CSRF field every form carries. */
+export const CsrfField: FC<{ token: string }> = ({ token }) => (
+  <input type="hidden" name="csrf" value={token} />
+);

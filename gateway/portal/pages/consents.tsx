@@ -1,0 +1,103 @@
+import type { FC } from 'hono/jsx';
+import { CsrfField, Layout, Message, type PageFrame } from '../layout.tsx';
+
+export interface ConsentItemView {
+  readonly id: string;
+  readonly state: 'active' | 'revoked' | 'expired';
+  readonly purpose: string;
+  readonly senders: readonly string[];
+  readonly recipients: readonly string[];
+  readonly categories: readonly string[];
+  readonly validFrom: string;
+  readonly validUntil: string;
+  readonly changedAt: string;
+}
+
+export interface ConsentsView {
+  readonly items: readonly ConsentItemView[];
+  readonly csrf: string;
+  readonly done?: 'granted' | 'revoked' | undefined;
+  /** A revoke form sent without its confirmation tick: which consent, to show the hint there. */
+  readonly unconfirmed?: string | undefined;
+}
+
+/** The person's consents, newest first, each active one with its own Revoke form. */
+export const ConsentsPage: FC<{ frame: PageFrame; view: ConsentsView }> = ({ frame, view }) => {
+  const { tr } = frame;
+  return (
+    <Layout {...frame}>
+      <h1>{tr.t('consents.title')}</h1>
+      {view.done === 'granted' ? (
+        <Message kind="success">{tr.t('consents.granted')}</Message>
+      ) : null}
+      {view.done === 'revoked' ? (
+        <Message kind="success">{tr.t('consents.revoked')}</Message>
+      ) : null}
+      <p>{tr.t('consents.intro')}</p>
+      {view.items.length === 0 ? <p>{tr.t('consents.empty')}</p> : null}
+      {view.items.map((item) => (
+        <article class="consent" aria-labelledby={`h-${item.id}`}>
+          <h2 id={`h-${item.id}`}>{tr.t('consents.item', { purpose: item.purpose })}</h2>
+          <dl class="facts">
+            <dt>{tr.t('consent.state')}</dt>
+            <dd>
+              <span class={`state ${item.state}`}>{tr.t(`state.${item.state}`)}</span>
+            </dd>
+            <dt>{tr.t('consent.from')}</dt>
+            <dd>{item.senders.join(', ')}</dd>
+            <dt>{tr.t('consent.to')}</dt>
+            <dd>{item.recipients.join(', ')}</dd>
+            <dt>{tr.t('consent.data')}</dt>
+            <dd>{item.categories.join(', ')}</dd>
+            <dt>{tr.t('consent.validFrom')}</dt>
+            <dd>
+              <time datetime={item.validFrom}>{tr.date(item.validFrom)}</time>
+            </dd>
+            <dt>{tr.t('consent.validUntil')}</dt>
+            <dd>
+              <time datetime={item.validUntil}>{tr.date(item.validUntil)}</time>
+            </dd>
+            {item.state === 'active' ? null : (
+              <>
+                <dt>{tr.t('consent.changedAt')}</dt>
+                <dd>
+                  <time datetime={item.changedAt}>{tr.dateTime(item.changedAt)}</time>
+                </dd>
+              </>
+            )}
+          </dl>
+          <p>
+            <a href={`/portal/consents/${item.id}/receipt`}>{tr.t('consent.receipt')}</a>
+          </p>
+          {item.state !== 'active' ? null : (
+            <form method="post" action={`/portal/consents/${item.id}/revoke`}>
+              <CsrfField token={view.csrf} />
+              <fieldset>
+                <legend>{tr.t('consent.revokeTitle')}</legend>
+                {view.unconfirmed === item.id ? (
+                  <Message kind="error">{tr.t('consent.revokeMissing')}</Message>
+                ) : null}
+                <p class="hint">{tr.t('consent.revokeHint')}</p>
+                <div class="check">
+                  <input
+                    type="checkbox"
+                    id={`confirm-${item.id}`}
+                    name="confirm"
+                    value="yes"
+                    required
+                  />
+                  <label for={`confirm-${item.id}`}>{tr.t('consent.revokeConfirm')}</label>
+                </div>
+                <div class="actions">
+                  <button class="danger" type="submit">
+                    {tr.t('consent.revoke')}
+                  </button>
+                </div>
+              </fieldset>
+            </form>
+          )}
+        </article>
+      ))}
+    </Layout>
+  );
+};
