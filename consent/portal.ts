@@ -140,7 +140,7 @@ export async function requestNotice(
     return {
       id,
       name: principal?.displayName ?? id,
-      agencyType: (principal?.agencyType ?? 'immigration_office'),
+      agencyType: principal?.agencyType ?? 'immigration_office',
     };
   };
   const categories = request.categories as readonly DataCategory[];
