@@ -59,9 +59,19 @@ export async function openPortalSession(
   if (found.failedAttempts >= MAX_SECOND_FACTOR_FAILURES) {
     throw new GatewayError('code_locked', { detail: 'ask the office for a new code' });
   }
-  if (request.codeExpiresAt <= now.toISOString()) {
+  if (!(await codeOpensPortal(deps, found, now))) {
     await expireIfPending(deps, found);
     throw new GatewayError('code_expired', { detail: 'ask the office for a new code' });
+  }
+  // The attempt is counted before the comparison, atomically with the lock check, so parallel
+  // guesses cannot all slip under the limit; a right answer takes its count back.
+  const attempt = await deps.consents.reserveAttempt(
+    request.id,
+    now.toISOString(),
+    MAX_SECOND_FACTOR_FAILURES,
+  );
+  if (attempt === undefined) {
+    throw new GatewayError('code_locked', { detail: 'ask the office for a new code' });
   }
   const expected = await secondFactorHash(
     deps,
@@ -70,12 +80,13 @@ export async function openPortalSession(
     input.secondFactor.trim(),
   );
   if (!constantTimeEqual(expected, request.secondFactorHash)) {
-    const failures = await deps.consents.recordFailedAttempt(request.id, now.toISOString());
-    if (failures >= MAX_SECOND_FACTOR_FAILURES) {
+    const failures = (await deps.consents.request(request.tenantId, request.id))?.failedAttempts;
+    if ((failures ?? MAX_SECOND_FACTOR_FAILURES) >= MAX_SECOND_FACTOR_FAILURES) {
       throw new GatewayError('code_locked', { detail: 'ask the office for a new code' });
     }
     throw wrongCredentials();
   }
+  await deps.consents.releaseAttempt(attempt);
   const token = toBase64Url(randomBytes(32));
   const person = { tenantId: request.tenantId, subject: request.subject, requestId: request.id };
   await deps.consents.addSession({
@@ -85,6 +96,28 @@ export async function openPortalSession(
     lastSeenAt: now.toISOString(),
   });
   return { token, person };
+}
+
+/**
+ * Whether a request's code still opens the portal. A pending request's code works until it
+ * expires (14 days by default). Once the person granted, the same code keeps working for as long
+ * as the consent runs: the receipt names the portal as the way to withdraw, and withdrawing must
+ * stay as easy as granting was, also months later.
+ */
+async function codeOpensPortal(
+  deps: ConsentDeps,
+  found: RequestWithState,
+  now: Date,
+): Promise<boolean> {
+  const at = now.toISOString();
+  if (found.current.state === 'pending') return found.request.codeExpiresAt > at;
+  if (found.current.state !== 'approved') return found.request.codeExpiresAt > at;
+  const consents = await deps.consents.consentsOfSubject(
+    found.request.tenantId,
+    found.request.subject,
+  );
+  const granted = consents.find((c) => c.consent.requestId === found.request.id);
+  return granted !== undefined && granted.consent.validUntil > at;
 }
 
 /** The person of a session token, if the session exists and was used in the last 30 minutes. */

@@ -131,6 +131,14 @@ export interface ConsentStore {
     codeHash: string,
   ): Promise<RequestWithState | undefined>;
   recordFailedAttempt(requestId: string, at: string): Promise<number>;
+  /**
+   * Counts a second-factor attempt *before* it is checked, in one transaction with the count, unless
+   * `max` attempts are counted already: answers the attempt's handle, or undefined when locked.
+   * Checking first and counting after would let parallel guesses all pass the lock.
+   */
+  reserveAttempt(requestId: string, at: string, max: number): Promise<number | undefined>;
+  /** Takes back a reserved attempt that proved right, so only wrong ones count towards the lock. */
+  releaseAttempt(attempt: number): Promise<void>;
 
   /**
    * Appends a version to the request if its current version is still `expectedVersion`

@@ -86,6 +86,8 @@ export interface GatewayErrorOptions {
   readonly errors?: readonly ValidationIssue[];
   readonly reasons?: readonly RefusalReason[];
   readonly fields?: readonly UncoveredField[];
+  /** For 429 and 503: seconds until a retry may succeed, sent as `Retry-After`. */
+  readonly retryAfter?: number;
   readonly cause?: unknown;
 }
 
@@ -103,6 +105,7 @@ export class GatewayError extends Error {
   readonly errors: readonly ValidationIssue[] | undefined;
   readonly reasons: readonly RefusalReason[] | undefined;
   readonly fields: readonly UncoveredField[] | undefined;
+  readonly retryAfter: number | undefined;
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
     super(options.detail ?? errorTitle[code], { cause: options.cause });
@@ -112,6 +115,7 @@ export class GatewayError extends Error {
     this.errors = options.errors;
     this.reasons = options.reasons;
     this.fields = options.fields;
+    this.retryAfter = options.retryAfter;
   }
 }
 

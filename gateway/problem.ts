@@ -61,6 +61,7 @@ export function problemResponse(c: Context, error: GatewayError): Response {
   const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
   // RFC 6750 §3: a 401 names the scheme the client should use.
   if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="consent-gateway"';
+  if (error.retryAfter !== undefined) headers['Retry-After'] = String(error.retryAfter);
   return new Response(JSON.stringify(body), { status: error.status, headers });
 }
 

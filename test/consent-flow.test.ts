@@ -220,6 +220,50 @@ describe('the consent lifecycle through HTTP', () => {
     ]);
   });
 
+  it('a revoke racing exchange checks: no check that starts after the revoke returned passes', async () => {
+    const created = await askConsent();
+    const p = person();
+    await p.signIn(created.code);
+    const granted = (await (
+      await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' })
+    ).json()) as { consent: { id: string } };
+    const subject = gw.storage.db.prepare('SELECT subject FROM consents').pluck().get() as string;
+    const question = {
+      tenantId: 'koeln',
+      subject,
+      sender: 'abh-koeln',
+      recipient: 'jc-koeln',
+      purpose: 'labour_market_integration',
+      categories: ['residence_status'],
+    };
+    let revokedAt = Infinity;
+    const outcomes: { started: number; passed: boolean }[] = [];
+    let tick = 0;
+    const revoke = p
+      .call(`/v1/portal/consents/${granted.consent.id}/revoke`, { method: 'POST' })
+      .then((res) => {
+        expect(res.status).toBe(200);
+        revokedAt = tick;
+      });
+    // Checks start one after another while the revoke runs, and keep going after it returned.
+    const checks: Promise<void>[] = [];
+    for (let i = 0; i < 200; i++) {
+      const started = ++tick;
+      checks.push(
+        checkConsent(gw.storage.consents, gw.clock, question).then(
+          () => void outcomes.push({ started, passed: true }),
+          () => void outcomes.push({ started, passed: false }),
+        ),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all([revoke, ...checks]);
+    expect(revokedAt).toBeLessThan(200);
+    const after = outcomes.filter((o) => o.started > revokedAt);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.filter((o) => o.passed)).toEqual([]);
+  });
+
   it('lets agencies see the consents that name them, and their state changes', async () => {
     const created = await askConsent();
     const p = person();
@@ -380,6 +424,56 @@ describe('the one-time code and the session', () => {
     expect(await fifth.json()).toMatchObject({ code: 'code_locked' });
     // Locked even for the right second factor now.
     expect(await (await p.signIn(created.code)).json()).toMatchObject({ code: 'code_locked' });
+  });
+
+  it('checks at most five second factors even when the guesses arrive all at once', async () => {
+    const created = await askConsent();
+    const factors = Array.from(
+      { length: 39 },
+      (_, i) => `1970-01-${String((i % 28) + 1).padStart(2, '0')}`,
+    );
+    factors.splice(20, 0, '1990-01-31');
+    const statuses = await Promise.all(
+      factors.map(async (factor) => (await person().signIn(created.code, factor)).status),
+    );
+    // Wrong guesses that were compared answer 401 (the fifth already 403): never more than four.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(4);
+    expect(statuses.every((s) => [201, 401, 403, 429].includes(s))).toBe(true);
+    const counted = gw.storage.db
+      .prepare('SELECT COUNT(*) FROM code_attempts WHERE request_id = ?')
+      .pluck()
+      .get(created.id);
+    expect(counted).toBeLessThanOrEqual(5);
+  });
+
+  it('throttles failed sign-ins per address: the eleventh in 15 minutes waits, even with the right code', async () => {
+    const created = await askConsent();
+    for (let i = 0; i < 10; i++) expect((await person().signIn('AAAA-BBBB-CCCC')).status).toBe(401);
+    const throttled = await person().signIn(created.code);
+    expect(throttled.status).toBe(429);
+    expect(await throttled.json()).toMatchObject({ code: 'rate_limited' });
+    expect(Number(throttled.headers.get('Retry-After'))).toBeGreaterThan(0);
+    gw.clock.advance(15 * 60_000);
+    expect((await person().signIn(created.code)).status).toBe(201);
+  });
+
+  it('keeps the code working after a grant for as long as the consent runs, so withdrawing stays possible', async () => {
+    const created = await askConsent({ validUntil: '2027-11-25T00:00:00Z' });
+    const first = person();
+    await first.signIn(created.code);
+    const granted = await first.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' });
+    const { consent } = (await granted.json()) as { consent: { id: string } };
+    gw.clock.advance(200 * 86_400_000); // long past the code's 14 days
+    const later = person();
+    expect((await later.signIn(created.code)).status).toBe(201);
+    const revoked = await later.call(`/v1/portal/consents/${consent.id}/revoke`, {
+      method: 'POST',
+    });
+    expect(revoked.status).toBe(200);
+    gw.clock.advance(400 * 86_400_000); // past the consent's end
+    expect(await (await person().signIn(created.code)).json()).toMatchObject({
+      code: 'code_expired',
+    });
   });
 
   it('expires the code after 14 days and records the request as expired', async () => {

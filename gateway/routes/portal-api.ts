@@ -290,9 +290,9 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
     const address = options.clientAddress(c) ?? 'unknown';
     const wait = options.throttle.retryAfter(address);
     if (wait > 0) {
-      c.header('Retry-After', String(wait));
       throw new GatewayError('rate_limited', {
         detail: `too many failed sign-ins from this address; try again in ${wait} s`,
+        retryAfter: wait,
       });
     }
     let opened;

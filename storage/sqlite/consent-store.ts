@@ -148,6 +148,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     'SELECT COUNT(*) AS n FROM code_attempts WHERE request_id = ?',
   );
   const insertAttempt = db.prepare('INSERT INTO code_attempts (request_id, at) VALUES (?, ?)');
+  const deleteAttempt = db.prepare('DELETE FROM code_attempts WHERE rowid = ?');
   const insertConsent = db.prepare(`INSERT INTO consents (id, tenant_id, subject, request_id,
     senders, recipients, purpose, categories, valid_from, valid_until, language, notice_hash,
     notice_text, capture, receipt_id, receipt, created_at) VALUES (@id, @tenantId, @subject,
@@ -291,6 +292,18 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
       if (!row || (tenantId !== undefined && row.tenant_id !== tenantId))
         return Promise.resolve(undefined);
       return Promise.resolve(withRequestState(row));
+    },
+    reserveAttempt(requestId, at, max) {
+      return guarded('that attempt', () =>
+        inTransaction(db, () => {
+          if ((attempts.get(requestId)?.n ?? 0) >= max) return undefined;
+          return Number(insertAttempt.run(requestId, at).lastInsertRowid);
+        }),
+      );
+    },
+    releaseAttempt(attempt) {
+      deleteAttempt.run(attempt);
+      return Promise.resolve();
     },
     recordFailedAttempt(requestId, at) {
       return guarded('that attempt', () =>
