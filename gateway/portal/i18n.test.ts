@@ -62,6 +62,12 @@ describe('translator', () => {
     expect(translator('de').dateTime('2027-01-15T12:00:00Z')).toBe('15.01.2027, 13:00');
   });
 
+  it('lists items as each language does', () => {
+    expect(translator('de').list(['A', 'B', 'C'])).toBe('A, B und C');
+    expect(translator('en').list(['A', 'B'])).toBe('A and B');
+    expect(translator('ar').list(['أ', 'ب'])).toBe('أ وب');
+  });
+
   it('reads right to left in Arabic and Farsi only', () => {
     expect(LANGUAGES.filter((l) => translator(l).dir === 'rtl')).toEqual(['ar', 'fa']);
   });

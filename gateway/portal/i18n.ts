@@ -44,6 +44,8 @@ export interface Translator {
   date(iso: string): string;
   /** A date and time of day, e.g. `31.03.2027, 14:05`. */
   dateTime(iso: string): string;
+  /** Items joined as the language lists them (`A, B und C`; Arabic with `،` and `و`). */
+  list(items: readonly string[]): string;
 }
 
 export function translator(language: Language): Translator {
@@ -59,6 +61,7 @@ export function translator(language: Language): Translator {
     timeStyle: 'short',
     timeZone: TIME_ZONE,
   });
+  const listFormat = new Intl.ListFormat(LOCALE[language], { type: 'conjunction' });
   return {
     language,
     dir: isRightToLeft(language) ? 'rtl' : 'ltr',
@@ -71,6 +74,7 @@ export function translator(language: Language): Translator {
     },
     date: (iso) => dateFormat.format(new Date(iso)),
     dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
+    list: (items) => listFormat.format(items),
   };
 }
 

@@ -44,11 +44,11 @@ export const ConsentsPage: FC<{ frame: PageFrame; view: ConsentsView }> = ({ fra
               <span class={`state ${item.state}`}>{tr.t(`state.${item.state}`)}</span>
             </dd>
             <dt>{tr.t('consent.from')}</dt>
-            <dd>{item.senders.join(', ')}</dd>
+            <dd>{tr.list(item.senders)}</dd>
             <dt>{tr.t('consent.to')}</dt>
-            <dd>{item.recipients.join(', ')}</dd>
+            <dd>{tr.list(item.recipients)}</dd>
             <dt>{tr.t('consent.data')}</dt>
-            <dd>{item.categories.join(', ')}</dd>
+            <dd>{tr.list(item.categories)}</dd>
             <dt>{tr.t('consent.validFrom')}</dt>
             <dd>
               <time datetime={item.validFrom}>{tr.date(item.validFrom)}</time>

@@ -52,7 +52,7 @@ export const HistoryPage: FC<{ frame: PageFrame; items: readonly HistoryItemView
                 {item.categories === undefined || item.categories.length === 0 ? null : (
                   <>
                     <dt>{tr.t('history.data')}</dt>
-                    <dd>{item.categories.join(', ')}</dd>
+                    <dd>{tr.list(item.categories)}</dd>
                   </>
                 )}
                 {item.purpose === undefined ? null : (

@@ -55,7 +55,7 @@ export const ReceiptPage: FC<{ frame: PageFrame; view: ReceiptView }> = ({ frame
         <dt>{tr.t('request.purpose')}</dt>
         <dd>{view.purpose}</dd>
         <dt>{tr.t('consent.data')}</dt>
-        <dd>{view.categories.join(', ')}</dd>
+        <dd>{tr.list(view.categories)}</dd>
         <dt>{tr.t('consent.validFrom')}</dt>
         <dd>
           <time datetime={view.validFrom}>{tr.date(view.validFrom)}</time>
@@ -65,7 +65,7 @@ export const ReceiptPage: FC<{ frame: PageFrame; view: ReceiptView }> = ({ frame
           <time datetime={view.validUntil}>{tr.date(view.validUntil)}</time>
         </dd>
         <dt>{tr.t('receipt.legalBasis')}</dt>
-        <dd dir="ltr">{view.legalBasis.join(', ')}</dd>
+        <dd dir="ltr">{tr.list(view.legalBasis)}</dd>
         <dt>{tr.t('receipt.withdrawal')}</dt>
         <dd>
           {tr.t('request.howToRevokeText')}{' '}

@@ -48,9 +48,9 @@ export const RequestPage: FC<{ frame: PageFrame; view: RequestView }> = ({ frame
         <dt>{tr.t('request.askedBy')}</dt>
         <dd>{view.askedBy}</dd>
         <dt>{tr.t('request.senders')}</dt>
-        <dd>{view.senders.join(', ')}</dd>
+        <dd>{tr.list(view.senders)}</dd>
         <dt>{tr.t('request.recipients')}</dt>
-        <dd>{view.recipients.join(', ')}</dd>
+        <dd>{tr.list(view.recipients)}</dd>
         <dt>{tr.t('request.data')}</dt>
         <dd>
           <ul class="categories">
