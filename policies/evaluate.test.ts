@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from './default-policy.ts';
-import { evaluate, type ConsentTerms, type Exchange } from './evaluate.ts';
-import { loadPolicySet, type PolicySet } from './policy.ts';
+import { evaluate, type ConsentTerms, type Decision, type Exchange } from './evaluate.ts';
+import { loadPolicySet, type PolicyRule, type PolicySet } from './policy.ts';
 import {
   AGENCY_TYPES,
   DATA_CATEGORIES,
   PURPOSES,
   SPECIAL_CATEGORIES,
+  type AgencyType,
   type DataCategory,
 } from './vocabulary.ts';
 
@@ -151,13 +152,6 @@ const typeOf: Record<(typeof agencies)[number], (typeof AGENCY_TYPES)[number]> =
   a3: 'social_office',
   a4: 'jobcenter',
 };
-const times = [
-  '2026-01-01T00:00:00.000Z',
-  '2026-06-01T00:00:00.000Z',
-  '2027-01-01T00:00:00.000Z',
-  '2028-01-01T00:00:00.000Z',
-];
-
 const ruleArb = fc.record({
   purpose: fc.constantFrom(...PURPOSES),
   from: fc.constantFrom(...AGENCY_TYPES),
@@ -190,32 +184,6 @@ const policyArb = fc.array(ruleArb, { minLength: 1, maxLength: 8 }).map((rules) 
     }))
     .filter((r) => r.categories.length > 0);
 });
-const consentArb = fc.option(
-  fc.record({
-    id: fc.constant('cs'),
-    senders: fc.uniqueArray(fc.constantFrom(...agencies), { minLength: 1, maxLength: 3 }),
-    recipients: fc.uniqueArray(fc.constantFrom(...agencies), { minLength: 1, maxLength: 3 }),
-    purpose: fc.constantFrom(...PURPOSES),
-    categories: fc.uniqueArray(fc.constantFrom(...DATA_CATEGORIES), { minLength: 1, maxLength: 8 }),
-    validFrom: fc.constantFrom(...times.slice(0, 2)),
-    validUntil: fc.constantFrom(...times.slice(2)),
-    state: fc.constantFrom<ConsentTerms['state']>(
-      'active',
-      'active',
-      'active',
-      'revoked',
-      'expired',
-    ),
-  }),
-  { nil: undefined },
-);
-const exchangeArb = fc.record({
-  sender: fc.constantFrom(...agencies),
-  recipient: fc.constantFrom(...agencies),
-  purpose: fc.constantFrom(...PURPOSES),
-  categories: fc.uniqueArray(fc.constantFrom(...DATA_CATEGORIES), { minLength: 1, maxLength: 5 }),
-  at: fc.constantFrom(...times),
-});
 
 /** The rule stated plainly, written apart from the evaluator. */
 function oracle(p: PolicySet, c: ConsentTerms | undefined, e: Exchange): boolean {
@@ -241,55 +209,266 @@ function oracle(p: PolicySet, c: ConsentTerms | undefined, e: Exchange): boolean
   );
 }
 
+// Scenarios built around one rule of the policy: half exactly as the rule and a consent allow,
+// half broken in one dimension, so the property sees both outcomes in a meaningful share.
+
+const PERTURBATIONS = [
+  'sender_not_consented',
+  'recipient_not_consented',
+  'purpose_not_consented',
+  'no_rule_for_sender_type',
+  'before_valid_from',
+  'at_or_after_valid_until',
+  'field_outside_consent',
+  'field_outside_policy',
+  'revoked',
+  'expired',
+  'no_consent',
+] as const;
+type Perturbation = (typeof PERTURBATIONS)[number];
+type Refusal = Extract<Decision, { allow: false }>['code'];
+
+/** The one refusal code each single-dimension perturbation must produce. */
+const REFUSAL_OF: Record<Perturbation, Refusal> = {
+  sender_not_consented: 'consent_missing',
+  recipient_not_consented: 'consent_missing',
+  purpose_not_consented: 'consent_missing',
+  no_rule_for_sender_type: 'policy_denied',
+  before_valid_from: 'consent_missing',
+  at_or_after_valid_until: 'consent_expired',
+  field_outside_consent: 'fields_not_covered',
+  field_outside_policy: 'fields_not_covered',
+  revoked: 'consent_revoked',
+  expired: 'consent_expired',
+  no_consent: 'consent_missing',
+};
+
+type Agency = (typeof agencies)[number];
+const agenciesOf = (types: readonly AgencyType[]): Agency[] =>
+  agencies.filter((a) => types.includes(typeOf[a]));
+const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+const DAY_MS = 86_400_000;
+const EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
+const day = (n: number): string => new Date(EPOCH + n * DAY_MS).toISOString();
+
+interface Choice {
+  readonly sender: Agency;
+  readonly recipient: Agency;
+  readonly fieldCategories: readonly DataCategory[];
+  readonly extraCategories: readonly DataCategory[];
+  readonly extraSenders: readonly Agency[];
+  readonly extraRecipients: readonly Agency[];
+  readonly at: number;
+  readonly sinceStart: number;
+  readonly untilEnd: number;
+  readonly offset: number;
+  readonly pick: number;
+  readonly perturbation: Perturbation | undefined;
+}
+
+interface Scenario {
+  readonly rules: readonly PolicyRule[];
+  readonly rule: PolicyRule;
+  readonly perturbation: Perturbation | undefined;
+  readonly terms: ConsentTerms | undefined;
+  readonly exchange: Exchange;
+}
+
+/**
+ * A flow the rule and a consent allow: sender and recipient of the rule's types, named by a
+ * consent for the rule's purpose that is active around the exchange time, and message fields a
+ * subset of rule ∩ consent; then, if asked, broken in exactly one dimension.
+ */
+function buildScenario(rules: readonly PolicyRule[], rule: PolicyRule, choice: Choice): Scenario {
+  const { perturbation, pick } = choice;
+  const oneOf = <T>(xs: readonly T[]): T => {
+    const x = xs[pick % xs.length];
+    if (x === undefined) throw new Error('no candidate to pick from');
+    return x;
+  };
+  let sender: Agency = choice.sender;
+  let senders = unique([choice.sender, ...choice.extraSenders]);
+  let recipients = unique([choice.recipient, ...choice.extraRecipients]);
+  let purpose = rule.purpose;
+  let categories = unique([...choice.fieldCategories, ...choice.extraCategories]);
+  let fieldCategories = [...choice.fieldCategories];
+  let validFrom = choice.at - choice.sinceStart;
+  let validUntil = choice.at + choice.untilEnd;
+  let state: ConsentTerms['state'] = 'active';
+
+  switch (perturbation) {
+    case undefined:
+      break;
+    case 'sender_not_consented':
+      senders = senders.filter((a) => a !== sender);
+      if (senders.length === 0) senders = [oneOf(agencies.filter((a) => a !== sender))];
+      break;
+    case 'recipient_not_consented':
+      recipients = recipients.filter((a) => a !== choice.recipient);
+      if (recipients.length === 0)
+        recipients = [oneOf(agencies.filter((a) => a !== choice.recipient))];
+      break;
+    case 'purpose_not_consented':
+      purpose = oneOf(PURPOSES.filter((p) => p !== rule.purpose));
+      break;
+    case 'no_rule_for_sender_type':
+      // Never empty: no rule lets a type send to its own type.
+      sender = oneOf(
+        agencies.filter(
+          (a) =>
+            !rules.some(
+              (r) =>
+                r.purpose === rule.purpose &&
+                r.from.includes(typeOf[a]) &&
+                r.to.includes(typeOf[choice.recipient]),
+            ),
+        ),
+      );
+      senders = unique([...senders, sender]);
+      break;
+    case 'before_valid_from':
+      validFrom = choice.at + 1 + choice.offset;
+      validUntil = validFrom + choice.untilEnd;
+      break;
+    case 'at_or_after_valid_until':
+      validUntil = choice.at - choice.offset; // offset 0: the exchange falls on the end itself
+      validFrom = validUntil - choice.sinceStart - 1;
+      break;
+    case 'field_outside_consent': {
+      const category = oneOf(rule.categories);
+      categories = categories.filter((c) => c !== category);
+      fieldCategories = unique([...fieldCategories, category]);
+      break;
+    }
+    case 'field_outside_policy': {
+      // Never empty: a rule has at most six of the categories.
+      const category = oneOf(DATA_CATEGORIES.filter((c) => !rule.categories.includes(c)));
+      categories = unique([...categories, category]);
+      fieldCategories = unique([...fieldCategories, category]);
+      break;
+    }
+    case 'revoked':
+    case 'expired':
+      state = perturbation;
+      break;
+    case 'no_consent':
+      break;
+  }
+
+  return {
+    rules,
+    rule,
+    perturbation,
+    terms:
+      perturbation === 'no_consent'
+        ? undefined
+        : {
+            id: 'cs',
+            senders,
+            recipients,
+            purpose,
+            categories,
+            validFrom: day(validFrom),
+            validUntil: day(validUntil),
+            state,
+          },
+    exchange: {
+      sender,
+      senderType: typeOf[sender],
+      recipient: choice.recipient,
+      recipientType: typeOf[choice.recipient],
+      purpose: rule.purpose,
+      fields: fieldCategories.map((category) => ({ pointer: `/${category}`, category })),
+      at: day(choice.at),
+    },
+  };
+}
+
+/** Scenarios over policies drawn from `policies`, each around one rule of the policy. */
+const scenariosOf = (policies: fc.Arbitrary<readonly PolicyRule[]>): fc.Arbitrary<Scenario> =>
+  policies.chain((rules) =>
+    fc.constantFrom(...rules).chain((rule) =>
+      fc
+        .record({
+          sender: fc.constantFrom(...agenciesOf(rule.from)),
+          recipient: fc.constantFrom(...agenciesOf(rule.to)),
+          fieldCategories: fc.subarray(rule.categories, { minLength: 1 }),
+          extraCategories: fc.subarray([...DATA_CATEGORIES]),
+          extraSenders: fc.subarray([...agencies]),
+          extraRecipients: fc.subarray([...agencies]),
+          at: fc.integer({ min: 0, max: 730 }),
+          sinceStart: fc.integer({ min: 0, max: 400 }),
+          untilEnd: fc.integer({ min: 1, max: 400 }),
+          offset: fc.integer({ min: 0, max: 400 }),
+          pick: fc.nat(),
+          // freq 2: half the scenarios stay as built (allowed), half are perturbed.
+          perturbation: fc.option(fc.constantFrom(...PERTURBATIONS), { nil: undefined, freq: 2 }),
+        })
+        .map((choice) => buildScenario(rules, rule, choice)),
+    ),
+  );
+
+/** Asserts that neither outcome fell below a meaningful share of the runs. */
+function expectBothOutcomes(outcomes: { allow: number; deny: number }, runs: number): void {
+  expect(outcomes.allow + outcomes.deny).toBe(runs);
+  expect(outcomes.allow, 'allowed runs').toBeGreaterThanOrEqual(0.2 * runs);
+  expect(outcomes.deny, 'denied runs').toBeGreaterThanOrEqual(0.2 * runs);
+}
+
 describe('evaluate, properties', () => {
-  it('allows exactly when consent ∩ policy covers every field and parties, purpose and time match', async () => {
+  it('allows exactly when every present field’s category is in consent ∩ policy and sender, recipient, purpose and time all match; never otherwise', async () => {
+    const NUM_RUNS = 1500;
+    const outcomes = { allow: 0, deny: 0 };
+    const perturbed = new Map<Perturbation, number>();
     await fc.assert(
-      fc.asyncProperty(policyArb, consentArb, exchangeArb, async (rules, terms, ex) => {
-        fc.pre(rules.length > 0);
-        const p = await loadPolicySet({ version: 'prop', rules });
-        const e: Exchange = {
-          sender: ex.sender,
-          senderType: typeOf[ex.sender],
-          recipient: ex.recipient,
-          recipientType: typeOf[ex.recipient],
-          purpose: ex.purpose,
-          fields: ex.categories.map((category: DataCategory) => ({
-            pointer: `/${category}`,
-            category,
-          })),
-          at: ex.at,
-        };
-        const decision = evaluate(p, terms, e);
-        expect(decision.allow).toBe(oracle(p, terms, e));
-        if (!decision.allow) expect(decision.reasons.length).toBeGreaterThan(0);
+      fc.asyncProperty(scenariosOf(policyArb.filter((rules) => rules.length > 0)), async (s) => {
+        const p = await loadPolicySet({ version: 'prop', rules: s.rules });
+        const decision = evaluate(p, s.terms, s.exchange);
+        const expected = oracle(p, s.terms, s.exchange);
+        // Both ways: the evaluator allows iff the oracle does, and the oracle agrees with how
+        // the scenario was built (allowed as built, denied after any one perturbation).
+        expect(decision.allow).toBe(expected);
+        expect(expected).toBe(s.perturbation === undefined);
+        if (decision.allow) {
+          outcomes.allow++;
+          expect(decision.rule.id).toBe(s.rule.id);
+          expect([...decision.categories].sort()).toEqual(
+            s.exchange.fields.map((f) => f.category).sort(),
+          );
+        } else {
+          outcomes.deny++;
+          expect(decision.reasons.length).toBeGreaterThan(0);
+          if (s.perturbation !== undefined) {
+            expect(decision.code).toBe(REFUSAL_OF[s.perturbation]);
+            perturbed.set(s.perturbation, (perturbed.get(s.perturbation) ?? 0) + 1);
+          }
+        }
       }),
-      { numRuns: 1500, seed: 20261125 },
+      { numRuns: NUM_RUNS, seed: 20261125 },
     );
+    // Guard against the generators drifting back to (almost) only one outcome.
+    expectBothOutcomes(outcomes, NUM_RUNS);
+    for (const perturbation of PERTURBATIONS)
+      expect(perturbed.get(perturbation) ?? 0, perturbation).toBeGreaterThan(0);
   });
 
   it('never allows a field whose category lies outside the consent', () => {
+    const NUM_RUNS = 2000;
+    const outcomes = { allow: 0, deny: 0 };
     fc.assert(
-      fc.property(consentArb, exchangeArb, (terms, ex) => {
-        const e: Exchange = {
-          sender: ex.sender,
-          senderType: typeOf[ex.sender],
-          recipient: ex.recipient,
-          recipientType: typeOf[ex.recipient],
-          purpose: ex.purpose,
-          fields: ex.categories.map((category: DataCategory) => ({
-            pointer: `/${category}`,
-            category,
-          })),
-          at: ex.at,
-        };
+      fc.property(scenariosOf(fc.constant(policy.rules)), ({ terms, exchange: e }) => {
         const decision = evaluate(policy, terms, e);
         if (decision.allow) {
+          outcomes.allow++;
           for (const f of e.fields) expect(terms?.categories).toContain(f.category);
-        } else if (decision.code === 'fields_not_covered') {
-          for (const f of decision.fields) expect(e.fields).toContainEqual(f);
+        } else {
+          outcomes.deny++;
+          if (decision.code === 'fields_not_covered')
+            for (const f of decision.fields) expect(e.fields).toContainEqual(f);
         }
       }),
-      { numRuns: 2000, seed: 7 },
+      { numRuns: NUM_RUNS, seed: 7 },
     );
+    expectBothOutcomes(outcomes, NUM_RUNS);
   });
 });

@@ -89,6 +89,14 @@ async function consentRound(): Promise<void> {
 
 type Entry = Record<string, unknown> & { seq: number; event: string };
 
+/** The tenant's log straight from the database, so looking does not itself add an entry. */
+const logged = (): Entry[] =>
+  gw.storage.db
+    .prepare<[string], string>('SELECT entry FROM audit_entries WHERE tenant_id = ? ORDER BY seq')
+    .pluck()
+    .all('koeln')
+    .map((json) => JSON.parse(json) as Entry);
+
 describe('the audit log', () => {
   it('records each consent decision with metadata only, and the DPO reading it', async () => {
     await consentRound();
@@ -155,7 +163,7 @@ describe('the audit log', () => {
       rootHash: string;
     };
     expect(signed).toMatchObject({ treeSize: head.treeSize, rootHash: head.rootHash });
-    // Entries served (read after the head, so the log holds one more read entry now).
+    // The head already covers the record of its own read; the entries read adds one more.
     const { items } = (await (await as(dpo, '/v1/audit/entries')).json()) as { items: Entry[] };
     for (const entry of items.filter((e) => e.seq < head.treeSize)) {
       const proof = (await (
@@ -220,11 +228,107 @@ describe('the audit log', () => {
       '/v1/audit/entries',
       '/v1/audit/tree-head',
       '/v1/audit/proofs/inclusion?seq=0&treeSize=1',
+      '/v1/audit/proofs/consistency?from=1&to=2',
     ]) {
       const res = await as(jc, path);
       expect(res.status, path).toBe(403);
     }
     expect((await gw.app.request('/v1/audit/tree-head')).status).toBe(401);
+    // Refused requests read nothing, so they record no read either.
+    expect(logged().map((e) => e.event)).toEqual([
+      'consent.requested',
+      'consent.granted',
+      'consent.revoked',
+    ]);
+  });
+
+  it('records every tree-head, proof and entries read as one audit.read entry naming the DPO', async () => {
+    await consentRound();
+    const reads = async (path: string): Promise<{ body: unknown; entry: Entry | undefined }> => {
+      const before = logged().length;
+      const res = await as(dpo, path);
+      expect(res.status, path).toBe(200);
+      const after = logged();
+      expect(after.length, path).toBe(before + 1);
+      return { body: await res.json(), entry: after.at(-1) };
+    };
+    interface Head {
+      treeSize: number;
+      rootHash: string;
+    }
+
+    const first = await reads('/v1/audit/tree-head');
+    const older = first.body as Head;
+    expect(first.entry).toMatchObject({
+      seq: 3,
+      event: 'audit.read',
+      actor: 'dsb-koeln',
+      outcome: 'ok',
+      reasons: ['tree head'],
+    });
+    // The head served is signed after its read was recorded, and proves that record included.
+    expect(older.treeSize).toBe(4);
+    const own = await reads(`/v1/audit/proofs/inclusion?seq=3&treeSize=${older.treeSize}`);
+    expect(own.entry).toMatchObject({
+      seq: 4,
+      event: 'audit.read',
+      actor: 'dsb-koeln',
+      reasons: ['inclusion proof seq=3 treeSize=4'],
+    });
+    expect(
+      await verifyInclusion(
+        await leafHash(first.entry ?? {}),
+        3,
+        older.treeSize,
+        (own.body as { proof: string[] }).proof.map(fromBase64),
+        fromBase64(older.rootHash),
+      ),
+    ).toBe(true);
+
+    const second = await reads('/v1/audit/tree-head');
+    const newer = second.body as Head;
+    expect(newer.treeSize).toBe(6);
+    expect(second.entry).toMatchObject({ seq: 5, actor: 'dsb-koeln', reasons: ['tree head'] });
+
+    const consistency = await reads(
+      `/v1/audit/proofs/consistency?from=${older.treeSize}&to=${newer.treeSize}`,
+    );
+    expect(consistency.entry).toMatchObject({
+      seq: 6,
+      event: 'audit.read',
+      actor: 'dsb-koeln',
+      reasons: ['consistency proof from=4 to=6'],
+    });
+    // Recording the read does not disturb the proof for the sizes asked for.
+    expect(
+      await verifyConsistency(
+        older.treeSize,
+        newer.treeSize,
+        (consistency.body as { proof: string[] }).proof.map(fromBase64),
+        fromBase64(older.rootHash),
+        fromBase64(newer.rootHash),
+      ),
+    ).toBe(true);
+
+    const search = await reads('/v1/audit/entries?event=audit.read');
+    expect(search.entry).toMatchObject({
+      seq: 7,
+      actor: 'dsb-koeln',
+      reasons: ['audit entries event=audit.read'],
+    });
+    // The page was read before its own read was recorded.
+    expect((search.body as { items: Entry[] }).items.map((e) => e.seq)).toEqual([3, 4, 5, 6]);
+  });
+
+  it('records no read for a proof request outside the log', async () => {
+    await consentRound();
+    for (const path of [
+      '/v1/audit/proofs/inclusion?seq=0&treeSize=4',
+      '/v1/audit/proofs/consistency?from=1&to=4',
+    ]) {
+      expect((await as(dpo, path)).status, path).toBe(422);
+      expect(logged(), path).toHaveLength(3);
+    }
   });
 
   it('refuses to change or delete an entry in the database', async () => {

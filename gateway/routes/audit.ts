@@ -63,7 +63,8 @@ const treeHeadRoute = createRoute({
   tags: ['Audit'],
   summary: 'The latest signed tree head (DPO)',
   description:
-    'A compact JWS by the gateway (key in the JWKS) over `{ treeSize, rootHash, timestamp }`.',
+    'A compact JWS by the gateway (key in the JWKS) over `{ treeSize, rootHash, timestamp }`. ' +
+    'Reading is itself recorded (`audit.read`), and the head served already includes that entry.',
   security: [{ clientAssertion: [] }],
   responses: {
     200: {
@@ -88,6 +89,9 @@ const inclusionRoute = createRoute({
   path: '/v1/audit/proofs/inclusion',
   tags: ['Audit'],
   summary: 'RFC 9162 inclusion proof of entry `seq` in the tree of size `treeSize` (DPO)',
+  description:
+    '`treeSize` may be at most the log size before this request. Reading is itself recorded ' +
+    '(`audit.read`), after the proof is computed.',
   security: [{ clientAssertion: [] }],
   request: { query: z.object({ seq: Seq, treeSize: Seq }) },
   responses: {
@@ -114,6 +118,9 @@ const consistencyRoute = createRoute({
   path: '/v1/audit/proofs/consistency',
   tags: ['Audit'],
   summary: 'RFC 9162 consistency proof between two tree sizes (DPO)',
+  description:
+    '`to` may be at most the log size before this request. Reading is itself recorded ' +
+    '(`audit.read`), after the proof is computed.',
   security: [{ clientAssertion: [] }],
   request: { query: z.object({ from: Seq, to: Seq }) },
   responses: {
@@ -185,9 +192,20 @@ export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRou
     getNode: (level: number, index: number) => deps.store.getNode(tenantId, level, index),
   });
   const sizeOf = (tenantId: string) => deps.store.size(tenantId);
+  /**
+   * Issue 6: every read is itself an entry, naming the DPO and what was read. Recorded before the
+   * answer leaves, so an answer never goes out unrecorded (if the append fails, the read fails).
+   */
+  const recordRead = (principal: { tenantId: string; id: string }, what: string) =>
+    deps.log.append(principal.tenantId, {
+      event: 'audit.read',
+      actor: principal.id,
+      outcome: 'ok',
+      reasons: [what],
+    });
 
   app.openapi(entriesRoute, async (c) => {
-    const { tenantId, id } = c.var.principal;
+    const { tenantId } = c.var.principal;
     const q = c.req.valid('query');
     const limit = q.limit ?? 100;
     const items = await deps.store.entries(tenantId, {
@@ -198,7 +216,11 @@ export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRou
       ...(q.agency === undefined ? {} : { agency: q.agency }),
       ...(q.event === undefined ? {} : { event: q.event }),
     });
-    await deps.log.append(tenantId, { event: 'audit.read', actor: id, outcome: 'ok' });
+    const filters = (['from', 'to', 'agency', 'event', 'cursor'] as const)
+      .filter((key) => q[key] !== undefined)
+      .map((key) => ` ${key}=${q[key] ?? ''}`)
+      .join('');
+    await recordRead(c.var.principal, `audit entries${filters}`);
     const page = items.slice(0, limit);
     const last = page.at(-1);
     return c.json(
@@ -212,6 +234,10 @@ export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRou
 
   app.openapi(treeHeadRoute, async (c) => {
     const { tenantId } = c.var.principal;
+    // Record first, then sign: the DPO gets the latest head, and it already covers the record of
+    // this very read, which they can prove included. Signing first would hand out a head that is
+    // stale by one entry the moment it is served, and a read that no served head accounts for.
+    await recordRead(c.var.principal, 'tree head');
     const treeSize = await sizeOf(tenantId);
     const head = {
       treeSize,
@@ -263,8 +289,14 @@ export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRou
         ],
       });
     }
+    // Sizes are checked against the log before this read is recorded; appending never changes
+    // the nodes of a tree of an earlier size, so the proof holds whatever is appended next.
     const proof = await inclusionProof(tree(tenantId), seq, treeSize);
     const leaf = await deps.store.getNode(tenantId, 0, seq);
+    await recordRead(
+      c.var.principal,
+      `inclusion proof seq=${String(seq)} treeSize=${String(treeSize)}`,
+    );
     return c.json(
       { seq, treeSize, leafHash: leaf ? toBase64(leaf) : '', proof: proof.map(toBase64) },
       200,
@@ -279,9 +311,8 @@ export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRou
         errors: [{ path: '/to', message: 'need from ≤ to ≤ the log size', in: 'query' }],
       });
     }
-    return c.json(
-      { from, to, proof: (await consistencyProof(tree(tenantId), from, to)).map(toBase64) },
-      200,
-    );
+    const proof = await consistencyProof(tree(tenantId), from, to);
+    await recordRead(c.var.principal, `consistency proof from=${String(from)} to=${String(to)}`);
+    return c.json({ from, to, proof: proof.map(toBase64) }, 200);
   });
 }
