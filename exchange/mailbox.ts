@@ -2,7 +2,8 @@ import type { AuthenticatedPrincipal } from '../certs/index.ts';
 import { auditSubjectRefOf, checkConsent } from '../consent/index.ts';
 import { GatewayError, isGatewayError } from '../core/index.ts';
 import type { ExchangeDeps } from './send.ts';
-import type { MailboxMessage } from './ports.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { MailboxMessage, MailboxPosition, WithholdingReason } from './ports.ts';
 
 /** A recipient's message, or 404 — exactly as for an id that does not exist — for anyone else's. */
 async function ownMessage(
@@ -21,11 +22,11 @@ async function ownMessage(
   return message;
 }
 
-/** The caller's waiting messages, metadata only, oldest first. */
+/** The caller's waiting messages, metadata only, oldest first; after `after` when given. */
 export async function waitingMessages(
   deps: ExchangeDeps,
   caller: AuthenticatedPrincipal,
-  after: string,
+  after: MailboxPosition | undefined,
   limit: number,
 ): Promise<MailboxMessage[]> {
   return deps.exchanges.waiting(caller.tenantId, caller.id, after, limit);
@@ -41,21 +42,7 @@ export async function fetchMessage(
   id: string,
 ): Promise<MailboxMessage> {
   const message = await ownMessage(deps, caller, id);
-  const base = {
-    ...(await subjectRefOf(deps, message)),
-    actor: caller.id,
-    sender: message.sender,
-    recipient: message.recipient,
-    purpose: message.purpose,
-    categories: [...message.categories],
-    exchangeId: message.id,
-    consentId: message.consentId,
-  };
-  if (message.state === 'withheld') {
-    throw new GatewayError('consent_revoked', {
-      detail: 'the message was withheld: its consent ended',
-    });
-  }
+  if (message.state === 'withheld') throw withheldError(message.withheldReason);
   try {
     await checkConsent(deps.consents, deps.clock, {
       tenantId: caller.tenantId,
@@ -67,21 +54,29 @@ export async function fetchMessage(
     });
   } catch (error) {
     if (!isGatewayError(error)) throw error;
-    const code = error.code === 'consent_expired' ? 'consent_expired' : 'consent_revoked';
-    await deps.audit.record(
-      caller.tenantId,
-      { ...base, event: 'exchange.withheld', outcome: 'refused', reasons: [error.code] },
-      (prepared) =>
-        deps.exchanges.transition(message.id, ['queued', 'delivered'], 'withheld', prepared),
+    const reason = error.code === 'consent_expired' ? 'consent_expired' : 'consent_revoked';
+    const withheld = await withhold(deps, message, reason, caller.id);
+    // Withheld meanwhile by someone else (a revocation, the sweep): answer its reason.
+    throw withheldError(
+      withheld
+        ? reason
+        : ((await deps.exchanges.message(caller.tenantId, id))?.withheldReason ?? reason),
     );
-    throw new GatewayError(code, {
-      status: 410,
-      detail: 'the consent ended before delivery; the message was deleted',
-    });
   }
   await deps.audit.record(
     caller.tenantId,
-    { ...base, event: 'exchange.delivered', outcome: 'ok' },
+    {
+      ...(await subjectRefOf(deps, message)),
+      actor: caller.id,
+      sender: message.sender,
+      recipient: message.recipient,
+      purpose: message.purpose,
+      categories: [...message.categories],
+      exchangeId: message.id,
+      consentId: message.consentId,
+      event: 'exchange.delivered',
+      outcome: 'ok',
+    },
     (prepared) =>
       deps.exchanges.transition(message.id, ['queued', 'delivered'], 'delivered', prepared),
   );
@@ -95,7 +90,7 @@ export async function acknowledgeMessage(
   id: string,
 ): Promise<void> {
   const message = await ownMessage(deps, caller, id);
-  if (message.state === 'withheld') throw new GatewayError('consent_revoked', { status: 410 });
+  if (message.state === 'withheld') throw withheldError(message.withheldReason);
   const done = await deps.audit.record(
     caller.tenantId,
     {
@@ -124,4 +119,98 @@ export async function subjectRefOf(
 ): Promise<{ subjectRef?: string }> {
   const ref = await auditSubjectRefOf(deps, message.tenantId, message.subject);
   return ref === undefined ? {} : { subjectRef: ref };
+}
+
+/**
+ * 410 with the reason the message was withheld for. Messages withheld before the reason was kept
+ * (and not found in the audit log by migration 8) answer `consent_revoked`.
+ */
+function withheldError(reason: WithholdingReason | undefined): GatewayError {
+  return new GatewayError(reason ?? 'consent_revoked', {
+    status: 410,
+    detail:
+      reason === 'consent_expired'
+        ? 'the consent ended before delivery; the message was withheld and deleted'
+        : 'the consent was revoked before delivery; the message was withheld and deleted',
+  });
+}
+
+/** What withholding needs: the stores, the log and the key behind subject references. */
+export interface WithholdDeps {
+  readonly exchanges: ExchangeDeps['exchanges'];
+  readonly consents: ExchangeDeps['consents'];
+  readonly audit: AuditLog;
+  readonly masterKey: CryptoKey;
+}
+
+/**
+ * Withholds one waiting message — ciphertext deleted, reason kept — with its `exchange.withheld`
+ * entry, in one transaction. False, and nothing audited, if it was no longer waiting.
+ */
+async function withhold(
+  deps: WithholdDeps,
+  message: MailboxMessage,
+  reason: WithholdingReason,
+  actor: string,
+): Promise<boolean> {
+  return deps.audit.record(
+    message.tenantId,
+    {
+      ...(await subjectRefOf(deps, message)),
+      event: 'exchange.withheld',
+      actor,
+      outcome: 'refused',
+      reasons: [reason],
+      sender: message.sender,
+      recipient: message.recipient,
+      purpose: message.purpose,
+      categories: [...message.categories],
+      exchangeId: message.id,
+      consentId: message.consentId,
+    },
+    (prepared) => deps.exchanges.withhold(message.id, reason, prepared),
+  );
+}
+
+/**
+ * Withholds every message still waiting (queued, or fetched but not acknowledged) under a consent
+ * — for a revocation, which takes effect at once for messages not yet delivered. Each message is
+ * its own transaction with its `exchange.withheld` entry (actor `system`); a message acknowledged
+ * meanwhile is left alone. Answers how many were withheld.
+ *
+ * @example
+ * ```ts
+ * const consent = await revokeConsent(consentDeps, person, consentId);
+ * await withholdMessagesOf(exchangeDeps, person.tenantId, consentId, 'consent_revoked');
+ * ```
+ */
+export async function withholdMessagesOf(
+  deps: WithholdDeps,
+  tenantId: string,
+  consentId: string,
+  reason: WithholdingReason,
+): Promise<number> {
+  let withheld = 0;
+  for (const message of await deps.exchanges.waitingUnderConsent(tenantId, consentId)) {
+    if (await withhold(deps, message, reason, 'system')) withheld++;
+  }
+  return withheld;
+}
+
+/**
+ * The periodic sweep: withholds messages still waiting whose consent is no longer active — past
+ * its `validUntil` (`consent_expired`), revoked without the revocation having withheld them, or
+ * gone (`consent_revoked`). Fetches check consent themselves; this makes sure nothing that can no
+ * longer be delivered keeps resting as ciphertext. Answers how many were withheld.
+ */
+export async function withholdEndedConsents(
+  deps: WithholdDeps & { readonly clock: ExchangeDeps['clock'] },
+  batch = 500,
+): Promise<number> {
+  const due = await deps.exchanges.waitingAfterConsentEnded(deps.clock.now().toISOString(), batch);
+  let withheld = 0;
+  for (const { message, reason } of due) {
+    if (await withhold(deps, message, reason, 'system')) withheld++;
+  }
+  return withheld;
 }

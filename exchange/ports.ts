@@ -2,6 +2,15 @@ import type { PreparedAppend } from '../audit/index.ts';
 
 export type MessageState = 'queued' | 'delivered' | 'acknowledged' | 'withheld' | 'purged';
 
+/** Why a message was withheld; a fetch or acknowledgement of it answers 410 with this code. */
+export type WithholdingReason = 'consent_revoked' | 'consent_expired';
+
+/** Where a mailbox page ends: the next page starts after this message in (receivedAt, id) order. */
+export interface MailboxPosition {
+  readonly receivedAt: string;
+  readonly id: string;
+}
+
 /** A message waiting for its recipient: metadata and ciphertext, never plaintext. */
 export interface MailboxMessage {
   readonly id: string;
@@ -20,6 +29,8 @@ export interface MailboxMessage {
   readonly receivedAt: string;
   readonly retainUntil: string;
   readonly state: MessageState;
+  /** Set once the message is withheld; absent for messages withheld before it was kept. */
+  readonly withheldReason?: WithholdingReason;
 }
 
 /** A notification to an agency's webhook that a message waits; no content, no subject. */
@@ -60,12 +71,24 @@ export interface ExchangeStore {
     outcome: { delivered: true } | { delivered: false; nextAttemptAt: string | null },
   ): Promise<void>;
   message(tenantId: string, id: string): Promise<MailboxMessage | undefined>;
+  /** The recipient's waiting messages in (receivedAt, id) order, after `after` when given. */
   waiting(
     tenantId: string,
     recipient: string,
-    afterReceivedAt: string,
+    after: MailboxPosition | undefined,
     limit: number,
   ): Promise<MailboxMessage[]>;
+  /** The messages still waiting (queued or delivered) under one consent, oldest first. */
+  waitingUnderConsent(tenantId: string, consentId: string): Promise<MailboxMessage[]>;
+  /**
+   * Messages still waiting whose consent is no longer active at `now` — revoked, expired, past
+   * its `validUntil`, or gone with the subject's erasure — oldest first, with the reason to
+   * withhold each for.
+   */
+  waitingAfterConsentEnded(
+    now: string,
+    limit: number,
+  ): Promise<{ message: MailboxMessage; reason: WithholdingReason }[]>;
   /** Messages still waiting after their retention ended, oldest first. */
   dueForPurge(now: string, limit: number): Promise<MailboxMessage[]>;
   /** Moves the message to `state` (deleting its ciphertext unless delivered) with its audit entry. */
@@ -75,4 +98,9 @@ export interface ExchangeStore {
     state: MessageState,
     audit: PreparedAppend,
   ): Promise<boolean>;
+  /**
+   * Withholds a waiting (queued or delivered) message: state `withheld`, ciphertext deleted, the
+   * reason kept, with its audit entry. False, and nothing written, if it was no longer waiting.
+   */
+  withhold(id: string, reason: WithholdingReason, audit: PreparedAppend): Promise<boolean>;
 }

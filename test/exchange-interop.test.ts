@@ -1,5 +1,12 @@
 import type { DecryptOptions } from 'openpgp';
-import { CompactSign, compactVerify, createLocalJWKSet, importPKCS8, importX509 } from 'jose';
+import {
+  CompactSign,
+  compactVerify,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  importPKCS8,
+  importX509,
+} from 'jose';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,16 +49,22 @@ const gpg = (...args: string[]) =>
     },
   );
 
-async function agency(id: string, type: string, extra: string[] = []): Promise<TestPrincipal> {
+async function agency(
+  id: string,
+  type: string,
+  extra: string[] = [],
+  key: 'P-256' | 'RSA-3072' = 'P-256',
+): Promise<TestPrincipal> {
   openssl(
     'genpkey',
     '-algorithm',
-    'EC',
+    key === 'RSA-3072' ? 'RSA' : 'EC',
     '-pkeyopt',
-    'ec_paramgen_curve:P-256',
+    key === 'RSA-3072' ? 'rsa_keygen_bits:3072' : 'ec_paramgen_curve:P-256',
     '-out',
     file(`${id}.key`),
   );
+  const alg = key === 'RSA-3072' ? 'PS256' : 'ES256';
   openssl(
     'req',
     '-new',
@@ -91,9 +104,9 @@ async function agency(id: string, type: string, extra: string[] = []): Promise<T
     serial: /serial (\w+)/.exec(result.stdout)?.[1] ?? '',
     privateKey: await importPKCS8(
       openssl('pkcs8', '-topk8', '-nocrypt', '-in', file(`${id}.key`)).toString(),
-      'ES256',
+      alg,
     ),
-    alg: 'ES256',
+    alg,
   };
   agencies[id] = principal;
   return principal;
@@ -140,16 +153,18 @@ beforeAll(async () => {
   await agency('abh-koeln', 'immigration_office');
   await agency('jc-koeln', 'jobcenter');
   await agency('jc-pgp', 'jobcenter', ['--pgp-key', file('jc-pgp.asc')]);
+  // An agency whose certificate key is RSA-3072: its envelopes are RSA-OAEP-256.
+  await agency('jc-rsa', 'jobcenter', [], 'RSA-3072');
   gw = await startGateway(env);
 
-  // The person consents to both Jobcenter systems receiving the notice.
+  // The person consents to the three Jobcenter systems receiving the notice.
   const created = (await (
     await as(agencyOf('jc-koeln'), '/v1/consent-requests', {
       method: 'POST',
       body: JSON.stringify({
         subject: { scheme: 'azr', value: '000111222333' },
         senders: ['abh-koeln'],
-        recipients: ['jc-koeln', 'jc-pgp'],
+        recipients: ['jc-koeln', 'jc-pgp', 'jc-rsa'],
         purpose: 'labour_market_integration',
         categories: ['residence_status', 'employment_permission'],
         validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
@@ -242,6 +257,29 @@ describe('recipients open envelopes with standard tools', () => {
         input: fetched.ciphertext,
         encoding: 'utf8',
       },
+    );
+    await verifyAttestation(jws);
+  });
+
+  it('python3-jwcrypto decrypts the RSA-OAEP-256 JWE with the openssl-made RSA-3072 key', async () => {
+    const id = await sendTo('jc-rsa');
+    const fetched = (await (await as(agencyOf('jc-rsa'), `/v1/mailbox/${id}`)).json()) as {
+      envelope: string;
+      ciphertext: string;
+    };
+    expect(fetched.envelope).toBe('jwe');
+    expect(decodeProtectedHeader(fetched.ciphertext)).toEqual({
+      alg: 'RSA-OAEP-256',
+      enc: 'A256GCM',
+      cty: 'JWT',
+    });
+    expect(openssl('pkey', '-in', file('jc-rsa.key'), '-noout', '-text').toString()).toContain(
+      '3072 bit',
+    );
+    const jws = execFileSync(
+      '/usr/bin/python3',
+      [join(projectRoot, 'test/fixtures/jwcrypto_decrypt.py'), file('jc-rsa.key')],
+      { input: fetched.ciphertext, encoding: 'utf8' },
     );
     await verifyAttestation(jws);
   });

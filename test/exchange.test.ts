@@ -33,6 +33,41 @@ const as = async (p: TestPrincipal, path: string, init: RequestInit = {}) => {
   return gw.app.request(path, { ...init, headers });
 };
 
+/** A consent of `subject` to abh-koeln telling the requester about residence status. */
+async function grantedConsent(
+  requester: TestPrincipal,
+  subject: { scheme: string; value: string },
+): Promise<{ consentId: string; cookie: string }> {
+  const created = (await (
+    await as(requester, '/v1/consent-requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject,
+        senders: ['abh-koeln'],
+        recipients: [requester.id],
+        purpose: 'labour_market_integration',
+        categories: ['residence_status', 'employment_permission'],
+        validUntil: '2027-06-01T00:00:00Z',
+        language: 'de',
+        secondFactor: { type: 'birthDate', value: '1990-01-31' },
+      }),
+    })
+  ).json()) as { id: string; code: string };
+  const session = await gw.app.request('/v1/portal/session', {
+    method: 'POST',
+    body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
+    headers: { 'Content-Type': 'application/json' },
+  });
+  const sessionCookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+  const grant = (await (
+    await gw.app.request(`/v1/portal/requests/${created.id}/grant`, {
+      method: 'POST',
+      headers: { Cookie: sessionCookie },
+    })
+  ).json()) as { consent: { id: string } };
+  return { consentId: grant.consent.id, cookie: sessionCookie };
+}
+
 beforeEach(async () => {
   gw = await testGateway({ publicUrl: AUD });
   deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
@@ -56,36 +91,7 @@ beforeEach(async () => {
     agencyType: 'social_office',
   });
   // The person consents: immigration office → Jobcenter, residence status and permission.
-  const created = (await (
-    await as(jc, '/v1/consent-requests', {
-      method: 'POST',
-      body: JSON.stringify({
-        subject: SUBJECT,
-        senders: ['abh-koeln'],
-        recipients: ['jc-koeln'],
-        purpose: 'labour_market_integration',
-        categories: ['residence_status', 'employment_permission'],
-        validUntil: '2027-06-01T00:00:00Z',
-        language: 'de',
-        secondFactor: { type: 'birthDate', value: '1990-01-31' },
-      }),
-    })
-  ).json()) as { id: string; code: string };
-  const session = await gw.app.request('/v1/portal/session', {
-    method: 'POST',
-    body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
-    headers: { 'Content-Type': 'application/json' },
-  });
-  cookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
-  const grant = (await (
-    await gw.app.request(`/v1/portal/requests/${created.id}/grant`, {
-      method: 'POST',
-      headers: { Cookie: cookie },
-    })
-  ).json()) as {
-    consent: { id: string };
-  };
-  consentId = grant.consent.id;
+  ({ consentId, cookie } = await grantedConsent(jc, SUBJECT));
 });
 afterEach(() => {
   gw.close();
@@ -107,13 +113,14 @@ async function send(
   headers: Record<string, string> = {},
   by = abh,
   recipient = 'jc-koeln',
+  subject = SUBJECT,
 ) {
   return as(by, '/v1/exchanges', {
     method: 'POST',
     headers,
     body: JSON.stringify({
       recipient,
-      subject: SUBJECT,
+      subject,
       purpose: 'labour_market_integration',
       messageType: 'residence_status.notice',
       payload: await signed(by, message),
@@ -230,19 +237,70 @@ describe('an exchange under consent', () => {
     expect(await other.json()).toMatchObject({ code: 'conflict' });
   });
 
+  it('answers concurrent retries with the same Idempotency-Key and body with the first result', async () => {
+    const body = JSON.stringify({
+      recipient: 'jc-koeln',
+      subject: SUBJECT,
+      purpose: 'labour_market_integration',
+      messageType: 'residence_status.notice',
+      payload: await signed(abh, notice()),
+    });
+    const post = (b: string) =>
+      as(abh, '/v1/exchanges', { method: 'POST', body: b, headers: { 'Idempotency-Key': 'k-r' } });
+    const answers = await Promise.all([post(body), post(body), post(body), post(body)]);
+    const texts = await Promise.all(answers.map((r) => r.text()));
+    expect(
+      answers.map((r) => r.status),
+      texts.join('\n'),
+    ).toEqual([201, 201, 201, 201]);
+    const ids = new Set(texts.map((t) => (JSON.parse(t) as { id: string }).id));
+    expect(ids.size).toBe(1);
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM mailbox_messages').pluck().get()).toBe(1);
+    expect(
+      gw.storage.db
+        .prepare("SELECT COUNT(*) FROM audit_entries WHERE event = 'exchange.accepted'")
+        .pluck()
+        .get(),
+    ).toBe(1);
+  });
+
+  it('answers concurrent requests with one Idempotency-Key but different bodies with one 201 and one 409', async () => {
+    // ECDSA signatures are randomised: two signatures of one message are two different bodies.
+    const bodyOf = async () =>
+      JSON.stringify({
+        recipient: 'jc-koeln',
+        subject: SUBJECT,
+        purpose: 'labour_market_integration',
+        messageType: 'residence_status.notice',
+        payload: await signed(abh, notice()),
+      });
+    const post = (b: string) =>
+      as(abh, '/v1/exchanges', { method: 'POST', body: b, headers: { 'Idempotency-Key': 'k-d' } });
+    const answers = await Promise.all([post(await bodyOf()), post(await bodyOf())]);
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await answers.find((r) => r.status === 409)?.json()).toMatchObject({ code: 'conflict' });
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM mailbox_messages').pluck().get()).toBe(1);
+  });
+
   it('withholds and deletes a waiting message when the person revokes', async () => {
     const { id } = (await (await send()).json()) as { id: string };
     await gw.app.request(`/v1/portal/consents/${consentId}/revoke`, {
       method: 'POST',
       headers: { Cookie: cookie },
     });
-    const res = await as(jc, `/v1/mailbox/${id}`);
-    expect(res.status).toBe(410);
-    expect(await res.json()).toMatchObject({ code: 'consent_revoked' });
-    expect(gw.storage.db.prepare('SELECT state, ciphertext FROM mailbox_messages').get()).toEqual({
-      state: 'withheld',
-      ciphertext: null,
-    });
+    for (const res of [
+      await as(jc, `/v1/mailbox/${id}`),
+      await as(jc, `/v1/mailbox/${id}`),
+      await as(jc, `/v1/mailbox/${id}/ack`, { method: 'POST' }),
+    ]) {
+      expect(res.status).toBe(410);
+      expect(await res.json()).toMatchObject({ code: 'consent_revoked' });
+    }
+    expect(
+      gw.storage.db
+        .prepare('SELECT state, ciphertext, withheld_reason FROM mailbox_messages')
+        .get(),
+    ).toEqual({ state: 'withheld', ciphertext: null, withheld_reason: 'consent_revoked' });
     // And nothing new passes.
     expect(await (await send()).json()).toMatchObject({ code: 'consent_revoked' });
   });
@@ -257,15 +315,40 @@ describe('an exchange under consent', () => {
   });
 
   it('keeps no plaintext, identifier or payload on disk or in logs', async () => {
-    await send();
+    const payload = await signed(abh, notice());
+    const res = await as(abh, '/v1/exchanges', {
+      method: 'POST',
+      body: JSON.stringify({
+        recipient: 'jc-koeln',
+        subject: SUBJECT,
+        purpose: 'labour_market_integration',
+        messageType: 'residence_status.notice',
+        payload,
+      }),
+    });
+    expect(res.status).toBe(201);
+    // The sender's JWS travels only inside the encrypted envelope: neither its payload (the
+    // message, base64url) nor its signature may rest anywhere.
+    const [, jwsPayload = '', jwsSignature = ''] = payload.split('.');
+    const canaries = [PAYLOAD_CANARY, SUBJECT.value, '60a AufenthG', jwsPayload, jwsSignature];
+    const files = ['gateway.db', 'gateway.db-wal', 'gateway.db-shm'].map((f) =>
+      join(gw.dataDir, f),
+    );
+    const onDisk = () =>
+      files
+        .filter((f) => existsSync(f))
+        .map((f) => readFileSync(f).toString('latin1'))
+        .join('');
+    // First as the writes left them (the pages are still in the -wal file), then checkpointed.
+    const before = onDisk();
+    expect(existsSync(join(gw.dataDir, 'gateway.db-wal'))).toBe(true);
+    expect(readFileSync(join(gw.dataDir, 'gateway.db-wal')).length).toBeGreaterThan(0);
     gw.storage.db.pragma('wal_checkpoint(TRUNCATE)');
-    const bytes = ['gateway.db', 'gateway.db-wal']
-      .map((f) => join(gw.dataDir, f))
-      .filter((f) => existsSync(f))
-      .map((f) => readFileSync(f).toString('latin1'))
-      .join('');
-    for (const canary of [PAYLOAD_CANARY, SUBJECT.value, '60a AufenthG'])
-      expect(bytes.includes(canary), canary).toBe(false);
+    const after = onDisk();
+    for (const canary of canaries) {
+      expect(before.includes(canary), `${canary} before the checkpoint`).toBe(false);
+      expect(after.includes(canary), `${canary} after the checkpoint`).toBe(false);
+    }
     expect(gw.logs.text).not.toMatch(/CANARY/);
   });
 });
@@ -324,6 +407,68 @@ describe('exchanges that are refused', () => {
       }),
     });
     expect(wrongType.status).toBe(422);
+  });
+
+  it('audits every refusal made before the consent check as exchange.refused with its reason', async () => {
+    const { findMessageType } = await import('../connectors/index.ts');
+    const post = async (body: Record<string, unknown>) =>
+      as(abh, '/v1/exchanges', {
+        method: 'POST',
+        body: JSON.stringify({
+          recipient: 'jc-koeln',
+          subject: SUBJECT,
+          purpose: 'labour_market_integration',
+          messageType: 'residence_status.notice',
+          payload: await signed(abh, notice()),
+          ...body,
+        }),
+      });
+    const refusals = [
+      // signed by another agency's key
+      await post({ payload: await signed(jc, notice()) }),
+      await post({ messageType: 'no.such.type' }),
+      // fails its schema
+      await post({ payload: await signed(abh, notice({ favouriteColour: 'blue' })) }),
+      // a valid Jobcenter message, but the sender is an immigration office
+      await post({
+        messageType: 'jobseeker.profile',
+        payload: await signed(abh, findMessageType('jobseeker.profile')?.example),
+      }),
+      await post({ recipient: 'xx-nobody' }),
+      // and one the consent check refuses, for comparison
+      await post({ recipient: 'so-koeln' }),
+    ];
+    expect(refusals.map((r) => r.status)).toEqual([422, 422, 422, 422, 422, 403]);
+    const entries = gw.storage.db
+      .prepare("SELECT entry FROM audit_entries WHERE event = 'exchange.refused' ORDER BY seq")
+      .pluck()
+      .all()
+      .map((e) => JSON.parse(e as string) as Record<string, unknown>);
+    expect(entries.map((e) => e['reasons'])).toEqual([
+      ['signature_invalid'],
+      ['unknown_message_type'],
+      ['message_invalid'],
+      ['message_type_not_of_sender'],
+      ['unknown_recipient'],
+      expect.arrayContaining(['consent_missing']),
+    ]);
+    const subjectRef = entries[5]?.['subjectRef'];
+    expect(subjectRef).toEqual(expect.any(String));
+    for (const entry of entries) {
+      expect(entry).toMatchObject({
+        actor: 'abh-koeln',
+        sender: 'abh-koeln',
+        outcome: 'refused',
+        purpose: 'labour_market_integration',
+        subjectRef,
+      });
+    }
+    expect(entries[3]).toMatchObject({
+      categories: expect.arrayContaining(['qualifications', 'language_skills']) as unknown,
+    });
+    // An id that names no agency is not written into the log.
+    expect(entries[4]).not.toHaveProperty('recipient');
+    expect(JSON.stringify(entries)).not.toContain('xx-nobody');
   });
 
   it('refuses unknown fields in the message', async () => {
@@ -452,5 +597,320 @@ describe('policy', () => {
     };
     expect(body.code).toBe('policy_denied');
     expect(body.reasons[0]?.message).toContain('social_office send to a immigration_office');
+  });
+});
+
+const SUBJECT_2 = { scheme: 'local', value: 'JC-KOELN-4711' };
+const acceptedId = async (res: Response) => {
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+};
+const messageRow = (id: string) =>
+  gw.storage.db
+    .prepare(
+      'SELECT state, ciphertext IS NULL AS gone, withheld_reason FROM mailbox_messages WHERE id = ?',
+    )
+    .get(id);
+const auditOf = (event: string) =>
+  gw.storage.db
+    .prepare('SELECT entry FROM audit_entries WHERE event = ? ORDER BY seq')
+    .pluck()
+    .all(event)
+    .map((e) => JSON.parse(e as string) as Record<string, unknown>);
+/** The deps the portal's revocation and the minute sweep hand over, over the same storage. */
+const withholdDeps = async () => {
+  const { AuditLog } = await import('../audit/index.ts');
+  return {
+    exchanges: gw.storage.exchanges,
+    consents: gw.storage.consents,
+    audit: new AuditLog(gw.storage.audit, gw.clock),
+    clock: gw.clock,
+    masterKey: gw.masterKey,
+  };
+};
+/** Ends a consent in its store, as revocation or the expiry sweep write it (no message withheld). */
+const endConsent = async (id: string, state: 'revoked' | 'expired') => {
+  const found = await gw.storage.consents.consent('koeln', id);
+  if (!found) throw new Error(`no consent ${id}`);
+  await gw.storage.consents.changeConsent(id, found.current.version, {
+    state,
+    at: gw.clock.now().toISOString(),
+    actor: state === 'revoked' ? 'subject' : 'system',
+  });
+};
+const DAY = 86_400_000;
+
+describe('withholding when a consent ends', () => {
+  it('answers consent_expired on every fetch and acknowledgement after the consent expired', async () => {
+    const id = await acceptedId(await send());
+    gw.clock.advance(200 * DAY); // past validUntil 2027-06-01; the certificates still hold
+    for (const res of [
+      await as(jc, `/v1/mailbox/${id}`),
+      await as(jc, `/v1/mailbox/${id}`),
+      await as(jc, `/v1/mailbox/${id}/ack`, { method: 'POST' }),
+      await as(jc, `/v1/mailbox/${id}`),
+    ]) {
+      expect(res.status).toBe(410);
+      expect(await res.json()).toMatchObject({ code: 'consent_expired' });
+    }
+    expect(messageRow(id)).toEqual({
+      state: 'withheld',
+      gone: 1,
+      withheld_reason: 'consent_expired',
+    });
+    expect(auditOf('exchange.withheld')).toEqual([
+      expect.objectContaining({ exchangeId: id, actor: 'jc-koeln', reasons: ['consent_expired'] }),
+    ]);
+  });
+
+  it('withholds every waiting message under a revoked consent at once, each audited with its subject', async () => {
+    const { withholdMessagesOf } = await import('../exchange/index.ts');
+    const queued = await acceptedId(await send());
+    const delivered = await acceptedId(await send());
+    const acknowledged = await acceptedId(await send());
+    expect((await as(jc, `/v1/mailbox/${delivered}`)).status).toBe(200);
+    expect((await as(jc, `/v1/mailbox/${acknowledged}`)).status).toBe(200);
+    expect((await as(jc, `/v1/mailbox/${acknowledged}/ack`, { method: 'POST' })).status).toBe(204);
+    // Another person's consent for the same flow, with a message of its own.
+    await grantedConsent(jc, SUBJECT_2);
+    const otherPersons = await acceptedId(await send(notice(), {}, abh, 'jc-koeln', SUBJECT_2));
+    await endConsent(consentId, 'revoked');
+
+    const deps = await withholdDeps();
+    expect(await withholdMessagesOf(deps, 'koeln', consentId, 'consent_revoked')).toBe(2);
+    for (const id of [queued, delivered]) {
+      expect(messageRow(id)).toEqual({
+        state: 'withheld',
+        gone: 1,
+        withheld_reason: 'consent_revoked',
+      });
+    }
+    expect(messageRow(acknowledged)).toMatchObject({ state: 'acknowledged' });
+    expect(messageRow(otherPersons)).toEqual({ state: 'queued', gone: 0, withheld_reason: null });
+
+    const accepted = new Map(auditOf('exchange.accepted').map((e) => [e['exchangeId'], e]));
+    const withheld = auditOf('exchange.withheld');
+    expect(withheld.map((e) => e['exchangeId']).sort()).toEqual([queued, delivered].sort());
+    for (const entry of withheld) {
+      const subjectRef = accepted.get(entry['exchangeId'])?.['subjectRef'];
+      expect(subjectRef).toEqual(expect.any(String));
+      expect(entry).toMatchObject({
+        actor: 'system',
+        outcome: 'refused',
+        reasons: ['consent_revoked'],
+        consentId,
+        sender: 'abh-koeln',
+        recipient: 'jc-koeln',
+        purpose: 'labour_market_integration',
+        subjectRef,
+      });
+    }
+
+    const fetched = await as(jc, `/v1/mailbox/${queued}`);
+    expect(fetched.status).toBe(410);
+    expect(await fetched.json()).toMatchObject({ code: 'consent_revoked' });
+    const ack = await as(jc, `/v1/mailbox/${delivered}/ack`, { method: 'POST' });
+    expect(ack.status).toBe(410);
+    expect(await ack.json()).toMatchObject({ code: 'consent_revoked' });
+    expect(await (await as(jc, '/v1/mailbox')).json()).toEqual({
+      items: [expect.objectContaining({ id: otherPersons })],
+    });
+    // Nothing is left to withhold, and nothing more is audited.
+    expect(await withholdMessagesOf(deps, 'koeln', consentId, 'consent_revoked')).toBe(0);
+    expect(auditOf('exchange.withheld')).toHaveLength(2);
+  });
+
+  it('sweeps messages whose consent passed its end or was recorded expired, as consent_expired', async () => {
+    const { withholdEndedConsents } = await import('../exchange/index.ts');
+    const deps = await withholdDeps();
+    const first = await acceptedId(await send());
+    const { consentId: secondConsent } = await grantedConsent(jc, SUBJECT_2);
+    const second = await acceptedId(await send(notice(), {}, abh, 'jc-koeln', SUBJECT_2));
+    expect(await withholdEndedConsents(deps)).toBe(0);
+    expect(messageRow(first)).toMatchObject({ state: 'queued', gone: 0 });
+
+    gw.clock.advance(200 * DAY);
+    // The first consent is still `active` past its validUntil; the second has its `expired` version.
+    await endConsent(secondConsent, 'expired');
+    expect(await withholdEndedConsents(deps)).toBe(2);
+    for (const id of [first, second]) {
+      expect(messageRow(id)).toEqual({
+        state: 'withheld',
+        gone: 1,
+        withheld_reason: 'consent_expired',
+      });
+    }
+    const withheld = auditOf('exchange.withheld');
+    expect(withheld.map((e) => e['exchangeId']).sort()).toEqual([first, second].sort());
+    for (const entry of withheld)
+      expect(entry).toMatchObject({ actor: 'system', reasons: ['consent_expired'] });
+    const fetched = await as(jc, `/v1/mailbox/${first}`);
+    expect(fetched.status).toBe(410);
+    expect(await fetched.json()).toMatchObject({ code: 'consent_expired' });
+    expect(await withholdEndedConsents(deps)).toBe(0);
+  });
+
+  it('sweeps messages whose consent was revoked but not yet withheld, as consent_revoked', async () => {
+    const { withholdEndedConsents } = await import('../exchange/index.ts');
+    const id = await acceptedId(await send());
+    await grantedConsent(jc, SUBJECT_2);
+    const stays = await acceptedId(await send(notice(), {}, abh, 'jc-koeln', SUBJECT_2));
+    await endConsent(consentId, 'revoked');
+    expect(await withholdEndedConsents(await withholdDeps())).toBe(1);
+    expect(messageRow(id)).toEqual({
+      state: 'withheld',
+      gone: 1,
+      withheld_reason: 'consent_revoked',
+    });
+    expect(messageRow(stays)).toMatchObject({ state: 'queued', gone: 0 });
+    const fetched = await as(jc, `/v1/mailbox/${id}`);
+    expect(fetched.status).toBe(410);
+    expect(await fetched.json()).toMatchObject({ code: 'consent_revoked' });
+  });
+});
+
+describe('mailbox paging', () => {
+  it('continues after (receivedAt, id), so messages received in the same millisecond are neither skipped nor repeated', async () => {
+    // The clock is frozen: all five arrive at the same instant.
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await acceptedId(await send()));
+    const seen: string[] = [];
+    let pages = 0;
+    let cursor: string | undefined;
+    do {
+      const res = await as(
+        jc,
+        `/v1/mailbox?limit=2${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+      );
+      expect(res.status, await res.clone().text()).toBe(200);
+      const page = (await res.json()) as { items: { id: string }[]; nextCursor?: string };
+      seen.push(...page.items.map((m) => m.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== undefined && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(5);
+    expect([...seen].sort()).toEqual([...ids].sort());
+
+    // A cursor from before (receivedAt alone) still reads: it may repeat, it never skips.
+    const old = await as(
+      jc,
+      `/v1/mailbox?cursor=${encodeURIComponent(gw.clock.now().toISOString())}`,
+    );
+    expect(((await old.json()) as { items: unknown[] }).items).toHaveLength(5);
+    const bad = await as(jc, '/v1/mailbox?cursor=yesterday');
+    expect(await bad.json()).toMatchObject({ code: 'validation_failed' });
+  });
+});
+
+describe('recipient certificates', () => {
+  it('encrypts only to a certificate valid now, and refuses (audited) when the recipient has none', async () => {
+    const { issueCertificate, keyContext, parseCertificate, registerWithCsr, unwrapPrivateKey } =
+      await import('../certs/index.ts');
+    const { keyAndCsr } = await import('./support/pki.ts');
+    // A Jobcenter system whose first certificate lives one day.
+    const first = await keyAndCsr('P-256', 'jc-kurz');
+    const firstCert = await registerWithCsr(deps, {
+      tenantId: 'koeln',
+      id: 'jc-kurz',
+      kind: 'agency',
+      agencyType: 'jobcenter',
+      csrPem: first.csrPem,
+      validityDays: 1,
+    });
+    const asFirst: TestPrincipal = {
+      tenantId: 'koeln',
+      id: 'jc-kurz',
+      kind: 'agency',
+      certificatePem: firstCert.pem,
+      fingerprint: firstCert.fingerprint,
+      serial: firstCert.serial,
+      privateKey: first.keys.privateKey,
+      alg: first.alg,
+    };
+    await grantedConsent(asFirst, SUBJECT_2);
+    gw.clock.advance(2 * DAY);
+
+    const refused = await send(notice(), {}, abh, 'jc-kurz', SUBJECT_2);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'conflict' });
+    expect(auditOf('exchange.refused')).toEqual([
+      expect.objectContaining({
+        recipient: 'jc-kurz',
+        reasons: ['recipient_certificate_invalid'],
+      }),
+    ]);
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM mailbox_messages').pluck().get()).toBe(0);
+
+    // It renews with a new key: the gateway encrypts to that one, not to the expired one.
+    const renewal = await keyAndCsr('P-256', 'jc-kurz');
+    const [caKey] = await gw.storage.pki.keys('koeln', 'ca');
+    if (!caKey) throw new Error('no CA');
+    const issued = await issueCertificate({
+      ca: {
+        certificate: parseCertificate(caKey.publicMaterial),
+        privateKey: await unwrapPrivateKey(
+          gw.masterKey,
+          caKey.wrappedPrivate,
+          keyContext('koeln', 'ca', caKey.kid),
+          { name: 'ECDSA', namedCurve: 'P-256' },
+          ['sign'],
+        ),
+      },
+      csrPem: renewal.csrPem,
+      tenantId: 'koeln',
+      kind: 'agency',
+      principalId: 'jc-kurz',
+      clock: gw.clock,
+    });
+    await gw.storage.pki.addCertificate({
+      fingerprint: issued.fingerprint,
+      tenantId: 'koeln',
+      principalId: 'jc-kurz',
+      serial: issued.serial,
+      issuerFingerprint: caKey.kid,
+      certificatePem: issued.pem,
+      notBefore: issued.notBefore.toISOString(),
+      notAfter: issued.notAfter.toISOString(),
+      issuedByGateway: true,
+      createdAt: gw.clock.now().toISOString(),
+      revokedAt: null,
+    });
+    const renewed: TestPrincipal = {
+      ...asFirst,
+      certificatePem: issued.pem,
+      fingerprint: issued.fingerprint,
+      serial: issued.serial,
+      privateKey: renewal.keys.privateKey,
+    };
+    const id = await acceptedId(await send(notice(), {}, abh, 'jc-kurz', SUBJECT_2));
+    const fetched = (await (await as(renewed, `/v1/mailbox/${id}`)).json()) as {
+      ciphertext: string;
+    };
+    const { message } = await open(fetched.ciphertext, renewed);
+    expect(message).toEqual(notice());
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('names every refusal of a send and the 410 of an acknowledgement', async () => {
+    const doc = (await (await gw.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+    };
+    const send = doc.paths['/v1/exchanges']?.['post']?.responses ?? {};
+    for (const code of [
+      'forbidden',
+      'consent_missing',
+      'consent_revoked',
+      'consent_expired',
+      'policy_denied',
+    ])
+      expect(send['403']?.description).toContain(`\`${code}\``);
+    for (const code of ['fields_not_covered', 'validation_failed'])
+      expect(send['422']?.description).toContain(`\`${code}\``);
+    expect(send['409']?.description).toContain('`conflict`');
+    const ack = doc.paths['/v1/mailbox/{id}/ack']?.['post']?.responses ?? {};
+    expect(ack['410']?.description).toContain('`consent_revoked`');
+    expect(ack['410']?.description).toContain('`consent_expired`');
   });
 });

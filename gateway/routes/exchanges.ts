@@ -15,6 +15,25 @@ import { authProblems } from './principals.ts';
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 
+/**
+ * A mailbox page ends at a message and the next one starts after it in (receivedAt, id) order,
+ * so messages received in the same millisecond are neither skipped nor repeated. The cursor is
+ * `<receivedAt>~<id>`; a bare `<receivedAt>` (the cursor before this change) still reads, and may
+ * repeat the message it ended at but never skips one.
+ */
+const MailboxCursor = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z(?:~[A-Za-z0-9_-]{1,64})?$/,
+    'a nextCursor from an earlier page',
+  )
+  .transform((cursor) => {
+    const [receivedAt = '', id = ''] = cursor.split('~');
+    return { receivedAt, id };
+  });
+const cursorOf = (message: { receivedAt: string; id: string }) =>
+  `${message.receivedAt}~${message.id}`;
+
 const sendRoute = createRoute({
   method: 'post',
   path: '/v1/exchanges',
@@ -52,8 +71,22 @@ const sendRoute = createRoute({
       },
     },
     ...authProblems,
-    409: problemDoc('`conflict`: Idempotency-Key reused with another body'),
-    422: problemDoc('`validation_failed` or `fields_not_covered` (with `fields`)'),
+    403: problemDoc(
+      '`consent_missing`: no consent of the person covers sender, recipient, purpose and ' +
+        'categories (`reasons` say which part); `consent_revoked`: the person withdrew it; ' +
+        '`consent_expired`: it has ended; `policy_denied`: the policy has no rule for this flow ' +
+        '(`reasons` name it); `forbidden`: the caller is not an agency',
+    ),
+    409: problemDoc(
+      '`conflict`: the Idempotency-Key was used with another body, or the recipient has no ' +
+        'valid certificate to encrypt to',
+    ),
+    422: problemDoc(
+      '`fields_not_covered`: message fields whose category consent ∩ policy do not cover ' +
+        '(listed in `fields`); `validation_failed`: the payload signature does not verify with ' +
+        'the sender’s certificate, the message type is unknown or not the sender’s, the message ' +
+        'does not fit its schema, or the recipient is no known agency (`errors` point at each)',
+    ),
   },
 });
 
@@ -75,7 +108,7 @@ const listRoute = createRoute({
   security: [{ clientAssertion: [] }],
   request: {
     query: z.object({
-      cursor: z.string().max(64).optional(),
+      cursor: MailboxCursor.optional(),
       limit: z.coerce.number().int().min(1).max(500).optional(),
     }),
   },
@@ -129,6 +162,10 @@ const ackRoute = createRoute({
     204: { description: 'Acknowledged' },
     ...authProblems,
     404: problemDoc('`not_found`'),
+    409: problemDoc('`conflict`: the message changed meanwhile'),
+    410: problemDoc(
+      '`consent_revoked` / `consent_expired`: the message was withheld and deleted, for that reason',
+    ),
   },
 });
 
@@ -148,7 +185,7 @@ export function registerExchangeRoutes(
 
   app.openapi(listRoute, async (c) => {
     const { cursor, limit = 100 } = c.req.valid('query');
-    const page = await waitingMessages(deps.exchange, c.var.principal, cursor ?? '', limit + 1);
+    const page = await waitingMessages(deps.exchange, c.var.principal, cursor, limit + 1);
     const items = page.slice(0, limit).map((m) => ({
       id: m.id,
       sender: m.sender,
@@ -160,7 +197,7 @@ export function registerExchangeRoutes(
     }));
     const last = items.at(-1);
     return c.json(
-      { items, ...(page.length > limit && last ? { nextCursor: last.receivedAt } : {}) },
+      { items, ...(page.length > limit && last ? { nextCursor: cursorOf(last) } : {}) },
       200,
     );
   });

@@ -1,4 +1,9 @@
-import type { ExchangeStore, MailboxMessage, WebhookNotification } from '../../exchange/index.ts';
+import type {
+  ExchangeStore,
+  MailboxMessage,
+  WebhookNotification,
+  WithholdingReason,
+} from '../../exchange/index.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { guarded } from './guarded.ts';
@@ -19,6 +24,7 @@ interface MessageRow {
   received_at: string;
   retain_until: string;
   state: MailboxMessage['state'];
+  withheld_reason: WithholdingReason | null;
 }
 
 const toMessage = (row: MessageRow): MailboxMessage => ({
@@ -37,6 +43,7 @@ const toMessage = (row: MessageRow): MailboxMessage => ({
   receivedAt: row.received_at,
   retainUntil: row.retain_until,
   state: row.state,
+  ...(row.withheld_reason === null ? {} : { withheldReason: row.withheld_reason }),
 });
 
 export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
@@ -54,12 +61,35 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
   const byId = db.prepare<[string, string], MessageRow>(
     'SELECT * FROM mailbox_messages WHERE tenant_id = ? AND id = ?',
   );
+  // (received_at, id), not received_at alone: messages received in the same millisecond on both
+  // sides of a page boundary must neither be skipped nor repeated.
   const waiting = db.prepare<
-    [string, string, string, number],
+    [string, string, string, string, number],
     MessageRow
   >(`SELECT * FROM mailbox_messages
-    WHERE tenant_id = ? AND recipient = ? AND state IN ('queued', 'delivered') AND received_at > ?
+    WHERE tenant_id = ? AND recipient = ? AND state IN ('queued', 'delivered')
+      AND (received_at, id) > (?, ?)
     ORDER BY received_at, id LIMIT ?`);
+  const underConsent = db.prepare<[string, string], MessageRow>(`SELECT * FROM mailbox_messages
+    WHERE tenant_id = ? AND consent_id = ? AND state IN ('queued', 'delivered')
+    ORDER BY received_at, id`);
+  // A consent's state is its newest version; a consent gone with its subject's erasure has ended.
+  const afterConsentEnded = db.prepare<
+    [{ now: string; limit: number }],
+    MessageRow & { reason: WithholdingReason }
+  >(`SELECT m.*, CASE
+      WHEN v.state = 'expired' OR (v.state = 'active' AND c.valid_until <= @now)
+      THEN 'consent_expired' ELSE 'consent_revoked' END AS reason
+    FROM mailbox_messages m
+    LEFT JOIN consents c ON c.tenant_id = m.tenant_id AND c.id = m.consent_id
+    LEFT JOIN consent_versions v ON v.kind = 'consent' AND v.ref_id = c.id
+      AND v.version = (SELECT MAX(version) FROM consent_versions WHERE ref_id = c.id)
+    WHERE m.state IN ('queued', 'delivered')
+      AND (v.state IS NULL OR v.state <> 'active' OR c.valid_until <= @now)
+    ORDER BY m.received_at, m.id LIMIT @limit`);
+  const withhold = db.prepare<[WithholdingReason, string]>(`UPDATE mailbox_messages
+    SET state = 'withheld', ciphertext = NULL, withheld_reason = ?
+    WHERE id = ? AND state IN ('queued', 'delivered')`);
   const due = db.prepare<[string, number], MessageRow>(`SELECT * FROM mailbox_messages
     WHERE state IN ('queued', 'delivered') AND retain_until <= ? ORDER BY retain_until LIMIT ?`);
   return {
@@ -138,7 +168,31 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
       return Promise.resolve(row ? toMessage(row) : undefined);
     },
     waiting(tenantId, recipient, after, limit) {
-      return Promise.resolve(waiting.all(tenantId, recipient, after, limit).map(toMessage));
+      return Promise.resolve(
+        waiting
+          .all(tenantId, recipient, after?.receivedAt ?? '', after?.id ?? '', limit)
+          .map(toMessage),
+      );
+    },
+    waitingUnderConsent(tenantId, consentId) {
+      return Promise.resolve(underConsent.all(tenantId, consentId).map(toMessage));
+    },
+    waitingAfterConsentEnded(now, limit) {
+      return Promise.resolve(
+        afterConsentEnded.all({ now, limit }).map(({ reason, ...row }) => ({
+          message: toMessage(row),
+          reason,
+        })),
+      );
+    },
+    withhold(id, reason, audit) {
+      return guarded('that withholding', () =>
+        inTransaction(db, () => {
+          if (withhold.run(reason, id).changes === 0) return false;
+          commitAuditEntry(db, audit);
+          return true;
+        }),
+      );
     },
     transition(id, from, state, audit) {
       return guarded('that transition', () =>

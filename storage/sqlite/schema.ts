@@ -298,4 +298,28 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE consents ADD COLUMN notice_text TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'withholding reason and mailbox by consent',
+    sql: `
+      -- Why a message was withheld, so every later fetch and acknowledgement answers the same.
+      ALTER TABLE mailbox_messages ADD COLUMN withheld_reason TEXT
+        CHECK (withheld_reason IN ('consent_revoked', 'consent_expired'));
+      -- Messages withheld before the reason was kept: their audit entry names it.
+      UPDATE mailbox_messages SET withheld_reason = CASE WHEN EXISTS (
+          SELECT 1 FROM audit_entries a
+          WHERE a.tenant_id = mailbox_messages.tenant_id AND a.event = 'exchange.withheld'
+            AND json_extract(a.entry, '$.exchangeId') = mailbox_messages.id
+            AND json_extract(a.entry, '$.reasons[0]') = 'consent_expired'
+        ) THEN 'consent_expired' ELSE 'consent_revoked' END
+      WHERE state = 'withheld';
+
+      -- Revocation withholds what waits under the consent at once; the sweep finds the rest.
+      CREATE INDEX mailbox_waiting_by_consent ON mailbox_messages (tenant_id, consent_id)
+        WHERE state IN ('queued', 'delivered');
+      -- Mailbox pages are ordered and continued by (received_at, id).
+      DROP INDEX mailbox_by_recipient;
+      CREATE INDEX mailbox_by_recipient ON mailbox_messages (tenant_id, recipient, received_at, id);
+    `,
+  },
 ];
