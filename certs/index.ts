@@ -12,7 +12,8 @@ export type {
   TenantKeyMaterial,
   TrustAnchor,
 } from './ports.ts';
-export { provisionTenant, provisionTenantKeys, newSigningKey, keyContext } from './provision.ts';
+export { provisionTenant, provisionTenantKeys, newSigningKey } from './provision.ts';
+export { checkMasterKey } from './master-key-check.ts';
 export { GATEWAY_SIGNING_ALG } from './signing-key.ts';
 export { createCrl } from './crl.ts';
 export { verifyCertificateChain } from './chain.ts';
@@ -34,8 +35,11 @@ export {
   unwrapSecret,
   wrapPrivateKey,
   unwrapPrivateKey,
+  keyContext,
+  KeyUnwrapError,
+  isKeyUnwrapError,
 } from './key-wrap.ts';
-export type { WrappedKey } from './key-wrap.ts';
+export type { WrappedKey, KeyUnwrapReason } from './key-wrap.ts';
 export {
   generateGatewayPgpKey,
   signDetached,

@@ -4,6 +4,7 @@ import {
   encodeMasterKey,
   generateMasterKeyBytes,
   importMasterKey,
+  KeyUnwrapError,
   parseMasterKey,
   unwrapPrivateKey,
   unwrapSecret,
@@ -23,6 +24,17 @@ async function refusal(promise: Promise<unknown>): Promise<GatewayError> {
   );
   expect(error).toBeInstanceOf(GatewayError);
   return error as GatewayError;
+}
+
+/** Awaits a promise that must reject with a KeyUnwrapError (no GatewayError) and returns it. */
+async function unwrapFailure(promise: Promise<unknown>): Promise<KeyUnwrapError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(KeyUnwrapError);
+  expect(error).not.toBeInstanceOf(GatewayError);
+  return error as KeyUnwrapError;
 }
 
 function refusalOf(run: () => unknown): GatewayError {
@@ -101,17 +113,17 @@ describe('wrapSecret and unwrapSecret', () => {
       context,
     );
     const other = await importMasterKey(generateMasterKeyBytes());
-    const error = await refusal(unwrapSecret(other, wrapped, context));
+    const error = await unwrapFailure(unwrapSecret(other, wrapped, context));
+    expect(error.reason).toBe('does_not_open');
     expect(error.code).toBe('internal_error');
-    expect(error.detail).toBe('a stored key could not be unwrapped (wrong master key?)');
+    expect(error.message).toBe('a stored key could not be unwrapped (wrong master key?)');
   });
 
   it('refuses to unwrap a secret moved to another slot (context)', async () => {
     const master = await importMasterKey(generateMasterKeyBytes());
     const wrapped = await wrapSecret(master, bytesOf(32), context);
-    const error = await refusal(unwrapSecret(master, wrapped, 'tenant:bonn/signing/kid-123'));
-    expect(error.code).toBe('internal_error');
-    expect(error.detail).toBe('a stored key could not be unwrapped (wrong master key?)');
+    const error = await unwrapFailure(unwrapSecret(master, wrapped, 'tenant:bonn/signing/kid-123'));
+    expect(error.reason).toBe('does_not_open');
     expect(error.message).not.toContain('bonn');
   });
 
@@ -119,15 +131,17 @@ describe('wrapSecret and unwrapSecret', () => {
     const master = await importMasterKey(generateMasterKeyBytes());
     const wrapped = await wrapSecret(master, bytesOf(32), context);
     const tampered: WrappedKey = { ...wrapped, ciphertext: flipFirstByte(wrapped.ciphertext) };
-    const error = await refusal(unwrapSecret(master, tampered, context));
-    expect(error.code).toBe('internal_error');
+    const error = await unwrapFailure(unwrapSecret(master, tampered, context));
+    expect(error.reason).toBe('does_not_open');
   });
 
   it('refuses a tampered IV', async () => {
     const master = await importMasterKey(generateMasterKeyBytes());
     const wrapped = await wrapSecret(master, bytesOf(32), context);
     const tampered: WrappedKey = { ...wrapped, iv: flipFirstByte(wrapped.iv) };
-    expect((await refusal(unwrapSecret(master, tampered, context))).code).toBe('internal_error');
+    expect((await unwrapFailure(unwrapSecret(master, tampered, context))).reason).toBe(
+      'does_not_open',
+    );
   });
 
   it('refuses a malformed stored value without trying to decrypt it', async () => {
@@ -136,9 +150,9 @@ describe('wrapSecret and unwrapSecret', () => {
     const shortIv = { ...wrapped, iv: wrapped.iv.slice(0, 8) };
     const wrongAlg = { ...wrapped, alg: 'A128GCM' } as unknown as WrappedKey;
     for (const broken of [shortIv, wrongAlg]) {
-      const error = await refusal(unwrapSecret(master, broken, context));
-      expect(error.code).toBe('internal_error');
-      expect(error.detail).toBe('a stored key is malformed');
+      const error = await unwrapFailure(unwrapSecret(master, broken, context));
+      expect(error.reason).toBe('malformed');
+      expect(error.message).toBe('a stored key is malformed');
     }
   });
 });
@@ -168,20 +182,20 @@ describe('wrapPrivateKey and unwrapPrivateKey', () => {
     const master = await importMasterKey(generateMasterKeyBytes());
     const pair = await crypto.subtle.generateKey(ecdsa, true, ['sign', 'verify']);
     const wrapped = await wrapPrivateKey(master, pair.privateKey, context);
-    const error = await refusal(
+    const error = await unwrapFailure(
       unwrapPrivateKey(master, wrapped, 'tenant:koeln/signing/kid-456', ecdsa, ['sign']),
     );
-    expect(error.code).toBe('internal_error');
+    expect(error.reason).toBe('does_not_open');
   });
 
   it('refuses to unwrap a private key as another algorithm', async () => {
     const master = await importMasterKey(generateMasterKeyBytes());
     const pair = await crypto.subtle.generateKey(ecdsa, true, ['sign', 'verify']);
     const wrapped = await wrapPrivateKey(master, pair.privateKey, context);
-    const error = await refusal(
+    const error = await unwrapFailure(
       unwrapPrivateKey(master, wrapped, context, { name: 'ECDSA', namedCurve: 'P-384' }, ['sign']),
     );
-    expect(error.code).toBe('internal_error');
+    expect(error.reason).toBe('wrong_algorithm');
   });
 
   it('refuses to wrap a non-extractable or public key', async () => {

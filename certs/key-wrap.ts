@@ -39,7 +39,55 @@ export const wrappedKeySchema = z.object({
 
 const masterKeyBytes = 32;
 const ivBytes = 12;
-const unwrapFailed = 'a stored key could not be unwrapped (wrong master key?)';
+
+/**
+ * Why a stored key did not open: `does_not_open` — the AES-GCM tag does not hold (another master
+ * key, another slot, or an altered value); `malformed` — not a wrapped key at all;
+ * `wrong_algorithm` — it opened but holds no key for the expected algorithm;
+ * `wrong_master_key` — `checkMasterKey` found the given master key is not the one the data
+ * dir's keys were wrapped with.
+ */
+export type KeyUnwrapReason =
+  'does_not_open' | 'malformed' | 'wrong_algorithm' | 'wrong_master_key';
+
+/**
+ * A stored key that cannot be used. Deliberately not a `GatewayError`: it refuses nothing the
+ * caller did, so the HTTP edge answers it as any unplanned failure — a bare 500 with the request
+ * id — and logs its type (`KeyUnwrapError`) and stack frames, never its message. The message names
+ * no slot and no key material; it is for operators at the CLI and at start-up. Switch on `reason`.
+ */
+export class KeyUnwrapError extends Error {
+  override readonly name = 'KeyUnwrapError';
+  /** The code a failure of the gateway itself carries (see `errorStatus`): never the caller's fault. */
+  readonly code = 'internal_error';
+  readonly reason: KeyUnwrapReason;
+  /** The tenant whose key did not open, where known. */
+  readonly tenantId: string | undefined;
+
+  constructor(
+    reason: KeyUnwrapReason,
+    message: string,
+    options: { cause?: unknown; tenantId?: string } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.reason = reason;
+    this.tenantId = options.tenantId;
+  }
+}
+
+/** True for a {@link KeyUnwrapError}, also one from another copy of this module. */
+export function isKeyUnwrapError(value: unknown): value is KeyUnwrapError {
+  return (
+    value instanceof KeyUnwrapError ||
+    (value instanceof Error && value.name === 'KeyUnwrapError' && 'reason' in value)
+  );
+}
+
+const malformed = () => new KeyUnwrapError('malformed', 'a stored key is malformed');
+
+/** The AES-GCM context a wrapped key is bound to, so it cannot be moved to another slot. */
+export const keyContext = (tenantId: string, use: string, kid: string): string =>
+  `consent-gateway/${tenantId}/${use}/${kid}`;
 
 /**
  * Imports the master key as a non-extractable AES-GCM key, so that nothing holding the
@@ -129,8 +177,8 @@ export async function wrapSecret(
 /**
  * Opens a secret sealed by {@link wrapSecret} for the same `context`.
  *
- * @throws GatewayError `internal_error` if the master key or context differ or the stored value
- *   was altered; the detail names no slot and no key material.
+ * @throws KeyUnwrapError `does_not_open` if the master key or context differ or the stored value
+ *   was altered; `malformed` if it is no wrapped key.
  */
 export async function unwrapSecret(
   master: WebCryptoKey,
@@ -146,9 +194,7 @@ async function openSecret(
   context: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const parsed = wrappedKeySchema.safeParse(wrapped);
-  if (!parsed.success) {
-    throw new GatewayError('internal_error', { detail: 'a stored key is malformed' });
-  }
+  if (!parsed.success) throw malformed();
   try {
     const plain = await crypto.subtle.decrypt(
       {
@@ -162,7 +208,11 @@ async function openSecret(
     );
     return new Uint8Array(plain);
   } catch (cause) {
-    throw new GatewayError('internal_error', { detail: unwrapFailed, cause });
+    throw new KeyUnwrapError(
+      'does_not_open',
+      'a stored key could not be unwrapped (wrong master key?)',
+      { cause },
+    );
   }
 }
 
@@ -194,7 +244,8 @@ export async function wrapPrivateKey(
  * Opens a private key sealed by {@link wrapPrivateKey} and imports it as non-extractable, so it
  * can sign or decrypt but never leave WebCrypto again.
  *
- * @throws GatewayError `internal_error` if it does not unwrap or is not a key for `algorithm`.
+ * @throws KeyUnwrapError if it does not unwrap (`does_not_open`, `malformed`) or is not a key for
+ *   `algorithm` (`wrong_algorithm`).
  * @example
  * ```ts
  * const key = await unwrapPrivateKey(master, stored, 'tenant:koeln/signing/kid-123',
@@ -212,10 +263,11 @@ export async function unwrapPrivateKey(
   try {
     return await crypto.subtle.importKey('pkcs8', pkcs8, algorithm, false, usages);
   } catch (cause) {
-    throw new GatewayError('internal_error', {
-      detail: 'a stored private key does not match the expected algorithm',
-      cause,
-    });
+    throw new KeyUnwrapError(
+      'wrong_algorithm',
+      'a stored private key does not match the expected algorithm',
+      { cause },
+    );
   } finally {
     pkcs8.fill(0);
   }
@@ -250,8 +302,6 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
 function decodeBase64url(text: string): Uint8Array<ArrayBuffer> {
   const bytes = decodeBase64(text);
   // The schema has checked the alphabet; only an impossible length is left to refuse.
-  if (bytes === undefined) {
-    throw new GatewayError('internal_error', { detail: 'a stored key is malformed' });
-  }
+  if (bytes === undefined) throw malformed();
   return bytes;
 }

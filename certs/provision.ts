@@ -2,14 +2,11 @@ import type { Clock } from '../core/index.ts';
 import { newTenant, type NewTenant, type Tenant } from '../tenants/index.ts';
 import { createTenantCa } from './ca.ts';
 import { certificateFingerprint } from './issue.ts';
-import { wrapPrivateKey, wrapSecret } from './key-wrap.ts';
+import { keyContext, wrapPrivateKey, wrapSecret } from './key-wrap.ts';
+import { checkMasterKey } from './master-key-check.ts';
 import { generateGatewayPgpKey } from './openpgp.ts';
 import type { PkiStore, StoredKey, TenantKeyMaterial } from './ports.ts';
 import { generateSigningKey } from './signing-key.ts';
-
-/** The AES-GCM context a wrapped key is bound to, so it cannot be moved to another slot. */
-export const keyContext = (tenantId: string, use: string, kid: string): string =>
-  `consent-gateway/${tenantId}/${use}/${kid}`;
 
 /**
  * Makes a tenant's keys: its CA (ECDSA P-256, self-signed), the gateway's ES256 signing key and
@@ -97,7 +94,9 @@ export async function newSigningKey(input: {
 
 /**
  * Creates a tenant with its CA, signing key and OpenPGP key, all stored in one transaction:
- * there is never a tenant without keys. `conflict` if the id is taken.
+ * there is never a tenant without keys. `conflict` if the id is taken. Refuses first, with
+ * `KeyUnwrapError` `wrong_master_key`, when the master key does not open the keys of the tenants
+ * already there: the new tenant's keys would be wrapped under a key the others do not use.
  *
  * @example
  * ```ts
@@ -109,6 +108,7 @@ export async function provisionTenant(
   input: NewTenant,
 ): Promise<Tenant> {
   const tenant = newTenant(deps.clock, input);
+  await checkMasterKey(deps);
   const keys = await provisionTenantKeys({
     tenantId: tenant.id,
     displayName: tenant.displayName,

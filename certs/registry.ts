@@ -7,7 +7,8 @@ import { createCrl } from './crl.ts';
 import { parseEncryptionKey } from './encryption-key.ts';
 import { certificateFingerprint, issueCertificate, PRINCIPAL_ID_PATTERN } from './issue.ts';
 import { checkSubjectKey } from './key-policy.ts';
-import { unwrapPrivateKey } from './key-wrap.ts';
+import { keyContext, unwrapPrivateKey } from './key-wrap.ts';
+import { checkMasterKey } from './master-key-check.ts';
 import { readPgpPublicKey } from './openpgp.ts';
 import {
   AGENCY_TYPES,
@@ -17,7 +18,7 @@ import {
   type PrincipalKind,
   type TrustAnchor,
 } from './ports.ts';
-import { keyContext, newSigningKey } from './provision.ts';
+import { newSigningKey } from './provision.ts';
 import { normalizeSerial } from './serial.ts';
 import { importAnchor, parseCertificate } from './x509.ts';
 
@@ -300,12 +301,15 @@ export async function caCertificate(pki: PkiStore, tenantId: string): Promise<st
 
 /**
  * Makes a new active signing key; the old one is retired but stays in the JWKS, so everything it
- * signed still verifies.
+ * signed still verifies. Refuses, changing nothing, when the master key does not open the
+ * tenant's current keys (`KeyUnwrapError` `wrong_master_key`): the new key would be wrapped under
+ * a key the gateway does not run with, and every signature after it would fail.
  */
 export async function rotateSigningKey(deps: PkiDeps, tenantId: string): Promise<string> {
   if ((await deps.pki.keys(tenantId, 'signing')).length === 0) {
     throw new GatewayError('not_found', { detail: `no tenant ${tenantId}` });
   }
+  await checkMasterKey(deps, tenantId);
   const key = await newSigningKey({ tenantId, clock: deps.clock, masterKey: deps.masterKey });
   await audited(
     deps,

@@ -1,9 +1,8 @@
 import { CompactSign } from 'jose';
 import { GatewayError, type Clock } from '../core/index.ts';
-import { unwrapPrivateKey, unwrapSecret } from './key-wrap.ts';
+import { keyContext, unwrapPrivateKey, unwrapSecret } from './key-wrap.ts';
 import { signDetached } from './openpgp.ts';
 import type { PkiStore } from './ports.ts';
-import { keyContext } from './provision.ts';
 import { GATEWAY_SIGNING_ALG } from './signing-key.ts';
 
 /** Signs on behalf of a tenant's gateway: receipts, attestations, tree heads. */

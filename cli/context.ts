@@ -8,9 +8,11 @@ import { DATABASE_FILE, openSqliteStorage, type SqliteStorage } from '../storage
 import type { CliIo } from './io.ts';
 
 /**
- * Storage and keys for one command, closed again whatever happens. Only `init` (create: true)
- * makes a data dir or a master key file; every other command fails on a missing one, so a
- * mistyped --data leaves nothing behind.
+ * Storage and keys for one command, closed again whatever happens. Only `init` and `demo`
+ * (create: true) make a data dir or a master key file, and a key file only while the data dir
+ * holds no tenant: a new key beside keys wrapped under another would wrap new keys nobody can use
+ * with the right one. Every other command fails on a missing data dir, so a mistyped --data
+ * leaves nothing behind.
  */
 export async function withPki<T>(
   dataDir: string,
@@ -23,7 +25,8 @@ export async function withPki<T>(
   }
   const storage = openSqliteStorage(dataDir);
   try {
-    const master = await loadMasterKey(dataDir, io.env['GATEWAY_MASTER_KEY'], options);
+    const fresh = options.create && (await storage.tenants.list()).length === 0;
+    const master = await loadMasterKey(dataDir, io.env['GATEWAY_MASTER_KEY'], { create: fresh });
     if (master.source !== 'env')
       io.stderr.write(`consent-gateway: warning: ${MASTER_KEY_WARNING}\n`);
     return await work({

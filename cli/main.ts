@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
+import { isKeyUnwrapError } from '../certs/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { gatewayVersion } from '../gateway/version.ts';
 import { auditVerifyCommand } from './commands/audit.ts';
 import { openCommand, signCommand, tokenCommand } from './commands/client.ts';
+import { demoCommand } from './commands/demo.ts';
 import { initCommand } from './commands/init.ts';
 import {
   agencyAddCommand,
@@ -32,6 +34,7 @@ const commands: Readonly<Record<string, Command>> = {
   token: tokenCommand,
   sign: signCommand,
   open: openCommand,
+  demo: demoCommand,
 };
 
 /**
@@ -88,6 +91,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const issues = (error.errors ?? []).map((issue) => `  ${issue.message}\n`);
       io.stderr.write(`consent-gateway: ${error.message}\n${issues.join('')}`);
       return error.code === 'validation_failed' ? EXIT_USAGE : EXIT_FAILED;
+    }
+    if (isKeyUnwrapError(error) && error.reason === 'wrong_master_key') {
+      io.stderr.write(
+        `consent-gateway: ${verb} refused: ${error.message}; nothing was changed ` +
+          '(set GATEWAY_MASTER_KEY to the key this data dir was made with)\n',
+      );
+      return EXIT_FAILED;
     }
     io.stderr.write(
       `consent-gateway: ${verb} failed: ${error instanceof Error ? error.message : String(error)}\n`,

@@ -22,6 +22,9 @@ Commands:
   ca import --tenant ID --cert FILE
       trust an external CA (e.g. the administration PKI) for agency certificates
   keys rotate --tenant ID          new signing key; old ones stay published
+  demo
+      create the demo tenant with three agencies if missing (keys in DIR/demo, demo only), then
+      run one consent-and-exchange round in process: request, grant, send, fetch, acknowledge
   audit verify BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE]
       check an audit export offline: OpenPGP signature, tree head signature, every entry's
       inclusion proof; exit 0 only if all hold

@@ -2,6 +2,7 @@ import * as x509 from '@peculiar/x509';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerWithCsr, type PkiDeps } from '../certs/index.ts';
+import { DEMO_TENANT } from '../tenants/index.ts';
 
 export const DEMO_AGENCIES = [
   { id: 'abh-demo', type: 'immigration_office', name: 'Ausländerbehörde Demo' },
@@ -9,16 +10,20 @@ export const DEMO_AGENCIES = [
   { id: 'so-demo', type: 'social_office', name: 'Sozialamt Demo' },
 ] as const;
 
+/** Where {@link seedDemoAgencies} writes the demo agencies' keys and certificates. */
+export const demoKeysDir = (dataDir: string): string => join(dataDir, 'demo');
+
 /**
- * For the README's walk-through only: on a fresh data dir, registers three demo agencies of the
- * demo tenant and writes their keys and certificates to `<dataDir>/demo/` (owner-only). A real
- * agency makes its key itself and sends only a CSR; these keys exist so a newcomer can play both
- * sides on one laptop.
+ * For the README's walk-through and `consent-gateway demo` only: registers those of the three demo
+ * agencies of the demo tenant that are not registered yet, and writes their keys and certificates
+ * to `<dataDir>/demo/` (owner-only). A real agency makes its key itself and sends only a CSR; these
+ * keys exist so a newcomer can play both sides on one laptop. Answers the directory.
  */
 export async function seedDemoAgencies(deps: PkiDeps, dataDir: string): Promise<string> {
-  const dir = join(dataDir, 'demo');
+  const dir = demoKeysDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const agency of DEMO_AGENCIES) {
+    if (await deps.pki.principal(DEMO_TENANT.id, agency.id)) continue;
     const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
     const keys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
     const csr = await x509.Pkcs10CertificateRequestGenerator.create({
@@ -27,7 +32,7 @@ export async function seedDemoAgencies(deps: PkiDeps, dataDir: string): Promise<
       signingAlgorithm: algorithm,
     });
     const registered = await registerWithCsr(deps, {
-      tenantId: 'demo',
+      tenantId: DEMO_TENANT.id,
       id: agency.id,
       kind: 'agency',
       agencyType: agency.type,

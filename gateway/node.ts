@@ -5,14 +5,25 @@
 import 'reflect-metadata';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock } from '../core/index.ts';
-import { createGatewaySigner, provisionTenant } from '../certs/index.ts';
+import {
+  checkMasterKey,
+  createGatewaySigner,
+  isKeyUnwrapError,
+  provisionTenant,
+} from '../certs/index.ts';
 import { AuditLog } from '../audit/index.ts';
 import { expireDue } from '../consent/index.ts';
 import { deliverNotifications, purgeExpiredMessages } from '../exchange/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
-import { loadMasterKey, MASTER_KEY_WARNING } from '../storage/master-key-file.ts';
+import { join } from 'node:path';
+import {
+  loadMasterKey,
+  MASTER_KEY_FILE,
+  MASTER_KEY_WARNING,
+  type LoadedMasterKey,
+} from '../storage/master-key-file.ts';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
@@ -63,13 +74,31 @@ try {
 }
 
 let masterKey: CryptoKey;
+let masterKeySource: LoadedMasterKey['source'];
 try {
-  const master = await loadMasterKey(config.dataDir, config.masterKey);
+  // A key file is made only for a data dir without tenants: beside existing keys it would be wrong.
+  const fresh = (await storage.tenants.list()).length === 0;
+  const master = await loadMasterKey(config.dataDir, config.masterKey, { create: fresh });
   if (master.source !== 'env') logger.warn({ source: master.source }, MASTER_KEY_WARNING);
   masterKey = master.key;
+  masterKeySource = master.source;
 } catch (error) {
   storage.close();
   fail(`cannot load the master key: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+// A wrong master key stops start-up here, rather than answering 500 to the first grant.
+try {
+  await checkMasterKey({ pki: storage.pki, masterKey });
+} catch (error) {
+  storage.close();
+  const key =
+    masterKeySource === 'env' ? 'GATEWAY_MASTER_KEY' : join(config.dataDir, MASTER_KEY_FILE);
+  fail(
+    isKeyUnwrapError(error) && error.reason === 'wrong_master_key'
+      ? `the master key does not open the keys in ${config.dataDir} (tenant ${error.tenantId ?? '?'}): ${key} is not the key they were wrapped with`
+      : `the keys in ${config.dataDir} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 if ((await storage.tenants.list()).length === 0) {

@@ -1,4 +1,8 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomMasterKeyHex } from './support/pki.ts';
 import { run } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
@@ -27,5 +31,88 @@ describe('npx consent-gateway (the installed bin)', () => {
     });
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('created tenant kreis-lippe');
+  });
+});
+
+/** Every row of every table, so a test can say "nothing changed" and mean it. */
+function snapshot(dataDir: string): string {
+  const db = new Database(join(dataDir, 'gateway.db'), { readonly: true });
+  try {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all() as string[];
+    return JSON.stringify(
+      tables.map((table) => [table, db.prepare(`SELECT * FROM "${table}"`).all()]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+describe('a wrong master key', () => {
+  const rightKey = randomMasterKeyHex();
+  const wrongKey = randomMasterKeyHex();
+
+  async function dataDirWithTenant(): Promise<string> {
+    const dir = tempDir();
+    dirs.push(dir);
+    const data = join(dir.path, 'data');
+    const made = await run('cli/bin.mjs', ['--data', data, 'init', '--tenant', 'koeln'], {
+      env: { GATEWAY_MASTER_KEY: rightKey },
+    });
+    expect(made.code, made.stderr).toBe(0);
+    return data;
+  }
+
+  it('makes `keys rotate` exit 1, say why, and change nothing', async () => {
+    const data = await dataDirWithTenant();
+    const before = snapshot(data);
+    const result = await run(
+      'cli/bin.mjs',
+      ['--data', data, 'keys', 'rotate', '--tenant', 'koeln'],
+      {
+        env: { GATEWAY_MASTER_KEY: wrongKey },
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'keys rotate refused: the master key does not open the CA key of tenant koeln',
+    );
+    expect(result.stderr).toContain('nothing was changed');
+    expect(result.stdout).toBe('');
+    expect(snapshot(data)).toBe(before);
+
+    // The right key still rotates.
+    const rotated = await run(
+      'cli/bin.mjs',
+      ['--data', data, 'keys', 'rotate', '--tenant', 'koeln'],
+      {
+        env: { GATEWAY_MASTER_KEY: rightKey },
+      },
+    );
+    expect(rotated.code, rotated.stderr).toBe(0);
+  });
+
+  it('makes `init` of another tenant exit 1 and create nothing', async () => {
+    const data = await dataDirWithTenant();
+    const before = snapshot(data);
+    const result = await run('cli/bin.mjs', ['--data', data, 'init', '--tenant', 'bonn'], {
+      env: { GATEWAY_MASTER_KEY: wrongKey },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('init refused: the master key does not open');
+    expect(snapshot(data)).toBe(before);
+    expect(existsSync(join(data, 'master.key'))).toBe(false);
+  });
+
+  it('is not what `init` makes up when GATEWAY_MASTER_KEY is missing for a data dir made with it', async () => {
+    const data = await dataDirWithTenant();
+    const before = snapshot(data);
+    const result = await run('cli/bin.mjs', ['--data', data, 'init', '--tenant', 'bonn']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no master key: set GATEWAY_MASTER_KEY');
+    expect(existsSync(join(data, 'master.key'))).toBe(false);
+    expect(snapshot(data)).toBe(before);
   });
 });

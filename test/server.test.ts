@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomMasterKeyHex } from './support/pki.ts';
 import { startGateway, run, type GatewayProcess } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
@@ -151,6 +152,36 @@ describe('start-up with a bad configuration', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(`invalid policy ${file}`);
       expect(lines[0]).toContain('/rules/0/purpose');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('stops with one line when the master key does not open the keys in the data dir', async () => {
+    const dir = tempDir();
+    try {
+      const made = await run('cli/bin.mjs', ['--data', dir.path, 'init', '--tenant', 'koeln'], {
+        env: { GATEWAY_MASTER_KEY: randomMasterKeyHex() },
+      });
+      expect(made.code, made.stderr).toBe(0);
+      const result = await run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+        env: { GATEWAY_DATA_DIR: dir.path, GATEWAY_MASTER_KEY: randomMasterKeyHex() },
+      });
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toBe(
+        `consent-gateway: the master key does not open the keys in ${dir.path} (tenant koeln): ` +
+          'GATEWAY_MASTER_KEY is not the key they were wrapped with',
+      );
+      expect(result.stdout).not.toContain('gateway listening');
+      // Without a key it makes none up beside keys wrapped under another: it says what is missing.
+      const keyless = await run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+        env: { GATEWAY_DATA_DIR: dir.path },
+      });
+      expect(keyless.code).toBe(1);
+      expect(keyless.stderr).toContain('no master key: set GATEWAY_MASTER_KEY');
+      expect(existsSync(join(dir.path, 'master.key'))).toBe(false);
     } finally {
       dir.remove();
     }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CompactSign, compactDecrypt, decodeProtectedHeader, importPKCS8, SignJWT } from 'jose';
-import { parseCertificate } from '../../certs/index.ts';
+import { decodeProtectedHeader } from 'jose';
+import { clientAssertion, jwsPayload, openJweEnvelope, signMessage } from '../agency-side.ts';
 import { EXIT_OK, UsageError, type CliIo } from '../io.ts';
 
 /*
@@ -31,19 +31,11 @@ function options(
 /** `token --key FILE --cert FILE [--aud URL]`: a client assertion (RFC 7523) valid for 2 minutes. */
 export async function tokenCommand(args: string[], _dataDir: string, io: CliIo): Promise<number> {
   const v = options(args, ['key', 'cert', 'aud'], ['key', 'cert']);
-  const certPem = read(v['cert'] ?? '');
-  const id = /CN=([^,]+)/.exec(parseCertificate(certPem).subject)?.[1] ?? '';
-  const der = certPem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-  const key = await importPKCS8(read(v['key'] ?? ''), 'ES256');
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', x5c: [der] })
-    .setIssuer(id)
-    .setSubject(id)
-    .setAudience(v['aud'] ?? io.env['GATEWAY_PUBLIC_URL'] ?? 'http://localhost:8787')
-    .setIssuedAt()
-    .setExpirationTime('2m')
-    .setJti(crypto.randomUUID())
-    .sign(key);
+  const token = await clientAssertion({
+    keyPem: read(v['key'] ?? ''),
+    certificatePem: read(v['cert'] ?? ''),
+    audience: v['aud'] ?? io.env['GATEWAY_PUBLIC_URL'] ?? 'http://localhost:8787',
+  });
   io.stdout.write(`${token}\n`);
   return EXIT_OK;
 }
@@ -52,10 +44,7 @@ export async function tokenCommand(args: string[], _dataDir: string, io: CliIo):
 export async function signCommand(args: string[], _dataDir: string, io: CliIo): Promise<number> {
   const v = options(args, ['key', 'in'], ['key', 'in']);
   const message = JSON.parse(read(v['in'] ?? '')) as unknown;
-  const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(message)))
-    .setProtectedHeader({ alg: 'ES256' })
-    .sign(await importPKCS8(read(v['key'] ?? ''), 'ES256'));
-  io.stdout.write(`${jws}\n`);
+  io.stdout.write(`${await signMessage(read(v['key'] ?? ''), message)}\n`);
   return EXIT_OK;
 }
 
@@ -71,29 +60,15 @@ export async function openCommand(args: string[], _dataDir: string, io: CliIo): 
   if (fetched.envelope !== 'jwe' || typeof fetched.ciphertext !== 'string') {
     throw new UsageError('--in must hold a fetched message with a jwe envelope');
   }
-  const key = await importPKCS8(read(v['key'] ?? ''), 'ECDH-ES+A256KW');
-  const { plaintext } = await compactDecrypt(fetched.ciphertext, key, {
-    keyManagementAlgorithms: ['ECDH-ES+A256KW'],
-    contentEncryptionAlgorithms: ['A256GCM'],
-  });
-  const attestationJws = new TextDecoder().decode(plaintext);
-  const payload = (jws: string) =>
-    JSON.parse(
-      new TextDecoder().decode(
-        Uint8Array.from(
-          atob((jws.split('.')[1] ?? '').replaceAll('-', '+').replaceAll('_', '/')),
-          (c) => c.charCodeAt(0),
-        ),
-      ),
-    ) as Record<string, unknown>;
-  const attestation = payload(attestationJws);
+  const attestationJws = await openJweEnvelope(read(v['key'] ?? ''), fetched.ciphertext);
+  const attestation = jwsPayload(attestationJws);
   const senderJws = typeof attestation['senderJws'] === 'string' ? attestation['senderJws'] : '';
   io.stdout.write(
     JSON.stringify(
       {
         gatewayKid: decodeProtectedHeader(attestationJws).kid,
         attestation: { ...attestation, senderJws: undefined },
-        message: payload(senderJws),
+        message: jwsPayload(senderJws),
       },
       null,
       2,
