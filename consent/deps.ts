@@ -22,6 +22,12 @@ export interface ConsentDeps {
   readonly publicUrl: string;
   /** How long a one-time code opens its request (default 14 days). */
   readonly codeLifetimeMs?: number;
+  /**
+   * Called once a revocation is committed, with what must stop with it (the exchange withholds
+   * the messages still waiting under the consent). The revocation itself does not depend on it:
+   * a fetch re-checks the consent and a sweep catches anything a failed call left behind.
+   */
+  readonly onRevoked?: (tenantId: string, consentId: string) => Promise<void>;
 }
 
 export const DEFAULT_CODE_LIFETIME_MS = 14 * 24 * 3600 * 1000;

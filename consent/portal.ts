@@ -390,6 +390,7 @@ export async function revokeConsent(
       ),
   );
   if (!changed) throw new GatewayError('conflict', { detail: 'the consent changed meanwhile' });
+  await deps.onRevoked?.(person.tenantId, consentId);
   const after = await deps.consents.consent(person.tenantId, consentId);
   if (!after) throw new GatewayError('internal_error');
   return after;

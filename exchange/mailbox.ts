@@ -1,6 +1,6 @@
 import type { AuthenticatedPrincipal } from '../certs/index.ts';
-import { auditSubjectRefOf, checkConsent } from '../consent/index.ts';
-import { GatewayError, isGatewayError } from '../core/index.ts';
+import { auditSubjectRefOf, effectiveState } from '../consent/index.ts';
+import { GatewayError } from '../core/index.ts';
 import type { ExchangeDeps } from './send.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { MailboxMessage, MailboxPosition, WithholdingReason } from './ports.ts';
@@ -43,18 +43,12 @@ export async function fetchMessage(
 ): Promise<MailboxMessage> {
   const message = await ownMessage(deps, caller, id);
   if (message.state === 'withheld') throw withheldError(message.withheldReason);
-  try {
-    await checkConsent(deps.consents, deps.clock, {
-      tenantId: caller.tenantId,
-      subject: message.subject,
-      sender: message.sender,
-      recipient: message.recipient,
-      purpose: message.purpose,
-      categories: message.categories,
-    });
-  } catch (error) {
-    if (!isGatewayError(error)) throw error;
-    const reason = error.code === 'consent_expired' ? 'consent_expired' : 'consent_revoked';
+  // The message's own consent decides, not any consent that happens to cover the flow: the
+  // attestation names that consent, and a message is delivered at most until it ends.
+  const own = await deps.consents.consent(caller.tenantId, message.consentId);
+  const state = own === undefined ? 'revoked' : effectiveState(own, deps.clock.now());
+  if (state !== 'active') {
+    const reason = state === 'expired' ? 'consent_expired' : 'consent_revoked';
     const withheld = await withhold(deps, message, reason, caller.id);
     // Withheld meanwhile by someone else (a revocation, the sweep): answer its reason.
     throw withheldError(

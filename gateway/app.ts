@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AuditLog, type AuditStore } from '../audit/index.ts';
-import type { ExchangeStore } from '../exchange/index.ts';
+import { withholdMessagesOf, type ExchangeStore } from '../exchange/index.ts';
 import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
 import { TenantHasher, type ConsentDeps, type ConsentStore } from '../consent/index.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
@@ -140,6 +140,20 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     signer,
     masterKey: deps.keys.masterKey,
     publicUrl: deps.config.publicUrl,
+    // Revocation takes the messages still waiting under the consent with it, at once.
+    onRevoked: async (tenantId, consentId) => {
+      await withholdMessagesOf(
+        {
+          exchanges: deps.storage.exchanges,
+          consents: deps.storage.consents,
+          audit,
+          masterKey: deps.keys.masterKey,
+        },
+        tenantId,
+        consentId,
+        'consent_revoked',
+      );
+    },
   };
   registerConsentRequestRoutes(app, {
     consent,

@@ -13,7 +13,11 @@ import {
 } from '../certs/index.ts';
 import { AuditLog } from '../audit/index.ts';
 import { expireDue } from '../consent/index.ts';
-import { deliverNotifications, purgeExpiredMessages } from '../exchange/index.ts';
+import {
+  deliverNotifications,
+  purgeExpiredMessages,
+  withholdEndedConsents,
+} from '../exchange/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
@@ -169,6 +173,14 @@ const sweep = async (): Promise<void> => {
       consents: storage.consents,
       masterKey,
     });
+    const withheld = await withholdEndedConsents({
+      exchanges: storage.exchanges,
+      audit: sweepAudit,
+      clock: systemClock,
+      consents: storage.consents,
+      masterKey,
+    });
+    if (withheld > 0) logger.info({ withheld }, 'withheld messages whose consent ended');
     if (purged > 0) logger.info({ purged }, 'purged messages past their retention');
     if (written > 0) logger.info({ written }, 'expired consents and requests recorded');
   } catch (error) {

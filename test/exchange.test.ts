@@ -720,6 +720,63 @@ describe('withholding when a consent ends', () => {
     expect(auditOf('exchange.withheld')).toHaveLength(2);
   });
 
+  it('revoking in the portal withholds the waiting message at once, before any fetch', async () => {
+    const id = await acceptedId(await send());
+    const revoked = await gw.app.request(`/v1/portal/consents/${consentId}/revoke`, {
+      method: 'POST',
+      headers: { Cookie: cookie },
+    });
+    expect(revoked.status).toBe(200);
+    expect(messageRow(id)).toEqual({
+      state: 'withheld',
+      gone: 1,
+      withheld_reason: 'consent_revoked',
+    });
+    const listed = (await (await as(jc, '/v1/mailbox')).json()) as { items: { id: string }[] };
+    expect(listed.items.map((m) => m.id)).not.toContain(id);
+    expect(await (await as(jc, `/v1/mailbox/${id}`)).json()).toMatchObject({
+      code: 'consent_revoked',
+    });
+    expect(auditOf('exchange.withheld')).toEqual([
+      expect.objectContaining({ exchangeId: id, reasons: ['consent_revoked'] }),
+    ]);
+  });
+
+  it("decides a fetch by the message's own consent, even when another consent covers the flow", async () => {
+    const id = await acceptedId(await send());
+    // The same person grants the same flow a second time; then the first consent ends.
+    await grantedConsent(jc, SUBJECT);
+    await endConsent(consentId, 'revoked');
+    const res = await as(jc, `/v1/mailbox/${id}`);
+    expect(res.status).toBe(410);
+    expect(await res.json()).toMatchObject({ code: 'consent_revoked' });
+  });
+
+  it('erasure leaves no pseudonym and no ciphertext in the mailbox', async () => {
+    const acknowledged = await acceptedId(await send());
+    expect((await as(jc, `/v1/mailbox/${acknowledged}`)).status).toBe(200);
+    expect((await as(jc, `/v1/mailbox/${acknowledged}/ack`, { method: 'POST' })).status).toBe(204);
+    const waiting = await acceptedId(await send());
+    // The consent expires; erasure comes before the sweep has withheld the waiting message.
+    gw.clock.advance(200 * DAY);
+    const dpo = await addPrincipal(deps, { tenantId: 'koeln', id: 'dsb-koeln', kind: 'dpo' });
+    const erased = await as(dpo, '/v1/subjects/erasure', {
+      method: 'POST',
+      body: JSON.stringify({ subject: SUBJECT }),
+    });
+    expect(erased.status).toBe(204);
+    const rows = gw.storage.db
+      .prepare('SELECT id, subject, state, ciphertext IS NULL AS gone FROM mailbox_messages')
+      .all();
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { id: acknowledged, subject: '', state: 'acknowledged', gone: 1 },
+        { id: waiting, subject: '', state: 'withheld', gone: 1 },
+      ]),
+    );
+    expect((await as(jc, `/v1/mailbox/${waiting}`)).status).toBe(410);
+  });
+
   it('sweeps messages whose consent passed its end or was recorded expired, as consent_expired', async () => {
     const { withholdEndedConsents } = await import('../exchange/index.ts');
     const deps = await withholdDeps();

@@ -402,6 +402,16 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
             'DELETE FROM code_attempts WHERE request_id IN (SELECT id FROM consent_requests WHERE tenant_id = @t AND subject = @s)',
           ).run(p);
           db.prepare('DELETE FROM portal_sessions WHERE tenant_id = @t AND subject = @s').run(p);
+          // Messages keep no link to the person either: no pseudonym, no ciphertext. What still
+          // waited (under a consent that ended before the sweep reached it) is withheld.
+          db.prepare(
+            `UPDATE mailbox_messages SET
+               state = CASE WHEN state IN ('queued', 'delivered') THEN 'withheld' ELSE state END,
+               withheld_reason = CASE WHEN state IN ('queued', 'delivered') THEN 'consent_revoked'
+                 ELSE withheld_reason END,
+               ciphertext = NULL, subject = ''
+             WHERE tenant_id = @t AND subject = @s`,
+          ).run(p);
           db.prepare('DELETE FROM consents WHERE tenant_id = @t AND subject = @s').run(p);
           db.prepare('DELETE FROM consent_requests WHERE tenant_id = @t AND subject = @s').run(p);
           db.prepare('DELETE FROM subjects WHERE tenant_id = @t AND pseudonym = @s').run(p);
