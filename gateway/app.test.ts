@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GatewayError } from '../core/index.ts';
 import { testGateway, type TestGateway } from '../test/support/app.ts';
 import { contentSecurityPolicy } from './middleware/security-headers.ts';
 
@@ -29,6 +30,9 @@ beforeEach(async () => {
   );
   gw.app.get('/v1/explode', () => {
     throw new Error('secret-internal-detail from the depths');
+  });
+  gw.app.get('/v1/explode-deliberately', () => {
+    throw new GatewayError('internal_error', { detail: 'tenant koeln has no active signing key' });
   });
 });
 afterEach(() => {
@@ -188,6 +192,20 @@ describe('problem+json for every refusal', () => {
     const logged = gw.logs.entries.find((entry) => entry['msg'] === 'unexpected error');
     expect(logged).toMatchObject({ errorType: 'Error', requestId: body['requestId'] });
     expect(gw.logs.text).not.toContain('secret-internal-detail');
+  });
+});
+
+describe('server-side refusals', () => {
+  it('keep their detail in the log and out of the answer', async () => {
+    const res = await gw.app.request('/v1/explode-deliberately');
+    expect(res.status).toBe(500);
+    const body = await problem(res);
+    expect(body).not.toHaveProperty('detail');
+    expect(JSON.stringify(body)).not.toContain('signing key');
+    expect(gw.logs.entries.find((e) => e['msg'] === 'server error')).toMatchObject({
+      code: 'internal_error',
+      detail: 'tenant koeln has no active signing key',
+    });
   });
 });
 

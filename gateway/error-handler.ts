@@ -22,7 +22,13 @@ const codeForStatus: Partial<Record<number, ErrorCode>> = {
  * type and stack frames but not its message, which may quote request data.
  */
 export const onError: ErrorHandler<GatewayEnv> = (error, c) => {
-  if (isGatewayError(error)) return problemResponse(c, error);
+  if (isGatewayError(error)) {
+    if (error.status < 500) return problemResponse(c, error);
+    // A server-side failure says nothing about our internals to the caller; the log keeps the
+    // detail (details never carry payload, identifiers or secrets).
+    c.var.log.error({ code: error.code, detail: error.detail }, 'server error');
+    return problemResponse(c, new GatewayError(error.code, { status: error.status }));
+  }
   if (error instanceof HTTPException) {
     const code = codeForStatus[error.status];
     if (code) return problemResponse(c, new GatewayError(code, { status: error.status }));
