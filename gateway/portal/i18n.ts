@@ -40,7 +40,11 @@ export interface Translator {
   readonly dir: 'ltr' | 'rtl';
   /** The text of `key`, with `{name}` placeholders filled from `values`. */
   t(key: MessageKey, values?: Readonly<Record<string, string | number>>): string;
-  /** A calendar date in the language's own format, e.g. `31. März 2027`. */
+  /**
+   * A calendar date in the language's own format, e.g. `31. März 2027`: for the end of a
+   * validity, which the consent notice states as a UTC date. Moments (granted, changed, sent) use
+   * `dateTime`, in the offices' local time.
+   */
   date(iso: string): string;
   /** A date and time of day, e.g. `31.03.2027, 14:05`. */
   dateTime(iso: string): string;

@@ -51,7 +51,7 @@ export const ConsentsPage: FC<{ frame: PageFrame; view: ConsentsView }> = ({ fra
             <dd>{tr.list(item.categories)}</dd>
             <dt>{tr.t('consent.validFrom')}</dt>
             <dd>
-              <time datetime={item.validFrom}>{tr.date(item.validFrom)}</time>
+              <time datetime={item.validFrom}>{tr.dateTime(item.validFrom)}</time>
             </dd>
             <dt>{tr.t('consent.validUntil')}</dt>
             <dd>

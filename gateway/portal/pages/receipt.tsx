@@ -58,7 +58,7 @@ export const ReceiptPage: FC<{ frame: PageFrame; view: ReceiptView }> = ({ frame
         <dd>{tr.list(view.categories)}</dd>
         <dt>{tr.t('consent.validFrom')}</dt>
         <dd>
-          <time datetime={view.validFrom}>{tr.date(view.validFrom)}</time>
+          <time datetime={view.validFrom}>{tr.dateTime(view.validFrom)}</time>
         </dd>
         <dt>{tr.t('consent.validUntil')}</dt>
         <dd>
