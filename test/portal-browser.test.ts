@@ -193,15 +193,24 @@ describe.each([
     expect(page.url()).toBe(`${gw.baseUrl}/portal/history`);
     await expectLanguage(page, language);
     const entries = page.locator('ol.history > li');
-    // requested, granted, accepted, delivered, revoked
-    await expect(entries.count()).resolves.toBe(5);
+    // requested, granted, accepted, delivered, revoked, and the fetched-but-unacknowledged
+    // message withheld (its ciphertext deleted) by the revocation
+    await expect(entries.count()).resolves.toBe(6);
     const text = (await page.locator('main').textContent()) ?? '';
     expect(text).toContain('Jobcenter');
     expect(text).toContain(consentId);
     await shoot(page, language, 'history');
   });
 
+  it('answers a page that is not the person’s in their language', async () => {
+    const res = await page.goto(`${gw.baseUrl}/portal/consents/cs_not_mine/receipt`);
+    expect(res?.status()).toBe(404);
+    await expectLanguage(page, language);
+    await shoot(page, language, 'not-found');
+  });
+
   it('signs out, and the pages then ask for sign-in again', async () => {
+    await page.goto(`${gw.baseUrl}/portal/consents`);
     await page.locator('nav.main button[type=submit]').click();
     expect(page.url()).toBe(`${gw.baseUrl}/portal/sign-in?notice=signed-out`);
     await page.goto(`${gw.baseUrl}/portal/consents`);
@@ -226,9 +235,12 @@ describe('accessibility in every language', () => {
     await page.locator('form[action$="/grant"] button[type=submit]').click();
     const receipt = new URL(page.url()).pathname;
     await exchangeFor('100000000003');
+    // A second request of the same person, still open: the page with the Grant form.
+    const pending = await requestConsent('100000000003', 'en');
     pages = [
       { name: 'sign-in', path: '/portal/sign-in' },
-      { name: 'request', path: `/portal/requests/${request.id}` },
+      { name: 'request (granted)', path: `/portal/requests/${request.id}` },
+      { name: 'request (open)', path: `/portal/requests/${pending.id}` },
       { name: 'consents', path: '/portal/consents' },
       { name: 'receipt', path: receipt },
       { name: 'history', path: '/portal/history' },
@@ -268,6 +280,48 @@ describe('accessibility in every language', () => {
       }
     },
   );
+});
+
+describe('keyboard use', () => {
+  it('reaches the skip link first, shows where the focus is, and jumps to the content', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${gw.baseUrl}/portal/sign-in`);
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const style = getComputedStyle(el);
+      return {
+        className: el.className,
+        outline: style.outlineStyle,
+        width: style.outlineWidth,
+        visible: el.getBoundingClientRect().top >= 0,
+      };
+    });
+    expect(focused).toMatchObject({
+      className: 'skip',
+      outline: 'solid',
+      width: '3px',
+      visible: true,
+    });
+    await page.keyboard.press('Enter');
+    expect(new URL(page.url()).hash).toBe('#main');
+    // Tab order then reaches the code field before the submit button.
+    await page.keyboard.press('Tab');
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      order.push(
+        await page.evaluate(() => {
+          const el = document.activeElement;
+          return el === null ? '' : el.id === '' ? el.tagName : el.id;
+        }),
+      );
+      await page.keyboard.press('Tab');
+    }
+    expect(order.indexOf('code')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('code')).toBeLessThan(order.indexOf('secondFactor'));
+    await context.close();
+  });
 });
 
 interface AxeResult {
