@@ -8,7 +8,7 @@ export type {
   WithholdingReason,
 } from './ports.ts';
 export { deliverNotifications, backoffMs, NOTIFICATION_TYP, MAX_ATTEMPTS } from './webhooks.ts';
-export { sendExchange, ExchangeInput, ATTESTATION_TYP } from './send.ts';
+export { sendExchange, recordRefusedRequest, ExchangeInput, ATTESTATION_TYP } from './send.ts';
 export type { ExchangeDeps, Accepted } from './send.ts';
 export {
   waitingMessages,

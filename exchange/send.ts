@@ -88,6 +88,7 @@ export async function sendExchange(
     const earlier = await deps.exchanges.idempotent(tenantId, caller.id, key);
     if (!earlier) return undefined;
     if (earlier.requestHash !== requestHash) {
+      await recordRefusedRequest(deps, caller, ['idempotency_key_reused']);
       throw new GatewayError('conflict', {
         detail: 'this Idempotency-Key was used for another request',
       });
@@ -363,4 +364,22 @@ export async function sendExchange(
   }
   if (!response) throw new GatewayError('internal_error');
   return response;
+}
+
+/**
+ * Audits a send refused before its content could be read (the request failed its schema, or
+ * reused an Idempotency-Key): who tried, when and why; nothing of the body.
+ */
+export async function recordRefusedRequest(
+  deps: Pick<ExchangeDeps, 'audit'>,
+  caller: AuthenticatedPrincipal,
+  reasons: readonly string[],
+): Promise<void> {
+  await deps.audit.append(caller.tenantId, {
+    actor: caller.id,
+    sender: caller.id,
+    event: 'exchange.refused',
+    outcome: 'refused',
+    reasons: [...reasons],
+  });
 }

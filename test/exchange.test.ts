@@ -374,6 +374,28 @@ describe('exchanges that are refused', () => {
     });
   });
 
+  it('audits a request its schema refuses, and an Idempotency-Key reused with another body', async () => {
+    const malformed = await as(abh, '/v1/exchanges', {
+      method: 'POST',
+      body: JSON.stringify({ subject: SUBJECT, purpose: 'labour_market_integration' }),
+    });
+    expect(malformed.status).toBe(422);
+    expect((await send(notice(), { 'Idempotency-Key': 'k-1' })).status).toBe(201);
+    const reused = await send(notice({ address: { city: 'Köln' } }), { 'Idempotency-Key': 'k-1' });
+    expect(reused.status).toBe(409);
+    const refused = gw.storage.db
+      .prepare("SELECT entry FROM audit_entries WHERE event = 'exchange.refused' ORDER BY seq")
+      .pluck()
+      .all()
+      .map((e) => JSON.parse(e as string) as Record<string, unknown>);
+    expect(refused).toEqual([
+      expect.objectContaining({ actor: 'abh-koeln', reasons: ['validation_failed'] }),
+      expect.objectContaining({ actor: 'abh-koeln', reasons: ['idempotency_key_reused'] }),
+    ]);
+    // Nothing of the refused bodies reaches the log.
+    expect(JSON.stringify(refused)).not.toContain(SUBJECT.value);
+  });
+
   it('refuses without a consent naming the recipient (consent_missing)', async () => {
     const res = await send(notice(), {}, abh, 'so-koeln');
     expect(res.status).toBe(403);

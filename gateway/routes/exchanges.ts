@@ -1,10 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { GatewayError } from '../../core/index.ts';
+import { GatewayError, isGatewayError } from '../../core/index.ts';
 import {
   acknowledgeMessage,
   ExchangeInput,
   fetchMessage,
+  recordRefusedRequest,
   sendExchange,
   waitingMessages,
   type ExchangeDeps,
@@ -177,7 +178,18 @@ export function registerExchangeRoutes(
   // '/v1/mailbox/*' matches '/v1/mailbox' too; registering both would authenticate twice.
   app.use('/v1/mailbox/*', deps.agencies);
 
+  // Requests the route's schema refuses never reach sendExchange, which audits its own refusals;
+  // this audits them as well, so every refusal of an authenticated sender is in the log.
+  const reachedPipeline = new WeakSet<Request>();
+  app.post('/v1/exchanges', async function auditSchemaRefusals(c, next) {
+    await next();
+    const error = c.error;
+    if (!isGatewayError(error) || reachedPipeline.has(c.req.raw)) return;
+    await recordRefusedRequest(deps.exchange, c.var.principal, [error.code]);
+  });
+
   app.openapi(sendRoute, async (c) => {
+    reachedPipeline.add(c.req.raw);
     const key = c.req.valid('header')['idempotency-key'];
     const accepted = await sendExchange(deps.exchange, c.var.principal, c.req.valid('json'), key);
     return c.json(accepted, 201);
