@@ -247,7 +247,8 @@ describe('the consent lifecycle through HTTP', () => {
       });
     // Checks start one after another while the revoke runs, and keep going after it returned.
     const checks: Promise<void>[] = [];
-    for (let i = 0; i < 200; i++) {
+    // Until 50 checks have started after the revoke returned (bounded, however slow the machine).
+    for (let i = 0; i < 100_000 && tick < revokedAt + 50; i++) {
       const started = ++tick;
       checks.push(
         checkConsent(gw.storage.consents, gw.clock, question).then(
@@ -258,7 +259,7 @@ describe('the consent lifecycle through HTTP', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await Promise.all([revoke, ...checks]);
-    expect(revokedAt).toBeLessThan(200);
+    expect(revokedAt).toBeLessThan(Infinity);
     const after = outcomes.filter((o) => o.started > revokedAt);
     expect(after.length).toBeGreaterThan(0);
     expect(after.filter((o) => o.passed)).toEqual([]);
