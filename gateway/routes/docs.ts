@@ -82,7 +82,14 @@ export function registerDocs(
       },
       { name: 'Exchange', description: 'Case messages under consent, and the mailbox' },
       { name: 'Audit', description: 'Tamper-evident log for data-protection officers' },
-      { name: 'Portal', description: 'The person decides, reviews and withdraws (session cookie)' },
+      {
+        name: 'Portal',
+        description:
+          'The person decides, reviews and withdraws (session cookie). The same operations as ' +
+          'HTML pages for people, in de, en, ar, uk, fa and tr: `/portal/sign-in?code=…`, ' +
+          '`/portal/requests/{id}`, `/portal/consents`, `/portal/history`, ' +
+          '`/portal/consents/{id}/receipt` and `/portal/consents/{id}/receipt.jwt`.',
+      },
     ],
   });
 
