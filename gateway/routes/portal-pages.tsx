@@ -328,14 +328,23 @@ export function registerPortalPages(
     }),
   );
 
+  /**
+   * The common start of a decision (grant, decline, revoke): the form, its CSRF token, the
+   * signed-in person and the id in the path; undefined when nobody is signed in.
+   */
+  const decisionPost = async (c: PortalContext) => {
+    const form = decisionOf(await formOf(c));
+    csrf.check(c, form.csrf);
+    const person = await signedIn(c);
+    return person === undefined ? undefined : { form, person, id: idOf(c) };
+  };
+
   app.post(
     '/portal/requests/:id/grant',
     page(async (c) => {
-      const form = decisionOf(await formOf(c));
-      csrf.check(c, form.csrf);
-      const person = await signedIn(c);
-      if (!person) return toSignIn(c, 'needed');
-      const id = idOf(c);
+      const decision = await decisionPost(c);
+      if (!decision) return toSignIn(c, 'needed');
+      const { form, person, id } = decision;
       const tr = languageOf(c);
       if (form.confirm !== 'yes')
         return renderRequest(c, person, id, tr.t('request.confirmMissing'));
@@ -359,11 +368,9 @@ export function registerPortalPages(
   app.post(
     '/portal/requests/:id/decline',
     page(async (c) => {
-      const form = decisionOf(await formOf(c));
-      csrf.check(c, form.csrf);
-      const person = await signedIn(c);
-      if (!person) return toSignIn(c, 'needed');
-      const id = idOf(c);
+      const decision = await decisionPost(c);
+      if (!decision) return toSignIn(c, 'needed');
+      const { person, id } = decision;
       await declineRequest(deps, person, id);
       return c.redirect(`/portal/requests/${id}`, 303);
     }),
@@ -412,11 +419,9 @@ export function registerPortalPages(
   app.post(
     '/portal/consents/:id/revoke',
     page(async (c) => {
-      const form = decisionOf(await formOf(c));
-      csrf.check(c, form.csrf);
-      const person = await signedIn(c);
-      if (!person) return toSignIn(c, 'needed');
-      const id = idOf(c);
+      const decision = await decisionPost(c);
+      if (!decision) return toSignIn(c, 'needed');
+      const { form, person, id } = decision;
       if (form.confirm !== 'yes') return renderConsents(c, person, { unconfirmed: id });
       await revokeConsent(deps, person, id);
       return c.redirect('/portal/consents?done=revoked', 303);
