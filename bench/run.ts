@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: throughput and latency of the gateway's HTTP edge, measured against a real
  * Node server on 127.0.0.1 over real SQLite in a temp dir. Prints figures; asserts nothing.
- * Later issues add the exchange, consent check and audit append here.
+ * Besides the edge: the consent check, a whole exchange (authentication, the sender's signature,
+ * schema, consent ∩ policy, attestation, encryption, mailbox and audit append in one transaction)
+ * and a portal page.
  */
 import 'reflect-metadata';
 import { importMasterKey } from '../certs/index.ts';
@@ -13,6 +15,8 @@ import { createLogger } from '../gateway/logging.ts';
 import { nodeDocsAssets } from '../gateway/node-docs-assets.ts';
 import { startNodeServer } from '../gateway/node-server.ts';
 import { openSqliteStorage } from '../storage/sqlite/index.ts';
+import { CompactSign } from 'jose';
+import { addPrincipal, assertionFor, pkiDeps, provisionedTenant } from '../test/support/pki.ts';
 import { tempDir } from '../test/support/temp.ts';
 
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 3000);
@@ -20,7 +24,8 @@ const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 
 interface Scenario {
   readonly name: string;
-  readonly init: RequestInit;
+  /** The request, or a function making a fresh one each time (a new assertion, a new key). */
+  readonly init: RequestInit | (() => Promise<RequestInit>);
   readonly path: string;
   readonly expect: number;
 }
@@ -55,8 +60,9 @@ async function measure(base: string, scenario: Scenario): Promise<void> {
   const end = performance.now() + DURATION_MS;
   const worker = async (): Promise<void> => {
     while (performance.now() < end) {
+      const init = typeof scenario.init === 'function' ? await scenario.init() : scenario.init;
       const started = performance.now();
-      const res = await fetch(base + scenario.path, scenario.init);
+      const res = await fetch(base + scenario.path, init);
       await res.arrayBuffer();
       latencies.push(performance.now() - started);
       if (res.status !== scenario.expect) wrong++;
@@ -79,12 +85,13 @@ async function measure(base: string, scenario: Scenario): Promise<void> {
 const dir = tempDir('cgw-bench-');
 const storage = openSqliteStorage(dir.path);
 const logger = createLogger({ level: 'silent' });
+const masterKey = await importMasterKey(crypto.getRandomValues(new Uint8Array(32)));
 const app = createApp({
   config: { publicUrl: 'http://localhost', bodyLimit: 1024 * 1024, version: 'bench' },
   clock: systemClock,
   logger,
   storage,
-  keys: { masterKey: await importMasterKey(crypto.getRandomValues(new Uint8Array(32))) },
+  keys: { masterKey },
   docsAssets: nodeDocsAssets(),
   policy: await loadPolicySet(DEFAULT_POLICY),
 });
@@ -165,9 +172,99 @@ async function measureConsentCheck(people: number, checks: number): Promise<void
   );
 }
 
+/**
+ * The gateway's main job end to end, as an agency sees it: each request carries a fresh client
+ * assertion and Idempotency-Key, and is accepted only after every check; then a portal page.
+ */
+async function exchangeScenarios(): Promise<Scenario[]> {
+  const deps = await pkiDeps(storage, systemClock, masterKey);
+  await provisionedTenant(deps, 'koeln');
+  const abh = await addPrincipal(deps, {
+    tenantId: 'koeln',
+    id: 'abh-koeln',
+    kind: 'agency',
+    agencyType: 'immigration_office',
+  });
+  const jc = await addPrincipal(deps, {
+    tenantId: 'koeln',
+    id: 'jc-koeln',
+    kind: 'agency',
+    agencyType: 'jobcenter',
+  });
+  const subject = { scheme: 'azr', value: '123456789012' };
+  const bearer = async (p: typeof abh) =>
+    `Bearer ${await assertionFor(p, { audience: 'http://localhost', now: new Date() })}`;
+  const created = (await (
+    await fetch(`${base}/v1/consent-requests`, {
+      method: 'POST',
+      headers: { Authorization: await bearer(jc), 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        subject,
+        senders: ['abh-koeln'],
+        recipients: ['jc-koeln'],
+        purpose: 'labour_market_integration',
+        categories: ['residence_status', 'employment_permission'],
+        validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        language: 'de',
+        secondFactor: { type: 'birthDate', value: '1990-01-31' },
+      }),
+    })
+  ).json()) as { id: string; code: string };
+  const session = await fetch(`${base}/v1/portal/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
+  });
+  const cookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+  await fetch(`${base}/v1/portal/requests/${created.id}/grant`, {
+    method: 'POST',
+    headers: { Cookie: cookie },
+  });
+  const payload = await new CompactSign(
+    new TextEncoder().encode(
+      JSON.stringify({
+        residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG', validUntil: '2027-03-31' },
+        employmentPermission: { allowed: true },
+      }),
+    ),
+  )
+    .setProtectedHeader({ alg: 'ES256' })
+    .sign(abh.privateKey);
+  const body = JSON.stringify({
+    recipient: 'jc-koeln',
+    subject,
+    purpose: 'labour_market_integration',
+    messageType: 'residence_status.notice',
+    payload,
+  });
+  return [
+    {
+      name: 'POST /v1/exchanges, accepted (JWE)',
+      path: '/v1/exchanges',
+      expect: 201,
+      init: async () => ({
+        method: 'POST',
+        body,
+        headers: {
+          Authorization: await bearer(abh),
+          'Content-Type': 'application/json',
+          'Idempotency-Key': crypto.randomUUID(),
+        },
+      }),
+    },
+    {
+      name: 'GET /portal/consents (page)',
+      path: '/portal/consents',
+      expect: 200,
+      init: { headers: { Cookie: cookie } },
+    },
+  ];
+}
+
 try {
   for (const scenario of scenarios) await measure(base, scenario);
   await measureConsentCheck(5000, 20_000);
+  for (const scenario of await exchangeScenarios()) await measure(base, scenario);
 } finally {
   await server.shutdown();
   storage.close();
