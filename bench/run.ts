@@ -21,6 +21,8 @@ import { tempDir } from '../test/support/temp.ts';
 
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 3000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
+/** Runs only the scenarios whose name contains this text (e.g. for a CPU profile of one). */
+const ONLY = process.env['BENCH_ONLY'] ?? '';
 
 interface Scenario {
   readonly name: string;
@@ -55,6 +57,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function measure(base: string, scenario: Scenario): Promise<void> {
+  if (!scenario.name.includes(ONLY)) return;
   const latencies: number[] = [];
   let wrong = 0;
   const end = performance.now() + DURATION_MS;
@@ -263,7 +266,7 @@ async function exchangeScenarios(): Promise<Scenario[]> {
 
 try {
   for (const scenario of scenarios) await measure(base, scenario);
-  await measureConsentCheck(5000, 20_000);
+  if ('checkConsent'.includes(ONLY)) await measureConsentCheck(5000, 20_000);
   for (const scenario of await exchangeScenarios()) await measure(base, scenario);
 } finally {
   await server.shutdown();

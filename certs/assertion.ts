@@ -1,7 +1,6 @@
 import {
   decodeProtectedHeader,
   errors as joseErrors,
-  importX509,
   jwtVerify,
   type JWTPayload,
   type ProtectedHeaderParameters,
@@ -10,6 +9,7 @@ import type * as x509 from '@peculiar/x509';
 import { GatewayError, type Clock } from '../core/index.ts';
 import { verifyCertificateChain } from './chain.ts';
 import { certificateFingerprint } from './issue.ts';
+import { certificateKey } from './memo.ts';
 import { ALLOWED_JWS_ALGORITHMS, checkSubjectKey, jwsAlgorithmsFor } from './key-policy.ts';
 import type { AgencyType, PkiStore, PrincipalKind } from './ports.ts';
 import { normalizeSerial } from './serial.ts';
@@ -99,7 +99,7 @@ export async function verifyClientAssertion(
       `the algorithm does not fit the certificate key (use ${jwsAlgorithmsFor(keyInfo).join(' or ')})`,
     );
   }
-  const key = await importX509(leaf.toString('pem'), alg);
+  const key = await certificateKey(leaf.toString('pem'), alg);
 
   let payload: JWTPayload;
   try {

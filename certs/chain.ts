@@ -1,7 +1,14 @@
 import * as x509 from '@peculiar/x509';
 import { GatewayError, type RefusalReason } from '../core/index.ts';
 import { normalizeSerial } from './serial.ts';
-import { OID, hasAllowedSignatureAlgorithm, isSelfIssued, namesMatch } from './x509.ts';
+import { BoundedMemo } from './memo.ts';
+import {
+  OID,
+  base64Encode,
+  hasAllowedSignatureAlgorithm,
+  isSelfIssued,
+  namesMatch,
+} from './x509.ts';
 
 export interface ChainCheckInput {
   /** The certificate that authenticates (x5c[0], or the one a `kid` names). */
@@ -167,13 +174,21 @@ async function findIssuer(
 ): Promise<x509.X509Certificate | undefined> {
   for (const candidate of candidates) {
     if (!namesMatch(candidate.subjectName, certificate.issuerName)) continue;
+    // A signature over fixed bytes under a fixed key stays valid: remember only that it held.
+    const pair = `${base64Encode(certificate.rawData)}|${base64Encode(candidate.rawData)}`;
+    if (verifiedIssuers.get(pair) === true) return candidate;
     const signed = await certificate
       .verify({ publicKey: candidate.publicKey, signatureOnly: true })
       .catch((): boolean => false);
-    if (signed) return candidate;
+    if (signed) {
+      verifiedIssuers.set(pair, true);
+      return candidate;
+    }
   }
   return undefined;
 }
+
+const verifiedIssuers = new BoundedMemo<true>();
 
 function checkValidity(
   certificate: x509.X509Certificate,

@@ -1,4 +1,5 @@
 import * as x509 from '@peculiar/x509';
+import { BoundedMemo } from './memo.ts';
 import { GatewayError, type Clock, type ValidationIssue } from '../core/index.ts';
 import { checkSubjectKey } from './key-policy.ts';
 
@@ -143,6 +144,18 @@ export function assertSingleDerSequence(der: Uint8Array, what: string): void {
  * ```
  */
 export function parseCertificate(input: string | Uint8Array): x509.X509Certificate {
+  // The same certificate text arrives with every request of an agency: parse it once.
+  if (typeof input === 'string') {
+    const known = parsedCertificates.get(input);
+    if (known !== undefined) return known;
+    return parsedCertificates.set(input, parseCertificateBytes(input));
+  }
+  return parseCertificateBytes(input);
+}
+
+const parsedCertificates = new BoundedMemo<x509.X509Certificate>();
+
+function parseCertificateBytes(input: string | Uint8Array): x509.X509Certificate {
   const der = certificateBytes(input);
   if (der.length > MAX_CERTIFICATE_BYTES) {
     throw invalid(

@@ -1,5 +1,10 @@
-import { CompactEncrypt, importJWK, importX509, type JWK } from 'jose';
-import { encryptToPgpKey, parseCertificate, type Principal } from '../certs/index.ts';
+import { CompactEncrypt, importJWK, type JWK } from 'jose';
+import {
+  certificateKey,
+  encryptToPgpKey,
+  parseCertificate,
+  type Principal,
+} from '../certs/index.ts';
 import type { Clock } from '../core/index.ts';
 
 /**
@@ -38,7 +43,7 @@ export async function sealForRecipient(input: {
     alg = certificate.publicKey.algorithm.name.startsWith('RSA')
       ? 'RSA-OAEP-256'
       : 'ECDH-ES+A256KW';
-    key = await importX509(input.certificatePem, alg);
+    key = await certificateKey(input.certificatePem, alg);
   }
   const ciphertext = await new CompactEncrypt(new TextEncoder().encode(attestationJws))
     .setProtectedHeader({ alg, enc: 'A256GCM', cty: 'JWT' })

@@ -1,7 +1,8 @@
-import { compactVerify, importX509 } from 'jose';
+import { compactVerify } from 'jose';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/index.ts';
 import {
+  certificateKey,
   checkSubjectKey,
   jwsAlgorithmsFor,
   parseCertificate,
@@ -147,7 +148,7 @@ export async function sendExchange(
     if (!(jwsAlgorithmsFor(keyInfo) as readonly string[]).includes(alg)) throw new Error('alg');
     const { payload } = await compactVerify(
       input.payload,
-      await importX509(senderCert.certificatePem, alg),
+      await certificateKey(senderCert.certificatePem, alg),
       { algorithms: [alg] },
     );
     message = JSON.parse(new TextDecoder().decode(payload));
