@@ -52,7 +52,18 @@ export interface Translator {
   list(items: readonly string[]): string;
 }
 
+/** One per language: building `Intl` formatters costs more than rendering a page. */
+const translators = new Map<Language, Translator>();
+
 export function translator(language: Language): Translator {
+  const known = translators.get(language);
+  if (known !== undefined) return known;
+  const made = makeTranslator(language);
+  translators.set(language, made);
+  return made;
+}
+
+function makeTranslator(language: Language): Translator {
   const catalogue = CATALOGUES[language];
   // Calendar dates (valid from, valid until) in UTC, as the consent notice states them, so the
   // page and the signed text never name different days for the same moment.
