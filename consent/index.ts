@@ -25,6 +25,7 @@ export {
   grantRequest,
   declineRequest,
   personsConsents,
+  personsOpenRequests,
   revokeConsent,
   effectiveState,
   requestNotice,

@@ -345,6 +345,17 @@ export function effectiveState(consent: ConsentWithState, now: Date): ConsentSta
   return consent.current.state;
 }
 
+/** The person's requests still waiting for a decision (code not expired), oldest first. */
+export async function personsOpenRequests(
+  deps: ConsentDeps,
+  person: PortalPerson,
+): Promise<RequestWithState[]> {
+  const now = deps.clock.now().toISOString();
+  return (await deps.consents.requestsOfSubject(person.tenantId, person.subject)).filter(
+    (r) => r.current.state === 'pending' && r.request.codeExpiresAt > now,
+  );
+}
+
 export async function personsConsents(
   deps: ConsentDeps,
   person: PortalPerson,

@@ -298,6 +298,24 @@ describe('the portal pages', () => {
     expect(state()).toBe('revoked');
   });
 
+  it('lists the person’s other open requests on the consents page, and only theirs', async () => {
+    const first = await askConsent('AZR-PORTAL-1');
+    const second = await askConsent('AZR-PORTAL-1');
+    const someoneElses = await askConsent('AZR-PORTAL-2');
+    const b = browser();
+    await b.signIn(first.code);
+    const page = await (await b.get('/portal/consents')).text();
+    expect(page).toContain('Offene Anfragen');
+    expect(page).toContain(`href="/portal/requests/${first.id}"`);
+    expect(page).toContain(`href="/portal/requests/${second.id}"`);
+    expect(page).not.toContain(someoneElses.id);
+    const open = await (await b.get(`/portal/requests/${second.id}`)).text();
+    await b.post(`/portal/requests/${second.id}/decline`, { csrf: b.csrfOf(open) });
+    expect(await (await b.get('/portal/consents')).text()).not.toContain(
+      `href="/portal/requests/${second.id}"`,
+    );
+  });
+
   it('declines, and then shows that nothing will be passed on', async () => {
     const created = await askConsent();
     const b = browser();

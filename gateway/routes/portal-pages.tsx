@@ -11,6 +11,7 @@ import {
   openPortalSession,
   personsConsents,
   personsHistory,
+  personsOpenRequests,
   personsRequest,
   portalPerson,
   requestNotice,
@@ -397,10 +398,17 @@ export function registerPortalPages(
         changedAt: item.current.at,
       })),
     );
+    const open = await Promise.all(
+      (await personsOpenRequests(deps, person)).map(async ({ request }) => ({
+        id: request.id,
+        purpose: label('purpose', request.purpose, tr.language).name,
+        office: await agencyName(request.tenantId, request.requestedBy),
+      })),
+    );
     return c.html(
       <ConsentsPage
         frame={frame(c, tr, tr.t('consents.title'), csrf.token(c))}
-        view={{ items, csrf: csrf.token(c), ...extra }}
+        view={{ items, open, csrf: csrf.token(c), ...extra }}
       />,
       extra.unconfirmed === undefined ? 200 : 422,
     );

@@ -70,6 +70,10 @@ export const de = {
   'consents.granted': 'Danke. Ihre Einwilligung ist gespeichert.',
   'consents.revoked':
     'Sie haben die Einwilligung zurückgenommen. Ab jetzt werden diese Daten nicht mehr weitergegeben.',
+  'consents.open': 'Offene Anfragen',
+  'consents.openIntro': 'Diese Ämter warten auf Ihre Entscheidung:',
+  'consents.openItem': '{purpose} – angefragt von {office}',
+  'consents.openLink': 'Lesen und entscheiden',
   'consents.item': 'Einwilligung: {purpose}',
   'consent.state': 'Status',
   'consent.from': 'Von',

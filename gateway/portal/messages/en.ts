@@ -65,6 +65,10 @@ export const en = {
   'consents.granted': 'Thank you. Your consent has been saved.',
   'consents.revoked':
     'You have taken back the consent. From now on, this data is no longer passed on.',
+  'consents.open': 'Open requests',
+  'consents.openIntro': 'These offices are waiting for your decision:',
+  'consents.openItem': '{purpose} – asked by {office}',
+  'consents.openLink': 'Read and decide',
   'consents.item': 'Consent: {purpose}',
   'consent.state': 'Status',
   'consent.from': 'From',

@@ -13,8 +13,16 @@ export interface ConsentItemView {
   readonly changedAt: string;
 }
 
+export interface OpenRequestView {
+  readonly id: string;
+  readonly purpose: string;
+  readonly office: string;
+}
+
 export interface ConsentsView {
   readonly items: readonly ConsentItemView[];
+  /** Requests of this person still waiting for a decision. */
+  readonly open: readonly OpenRequestView[];
   readonly csrf: string;
   readonly done?: 'granted' | 'revoked' | undefined;
   /** A revoke form sent without its confirmation tick: which consent, to show the hint there. */
@@ -33,6 +41,21 @@ export const ConsentsPage: FC<{ frame: PageFrame; view: ConsentsView }> = ({ fra
       {view.done === 'revoked' ? (
         <Message kind="success">{tr.t('consents.revoked')}</Message>
       ) : null}
+      {view.open.length === 0 ? null : (
+        <section class="message" aria-labelledby="open-requests">
+          <h2 id="open-requests">{tr.t('consents.open')}</h2>
+          <p>{tr.t('consents.openIntro')}</p>
+          <ul>
+            {view.open.map((request) => (
+              <li>
+                {tr.t('consents.openItem', { purpose: request.purpose, office: request.office })}
+                {' – '}
+                <a href={`/portal/requests/${request.id}`}>{tr.t('consents.openLink')}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <p>{tr.t('consents.intro')}</p>
       {view.items.length === 0 ? <p>{tr.t('consents.empty')}</p> : null}
       {view.items.map((item) => (
