@@ -135,6 +135,8 @@ export function registerPortalPages(
           else if (error.code === 'conflict') text = tr.t('error.conflict');
           else if (error.code === 'unauthenticated') return toSignIn(c, 'needed');
           else if (error.code === 'forbidden') text = tr.t('form.expired');
+          else if (error.code === 'code_expired') text = tr.t('request.expiredState');
+          if (status >= 500) reportUnexpected(c, error);
         } else reportUnexpected(c, error);
         return c.html(
           <ErrorPage
