@@ -762,6 +762,26 @@ describe('withholding when a consent ends', () => {
     expect(auditOf('exchange.withheld')).toEqual([
       expect.objectContaining({ exchangeId: id, reasons: ['consent_revoked'] }),
     ]);
+    // The person's access report and history tell what became of the message, not only that
+    // it was sent.
+    const dpo = await addPrincipal(deps, { tenantId: 'koeln', id: 'dsb-koeln', kind: 'dpo' });
+    const report = (await (
+      await as(dpo, '/v1/subjects/access-report', {
+        method: 'POST',
+        body: JSON.stringify({ subject: SUBJECT }),
+      })
+    ).json()) as { exchanges: { exchangeId: string; event: string }[] };
+    expect(report.exchanges.filter((e) => e.exchangeId === id).map((e) => e.event)).toEqual([
+      'exchange.accepted',
+      'exchange.withheld',
+    ]);
+    const history = (await (
+      await gw.app.request('/v1/portal/history', { headers: { Cookie: cookie } })
+    ).json()) as { items: { event: string; exchangeId?: string }[] };
+    expect(history.items.filter((e) => e.exchangeId === id).map((e) => e.event)).toEqual([
+      'exchange.accepted',
+      'exchange.withheld',
+    ]);
   });
 
   it("decides a fetch by the message's own consent, even when another consent covers the flow", async () => {
