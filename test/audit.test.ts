@@ -10,6 +10,7 @@ import {
   provisionedTenant,
   type TestPrincipal,
 } from './support/pki.ts';
+import { personGrants } from './support/person.ts';
 
 const AUD = 'http://localhost:8787';
 const CANARY = 'AZR-AUDIT-CANARY-31337';
@@ -67,21 +68,8 @@ async function consentRound(): Promise<void> {
       }),
     })
   ).json()) as { id: string; code: string };
-  const session = await gw.app.request('/v1/portal/session', {
-    method: 'POST',
-    body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
-    headers: { 'Content-Type': 'application/json' },
-  });
-  const cookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
-  const grant = (await (
-    await gw.app.request(`/v1/portal/requests/${created.id}/grant`, {
-      method: 'POST',
-      headers: { Cookie: cookie },
-    })
-  ).json()) as {
-    consent: { id: string };
-  };
-  await gw.app.request(`/v1/portal/consents/${grant.consent.id}/revoke`, {
+  const { consentId, cookie } = await personGrants(gw.app, created);
+  await gw.app.request(`/v1/portal/consents/${consentId}/revoke`, {
     method: 'POST',
     headers: { Cookie: cookie },
   });

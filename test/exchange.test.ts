@@ -11,6 +11,7 @@ import {
   provisionedTenant,
   type TestPrincipal,
 } from './support/pki.ts';
+import { personGrants } from './support/person.ts';
 
 const AUD = 'http://localhost:8787';
 const SUBJECT = { scheme: 'azr', value: 'AZR-EXCHANGE-CANARY-1' };
@@ -53,19 +54,7 @@ async function grantedConsent(
       }),
     })
   ).json()) as { id: string; code: string };
-  const session = await gw.app.request('/v1/portal/session', {
-    method: 'POST',
-    body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
-    headers: { 'Content-Type': 'application/json' },
-  });
-  const sessionCookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
-  const grant = (await (
-    await gw.app.request(`/v1/portal/requests/${created.id}/grant`, {
-      method: 'POST',
-      headers: { Cookie: sessionCookie },
-    })
-  ).json()) as { consent: { id: string } };
-  return { consentId: grant.consent.id, cookie: sessionCookie };
+  return personGrants(gw.app, created);
 }
 
 beforeEach(async () => {

@@ -12,6 +12,7 @@ import {
   provisionedTenant,
   type TestPrincipal,
 } from './support/pki.ts';
+import { personGrants } from './support/person.ts';
 
 const AUD = 'http://localhost:8787';
 const SUBJECT = { scheme: 'azr', value: 'AZR-WEBHOOK-CANARY' };
@@ -78,16 +79,7 @@ beforeEach(async () => {
       }),
     })
   ).json()) as { id: string; code: string };
-  const session = await gw.app.request('/v1/portal/session', {
-    method: 'POST',
-    body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
-    headers: { 'Content-Type': 'application/json' },
-  });
-  const cookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
-  await gw.app.request(`/v1/portal/requests/${created.id}/grant`, {
-    method: 'POST',
-    headers: { Cookie: cookie },
-  });
+  await personGrants(gw.app, created);
 });
 afterEach(async () => {
   gw.close();
