@@ -12,6 +12,7 @@ describe('readConfig', () => {
         publicUrl: 'http://localhost:8787',
         logLevel: 'info',
         bodyLimit: 1048576,
+        trustedProxies: [],
       },
     });
   });
@@ -37,6 +38,7 @@ describe('readConfig', () => {
       GATEWAY_PUBLIC_URL: 'https://gateway.koeln.example/',
       LOG_LEVEL: 'warn',
       GATEWAY_BODY_LIMIT: '2048',
+      GATEWAY_TRUSTED_PROXIES: '10.0.0.2, ::1',
     });
     expect(result).toEqual({
       ok: true,
@@ -47,6 +49,7 @@ describe('readConfig', () => {
         publicUrl: 'https://gateway.koeln.example',
         logLevel: 'warn',
         bodyLimit: 2048,
+        trustedProxies: ['10.0.0.2', '::1'],
       },
     });
   });
@@ -58,6 +61,7 @@ describe('readConfig', () => {
     ['PORT', '80.5'],
     ['HOST', 'bad host!'],
     ['GATEWAY_PUBLIC_URL', 'gateway.example'],
+    ['GATEWAY_TRUSTED_PROXIES', 'proxy.internal'],
     ['GATEWAY_PUBLIC_URL', 'ftp://gateway.example'],
     ['GATEWAY_PUBLIC_URL', 'https://gateway.example/?x=1'],
     ['GATEWAY_PUBLIC_URL', 'https://user:pw@gateway.example'],

@@ -47,6 +47,13 @@ const EnvSchema = z.object({
       }
     }, 'must be 32 bytes, written as 64 hex characters or base64')
     .optional(),
+  GATEWAY_TRUSTED_PROXIES: z
+    .string()
+    .regex(
+      /^\s*[0-9a-fA-F:.]{2,45}(\s*,\s*[0-9a-fA-F:.]{2,45})*\s*$/,
+      'must be a comma-separated list of IP addresses',
+    )
+    .optional(),
   GATEWAY_BODY_LIMIT: z.coerce
     .number({ error: 'must be a size in bytes between 1024 and 67108864' })
     .int('must be a size in bytes between 1024 and 67108864')
@@ -68,6 +75,8 @@ export interface GatewayConfig {
   readonly masterKey: string | undefined;
   /** A JSON policy set replacing the default one. */
   readonly policyFile: string | undefined;
+  /** Reverse proxies whose X-Forwarded-For is believed (for the sign-in throttle). */
+  readonly trustedProxies: readonly string[];
 }
 
 export type ConfigResult =
@@ -117,6 +126,10 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
       bodyLimit: env2.GATEWAY_BODY_LIMIT,
       masterKey: env2.GATEWAY_MASTER_KEY,
       policyFile: env2.GATEWAY_POLICY_FILE,
+      trustedProxies: (env2.GATEWAY_TRUSTED_PROXIES ?? '')
+        .split(',')
+        .map((address) => address.trim())
+        .filter((address) => address !== ''),
     },
   };
 }

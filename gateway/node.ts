@@ -31,6 +31,7 @@ import {
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
+import { clientAddressOf } from './client-address.ts';
 import { readConfig } from './config.ts';
 import { createLogger } from './logging.ts';
 import { seedDemoAgencies } from './node-demo.ts';
@@ -134,8 +135,13 @@ const app = createApp({
   keys: { masterKey },
   docsAssets: nodeDocsAssets(),
   policy,
-  // The socket's peer. Behind a reverse proxy this is the proxy: throttle there too.
-  clientAddress: (c) => getConnInfo(c).remote.address,
+  // The socket's peer, or behind a proxy named in GATEWAY_TRUSTED_PROXIES the client it saw.
+  clientAddress: (c) =>
+    clientAddressOf(
+      getConnInfo(c).remote.address,
+      c.req.header('X-Forwarded-For'),
+      config.trustedProxies,
+    ),
 });
 
 let server;
