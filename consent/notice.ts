@@ -463,3 +463,34 @@ export async function noticeHash(notice: ConsentNotice): Promise<string> {
   for (const byte of new Uint8Array(digest)) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
+
+/** What a consent request asks for, by ids, as requests and consents store it. */
+export interface NoticeTerms {
+  readonly senders: readonly string[];
+  readonly recipients: readonly string[];
+  readonly purpose: string;
+  readonly categories: readonly string[];
+  readonly validUntil: string;
+}
+
+/**
+ * The notice for stored or requested terms in one language, with the offices named by
+ * `partyOf`. The one place that turns terms into a notice, for the request the office makes and
+ * for the language the person reads it in; health data always asks for explicit consent.
+ */
+export function noticeForTerms(
+  terms: NoticeTerms,
+  language: Language,
+  partyOf: (id: string) => NoticeParty,
+): ConsentNotice {
+  const categories = terms.categories as readonly DataCategory[];
+  return consentNotice({
+    language,
+    senders: terms.senders.map(partyOf),
+    recipients: terms.recipients.map(partyOf),
+    purpose: terms.purpose as Purpose,
+    categories,
+    validUntil: terms.validUntil,
+    special: categories.some((c) => SPECIAL_CATEGORIES.includes(c)),
+  });
+}

@@ -6,15 +6,10 @@ import {
   sha256,
   toBase64Url,
 } from '../core/index.ts';
-import {
-  SPECIAL_CATEGORIES,
-  type DataCategory,
-  type Language,
-  type Purpose,
-} from '../policies/index.ts';
+import { SPECIAL_CATEGORIES, type DataCategory, type Language } from '../policies/index.ts';
 import { normalizeCode } from './codes.ts';
 import { MAX_SECOND_FACTOR_FAILURES, SESSION_IDLE_MS, type ConsentDeps } from './deps.ts';
-import { consentNotice, noticeHash, type ConsentNotice, type NoticeParty } from './notice.ts';
+import { noticeForTerms, noticeHash, type ConsentNotice, type NoticeParty } from './notice.ts';
 import type {
   ConsentRecord,
   ConsentRequestRecord,
@@ -168,23 +163,17 @@ export async function requestNotice(
   request: ConsentRequestRecord,
   language: Language,
 ): Promise<{ notice: ConsentNotice; hash: string }> {
-  const party = async (id: string): Promise<NoticeParty> => {
+  const parties = new Map<string, NoticeParty>();
+  for (const id of [...request.senders, ...request.recipients]) {
     const principal = await deps.pki.principal(request.tenantId, id);
-    return {
-      id,
-      name: principal?.displayName ?? id,
-      agencyType: principal?.agencyType ?? 'immigration_office',
-    };
-  };
-  const categories = request.categories as readonly DataCategory[];
-  const notice = consentNotice({
-    language,
-    senders: await Promise.all(request.senders.map(party)),
-    recipients: await Promise.all(request.recipients.map(party)),
-    purpose: request.purpose as Purpose,
-    categories,
-    validUntil: request.validUntil,
-    special: categories.some((c) => SPECIAL_CATEGORIES.includes(c)),
+    // Requests name registered agencies only; one without a type is broken data, not a guess.
+    if (principal?.agencyType == null) throw new GatewayError('internal_error');
+    parties.set(id, { id, name: principal.displayName, agencyType: principal.agencyType });
+  }
+  const notice = noticeForTerms(request, language, (id) => {
+    const party = parties.get(id);
+    if (party === undefined) throw new GatewayError('internal_error');
+    return party;
   });
   return { notice, hash: await noticeHash(notice) };
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { AuthenticatedPrincipal, Principal } from '../certs/index.ts';
 import { GatewayError, randomId, type ValidationIssue } from '../core/index.ts';
-import { DATA_CATEGORIES, LANGUAGES, PURPOSES, SPECIAL_CATEGORIES } from '../policies/index.ts';
+import { DATA_CATEGORIES, LANGUAGES, PURPOSES } from '../policies/index.ts';
 import { newOneTimeCode, normalizeCode } from './codes.ts';
 import { DEFAULT_CODE_LIFETIME_MS, MAX_CONSENT_MS, type ConsentDeps } from './deps.ts';
-import { consentNotice, noticeHash, type NoticeParty } from './notice.ts';
+import { noticeForTerms, noticeHash, type NoticeParty } from './notice.ts';
 import { auditSubjectRef, ensureSubject, SubjectIdentifier } from './subject.ts';
 
 const AgencyId = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'an agency id');
@@ -97,15 +97,17 @@ export async function createConsentRequest(
     if (p?.agencyType == null) throw new GatewayError('internal_error');
     return { id, name: p.displayName, agencyType: p.agencyType };
   };
-  const notice = consentNotice({
-    language: input.language,
-    senders: senders.map(noticeParty),
-    recipients: recipients.map(noticeParty),
-    purpose: input.purpose,
-    categories: categories,
-    validUntil: validUntil.toISOString(),
-    special: categories.some((c) => SPECIAL_CATEGORIES.includes(c)),
-  });
+  const notice = noticeForTerms(
+    {
+      senders,
+      recipients,
+      purpose: input.purpose,
+      categories,
+      validUntil: validUntil.toISOString(),
+    },
+    input.language,
+    noticeParty,
+  );
 
   const id = randomId('cr');
   const code = newOneTimeCode();
