@@ -25,6 +25,7 @@ import { registerHealth } from './routes/health.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
 import { registerPortalPages } from './routes/portal-pages.tsx';
+import { throttledSignIn } from './portal/sign-in.ts';
 import { SignInThrottle } from './portal/sign-in-throttle.ts';
 import { registerSubjectRights } from './routes/subject-rights.ts';
 import { registerPrincipalRoutes } from './routes/principals.ts';
@@ -162,12 +163,15 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   const portal = {
     consent,
     https: deps.config.publicUrl.startsWith('https:'),
-    throttle: new SignInThrottle({
-      limit: deps.signInThrottle?.limit ?? 10,
-      windowMs: deps.signInThrottle?.windowMs ?? 15 * 60_000,
-      clock: deps.clock,
-    }),
-    clientAddress: deps.clientAddress ?? (() => undefined),
+    signIn: throttledSignIn(
+      consent,
+      new SignInThrottle({
+        limit: deps.signInThrottle?.limit ?? 10,
+        windowMs: deps.signInThrottle?.windowMs ?? 15 * 60_000,
+        clock: deps.clock,
+      }),
+      deps.clientAddress ?? (() => undefined),
+    ),
   };
   registerPortalApi(app, portal);
   registerPortalPages(app, portal);

@@ -5,7 +5,6 @@ import {
   effectiveState,
   endPortalSession,
   grantRequest,
-  openPortalSession,
   personsConsents,
   personsHistory,
   personsRequest,
@@ -20,7 +19,7 @@ import { GatewayError } from '../../core/index.ts';
 import { LANGUAGES } from '../../policies/index.ts';
 import type { GatewayEnv } from '../env.ts';
 import { sessionCookie } from '../portal/session-cookie.ts';
-import type { SignInThrottle } from '../portal/sign-in-throttle.ts';
+import type { PortalSignIn } from '../portal/sign-in.ts';
 import { problemDoc } from '../problem.ts';
 
 const sessionProblems = { 401: problemDoc('`unauthenticated`: no session, or it ended') };
@@ -242,9 +241,8 @@ export interface PortalApiOptions {
   readonly consent: ConsentDeps;
   /** Secure cookies (and the __Host- prefix) when the gateway is reached over TLS. */
   readonly https: boolean;
-  readonly throttle: SignInThrottle;
-  /** The client's address as the runtime sees it, for the sign-in throttle. */
-  readonly clientAddress: (c: Context<GatewayEnv>) => string | undefined;
+  /** Sign-in with the code, behind the per-address throttle. */
+  readonly signIn: PortalSignIn;
 }
 
 /** The person's JSON API; the portal pages use the same operations. */
@@ -286,22 +284,7 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
   });
 
   app.openapi(routes.session, async (c) => {
-    const { code, secondFactor } = c.req.valid('json');
-    const address = options.clientAddress(c) ?? 'unknown';
-    const wait = options.throttle.retryAfter(address);
-    if (wait > 0) {
-      throw new GatewayError('rate_limited', {
-        detail: `too many failed sign-ins from this address; try again in ${wait} s`,
-        retryAfter: wait,
-      });
-    }
-    let opened;
-    try {
-      opened = await openPortalSession(deps, { code, secondFactor });
-    } catch (error) {
-      options.throttle.fail(address);
-      throw error;
-    }
+    const opened = await options.signIn(c, c.req.valid('json'));
     cookie.write(c, opened.token);
     return c.json({ requestId: opened.person.requestId }, 201);
   });

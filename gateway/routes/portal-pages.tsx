@@ -8,7 +8,6 @@ import {
   effectiveState,
   endPortalSession,
   grantRequest,
-  openPortalSession,
   personsConsents,
   personsHistory,
   personsOpenRequests,
@@ -33,16 +32,15 @@ import { ReceiptPage } from '../portal/pages/receipt.tsx';
 import { RequestPage } from '../portal/pages/request.tsx';
 import { SignInPage } from '../portal/pages/sign-in.tsx';
 import { sessionCookie } from '../portal/session-cookie.ts';
-import type { SignInThrottle } from '../portal/sign-in-throttle.ts';
+import type { PortalSignIn } from '../portal/sign-in.ts';
 import { portalCss } from '../portal/style.ts';
 
 export interface PortalPagesOptions {
   readonly consent: ConsentDeps;
   /** Secure cookies with the `__Host-` prefix when the gateway is reached over TLS. */
   readonly https: boolean;
-  readonly throttle: SignInThrottle;
-  /** The client's address as the runtime sees it, for the sign-in throttle. */
-  readonly clientAddress: (c: Context<GatewayEnv>) => string | undefined;
+  /** Sign-in with the code, behind the per-address throttle. */
+  readonly signIn: PortalSignIn;
 }
 
 type PortalContext = Context<GatewayEnv>;
@@ -240,20 +238,8 @@ export function registerPortalPages(
           403,
         );
       }
-      const address = options.clientAddress(c) ?? 'unknown';
-      const wait = options.throttle.retryAfter(address);
-      if (wait > 0) {
-        c.header('Retry-After', String(wait));
-        const minutes = Math.ceil(wait / 60);
-        return renderSignIn(
-          c,
-          tr,
-          { code: '', message: { kind: 'error', text: tr.t('signIn.rateLimited', { minutes }) } },
-          429,
-        );
-      }
       try {
-        const opened = await openPortalSession(deps, {
+        const opened = await options.signIn(c, {
           code: fields.code,
           secondFactor: fields.secondFactor,
         });
@@ -261,7 +247,12 @@ export function registerPortalPages(
         return c.redirect(`/portal/requests/${opened.person.requestId}`, 303);
       } catch (error) {
         if (!isGatewayError(error)) throw error;
-        options.throttle.fail(address);
+        if (error.code === 'rate_limited') {
+          const wait = error.retryAfter ?? 60;
+          c.header('Retry-After', String(wait));
+          const text = tr.t('signIn.rateLimited', { minutes: Math.ceil(wait / 60) });
+          return renderSignIn(c, tr, { code: '', message: { kind: 'error', text } }, 429);
+        }
         const [key, status] =
           error.code === 'code_locked'
             ? (['signIn.locked', 403] as const)

@@ -1,0 +1,38 @@
+import type { Context } from 'hono';
+import { openPortalSession, type ConsentDeps, type PortalPerson } from '../../consent/index.ts';
+import { GatewayError } from '../../core/index.ts';
+import type { GatewayEnv } from '../env.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
+
+/** Opens a portal session for a request; the JSON API and the pages sign in through it alike. */
+export type PortalSignIn = (
+  c: Context<GatewayEnv>,
+  input: { code: string; secondFactor: string },
+) => Promise<{ token: string; person: PortalPerson }>;
+
+/**
+ * Sign-in behind the per-address throttle: an address over its budget gets `rate_limited` (with
+ * `retryAfter`) before any code is looked at, and every refused attempt counts against it.
+ */
+export function throttledSignIn(
+  deps: ConsentDeps,
+  throttle: SignInThrottle,
+  clientAddress: (c: Context<GatewayEnv>) => string | undefined,
+): PortalSignIn {
+  return async function signIn(c, input) {
+    const address = clientAddress(c) ?? 'unknown';
+    const wait = throttle.retryAfter(address);
+    if (wait > 0) {
+      throw new GatewayError('rate_limited', {
+        detail: `too many failed sign-ins from this address; try again in ${wait} s`,
+        retryAfter: wait,
+      });
+    }
+    try {
+      return await openPortalSession(deps, input);
+    } catch (error) {
+      throttle.fail(address);
+      throw error;
+    }
+  };
+}
