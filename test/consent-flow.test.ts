@@ -101,6 +101,19 @@ function person() {
   };
 }
 
+/** The exchange's consent question for the (one) granted person: abh-koeln → jc-koeln. */
+function checkQuestion() {
+  const subject = gw.storage.db.prepare('SELECT subject FROM consents').pluck().get() as string;
+  return {
+    tenantId: 'koeln',
+    subject,
+    sender: 'abh-koeln',
+    recipient: 'jc-koeln',
+    purpose: 'labour_market_integration',
+    categories: ['residence_status'],
+  };
+}
+
 async function jwks() {
   return createLocalJWKSet(
     (await (await gw.app.request('/.well-known/jwks.json')).json()) as { keys: [] },
@@ -178,15 +191,7 @@ describe('the consent lifecycle through HTTP', () => {
     expect(mine.items.map((c) => [c.id, c.state])).toEqual([[granted.consent.id, 'active']]);
 
     // The exchange's consent check finds it now ...
-    const subject = gw.storage.db.prepare('SELECT subject FROM consents').pluck().get() as string;
-    const question = {
-      tenantId: 'koeln',
-      subject,
-      sender: 'abh-koeln',
-      recipient: 'jc-koeln',
-      purpose: 'labour_market_integration',
-      categories: ['residence_status'],
-    };
+    const question = checkQuestion();
     await expect(checkConsent(gw.storage.consents, gw.clock, question)).resolves.toMatchObject({
       consentId: granted.consent.id,
       consentVersion: 1,
@@ -227,15 +232,7 @@ describe('the consent lifecycle through HTTP', () => {
     const granted = (await (
       await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' })
     ).json()) as { consent: { id: string } };
-    const subject = gw.storage.db.prepare('SELECT subject FROM consents').pluck().get() as string;
-    const question = {
-      tenantId: 'koeln',
-      subject,
-      sender: 'abh-koeln',
-      recipient: 'jc-koeln',
-      purpose: 'labour_market_integration',
-      categories: ['residence_status'],
-    };
+    const question = checkQuestion();
     let revokedAt = Infinity;
     const outcomes: { started: number; passed: boolean }[] = [];
     let tick = 0;
@@ -705,16 +702,8 @@ describe('expiry by time', () => {
 
     gw.clock.advance(15 * 86_400_000);
     // The check refuses by the clock alone, before any sweep ran.
-    const subject = gw.storage.db.prepare('SELECT subject FROM consents').pluck().get() as string;
     await expect(
-      checkConsent(gw.storage.consents, gw.clock, {
-        tenantId: 'koeln',
-        subject,
-        sender: 'abh-koeln',
-        recipient: 'jc-koeln',
-        purpose: 'labour_market_integration',
-        categories: ['residence_status'],
-      }),
+      checkConsent(gw.storage.consents, gw.clock, checkQuestion()),
     ).rejects.toMatchObject({ code: 'consent_expired' });
 
     expect(
