@@ -46,6 +46,9 @@ export interface AuditEntry {
   readonly subjectRef?: string;
   readonly ciphertextDigest?: string;
   readonly reasons?: readonly string[];
+  /** For a person's act on a consent: how it reached the gateway, and how sure it is who it was. */
+  readonly channel?: string;
+  readonly assurance?: string;
   readonly serial?: string;
   readonly kid?: string;
 }
@@ -77,6 +80,8 @@ export interface AuditQuery {
   readonly to?: string;
   readonly agency?: string;
   readonly event?: string;
+  readonly channel?: string;
+  readonly assurance?: string;
   readonly afterSeq: number;
   readonly limit: number;
 }

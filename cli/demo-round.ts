@@ -82,6 +82,7 @@ export async function runDemoRound(
     masterKey,
     audit,
     auditStore: storage.audit,
+    policy: deps.policy,
     publicUrl,
   };
   const exchange: ExchangeDeps = {
@@ -148,7 +149,7 @@ export async function runDemoRound(
   // 2. The person signs in with code and birth date, reads the notice and grants, as in the portal.
   const session = await openPortalSession(consent, { code: asked.code, secondFactor: birthDate });
   const person = await portalPerson(consent, session.token);
-  const { request } = await personsRequest(consent, person, person.requestId);
+  const { request } = await personsRequest(consent, person, asked.id);
   const shown = await requestNotice(consent, request, LANGUAGE);
   const { receipt } = await grantRequest(consent, person, request.id, {
     language: LANGUAGE,

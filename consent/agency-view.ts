@@ -1,6 +1,7 @@
 import type { AuthenticatedPrincipal } from '../certs/index.ts';
+import type { Assurance, Channel } from './assurance.ts';
 import type { ConsentDeps } from './deps.ts';
-import type { ConsentEvent, ConsentState } from './ports.ts';
+import type { ConsentEvent, ConsentState, ConsentWithState } from './ports.ts';
 import { effectiveState } from './portal.ts';
 import { pseudonymOf, type SubjectIdentifier } from './subject.ts';
 
@@ -15,6 +16,8 @@ export interface AgencyConsentView {
   readonly validFrom: string;
   readonly validUntil: string;
   readonly changedAt: string;
+  readonly channel: Channel;
+  readonly assurance: Assurance;
 }
 
 /** The consents of a person that name the calling agency as sender or recipient. */
@@ -30,18 +33,29 @@ export async function consentsNamingAgency(
     .filter(
       (c) => c.consent.senders.includes(caller.id) || c.consent.recipients.includes(caller.id),
     )
-    .map((c) => ({
-      id: c.consent.id,
-      state: effectiveState(c, now),
-      version: c.current.version,
-      purpose: c.consent.purpose,
-      categories: c.consent.categories,
-      senders: c.consent.senders,
-      recipients: c.consent.recipients,
-      validFrom: c.consent.validFrom,
-      validUntil: c.consent.validUntil,
-      changedAt: c.current.at,
-    }));
+    .map((c) => agencyConsentView(c, now));
+}
+
+/**
+ * A consent as an office sees it: the terms, the state, and how the grant was given and how sure
+ * the gateway is who gave it, so the office knows what it may rely on. Never the withdrawal code,
+ * the notice text or the receipt: those are the person's.
+ */
+export function agencyConsentView(c: ConsentWithState, now: Date): AgencyConsentView {
+  return {
+    id: c.consent.id,
+    state: effectiveState(c, now),
+    version: c.current.version,
+    purpose: c.consent.purpose,
+    categories: c.consent.categories,
+    senders: c.consent.senders,
+    recipients: c.consent.recipients,
+    validFrom: c.consent.validFrom,
+    validUntil: c.consent.validUntil,
+    changedAt: c.current.at,
+    channel: c.consent.channel,
+    assurance: c.consent.assurance,
+  };
 }
 
 /** State changes of requests and consents that concern the agency, after a cursor. */

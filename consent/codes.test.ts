@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CODE_SYMBOLS, newOneTimeCode, normalizeCode } from './codes.ts';
+import {
+  CODE_SYMBOLS,
+  newOneTimeCode,
+  newWithdrawalCode,
+  normalizeCode,
+  WITHDRAWAL_CODE_SYMBOLS,
+} from './codes.ts';
 
 /** Crockford's base32, written out here so the test does not borrow the code's own table. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -97,5 +103,17 @@ describe('normalizeCode', () => {
     ['an SQL fragment', "' OR 1=1 --"],
   ])('refuses %s (undefined)', (_, typed) => {
     expect(normalizeCode(typed)).toBeUndefined();
+  });
+});
+
+describe('newWithdrawalCode', () => {
+  it('is 20 Crockford symbols in groups of four, 100 bits, and normalises back only at its length', () => {
+    const code = newWithdrawalCode();
+    expect(code).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){4}[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(WITHDRAWAL_CODE_SYMBOLS * Math.log2(CROCKFORD.length)).toBe(100);
+    expect(normalizeCode(code.toLowerCase(), WITHDRAWAL_CODE_SYMBOLS)).toBe(code.replaceAll('-', ''));
+    // A one-time code is never taken for a withdrawal code, nor the other way round.
+    expect(normalizeCode(code)).toBeUndefined();
+    expect(normalizeCode(newOneTimeCode(), WITHDRAWAL_CODE_SYMBOLS)).toBeUndefined();
   });
 });

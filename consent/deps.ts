@@ -1,6 +1,7 @@
 import type { AuditLog, AuditStore } from '../audit/index.ts';
 import type { GatewaySigner, PkiStore } from '../certs/index.ts';
 import type { Clock } from '../core/index.ts';
+import type { PolicySet } from '../policies/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
 import type { ConsentStore } from './ports.ts';
 import type { TenantHasher } from './secrets.ts';
@@ -18,6 +19,8 @@ export interface ConsentDeps {
   readonly audit: AuditLog;
   /** The log's read side, for access reports and the person's history. */
   readonly auditStore: AuditStore;
+  /** The policy in force: a request must ask for a flow it allows, at the assurance it sets. */
+  readonly policy: PolicySet;
   /** The gateway's public base URL, for portal links and the receipt issuer. */
   readonly publicUrl: string;
   /** How long a one-time code opens its request (default 14 days). */

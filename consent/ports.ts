@@ -1,5 +1,6 @@
 import type { PreparedAppend } from '../audit/index.ts';
 import type { WrappedKey } from '../certs/index.ts';
+import type { Assurance, Channel } from './assurance.ts';
 
 /** A person as the gateway knows them: a keyed pseudonym, never the identifier itself. */
 export interface SubjectRecord {
@@ -32,6 +33,11 @@ export interface ConsentRequestRecord {
   /** Keyed hashes: the code and the second factor are never stored in clear. */
   readonly codeHash: string;
   readonly secondFactorHash: string;
+  /**
+   * Keyed hash of the normalised family name, given names and birth date the office recorded,
+   * for matching an identity-verified sign-in; absent when the office recorded none.
+   */
+  readonly identityHash?: string;
   readonly codeExpiresAt: string;
   readonly createdAt: string;
 }
@@ -52,7 +58,11 @@ export interface ConsentRecord {
   readonly noticeHash: string;
   /** The exact notice text the person read, whose SHA-256 is `noticeHash`. */
   readonly noticeText?: string;
-  readonly capture: 'portal' | 'assisted' | 'paper';
+  /** How the grant reached the gateway, and how sure it is that the person gave it. */
+  readonly channel: Channel;
+  readonly assurance: Assurance;
+  /** Keyed hash of the withdrawal code only the person was given; never the code itself. */
+  readonly withdrawalCodeHash?: string;
   readonly receiptId: string;
   /** The signed receipt (compact JWS) the person was given, for download again. */
   readonly receipt: string;
@@ -69,6 +79,18 @@ export interface StateVersion<S extends string> {
   readonly at: string;
   /** `subject`, `system` or the agency id that caused it. */
   readonly actor: string;
+  /** Through which channel and at which assurance the change was made; absent for `system`. */
+  readonly channel?: Channel;
+  readonly assurance?: Assurance;
+}
+
+/** A new version: who made it, and for a person's or an office's act, how. */
+export interface NextVersion<S extends string> {
+  readonly state: S;
+  readonly at: string;
+  readonly actor: string;
+  readonly channel?: Channel;
+  readonly assurance?: Assurance;
 }
 
 export interface ConsentWithState {
@@ -93,11 +115,24 @@ export interface ConsentEvent {
   readonly purpose: string;
 }
 
+/**
+ * What a portal session may reach. A one-time code opens its own request and the consent granted
+ * from it; a withdrawal code opens its one consent; an identity-verified sign-in opens every
+ * subject whose requests carry the same identity hash (resolved on each use, per tenant).
+ */
+export type PortalAccess =
+  | { readonly kind: 'request'; readonly tenantId: string; readonly subject: string; readonly requestId: string }
+  | { readonly kind: 'consent'; readonly tenantId: string; readonly subject: string; readonly consentId: string }
+  | {
+      readonly kind: 'person';
+      readonly identities: readonly { readonly tenantId: string; readonly identityHash: string }[];
+    };
+
 export interface PortalSession {
   readonly tokenHash: string;
-  readonly tenantId: string;
-  readonly subject: string;
-  readonly requestId: string;
+  readonly access: PortalAccess;
+  readonly channel: 'portal-code' | 'portal-eid';
+  readonly assurance: Assurance;
   readonly createdAt: string;
   readonly lastSeenAt: string;
 }
@@ -148,7 +183,7 @@ export interface ConsentStore {
   decideRequest(
     requestId: string,
     expectedVersion: number,
-    next: { state: RequestState; at: string; actor: string },
+    next: NextVersion<RequestState>,
     consent?: { record: ConsentRecord; parties: readonly string[] },
     audit?: PreparedAppend,
   ): Promise<boolean>;
@@ -161,7 +196,7 @@ export interface ConsentStore {
   changeConsent(
     consentId: string,
     expectedVersion: number,
-    next: { state: ConsentState; at: string; actor: string },
+    next: NextVersion<ConsentState>,
     audit?: PreparedAppend,
   ): Promise<boolean>;
   /**
@@ -187,9 +222,32 @@ export interface ConsentStore {
    */
   eraseSubject(tenantId: string, pseudonym: string, audit: PreparedAppend): Promise<void>;
   requestsOfSubject(tenantId: string, subject: string): Promise<RequestWithState[]>;
+  /** The subjects whose requests carry this identity hash (an identity-verified sign-in). */
+  subjectsByIdentity(tenantId: string, identityHash: string): Promise<string[]>;
+  /** The consent whose withdrawal code has this keyed hash. */
+  consentByWithdrawalCode(
+    tenantId: string,
+    withdrawalCodeHash: string,
+  ): Promise<ConsentWithState | undefined>;
 
   addSession(session: PortalSession): Promise<void>;
   session(tokenHash: string): Promise<PortalSession | undefined>;
   touchSession(tokenHash: string, at: string): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
+
+  /** Records an identity-verified sign-in in flight (OpenID Connect state, nonce, PKCE). */
+  addEidSignIn(signIn: EidSignIn): Promise<void>;
+  /** Takes the sign-in in flight with this id hash: it is deleted, so it is used at most once. */
+  takeEidSignIn(idHash: string): Promise<EidSignIn | undefined>;
+}
+
+/** An OpenID Connect authorization in flight, bound to the browser by a cookie's random id. */
+export interface EidSignIn {
+  readonly idHash: string;
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  /** Where the portal goes once signed in (a path under /portal), if not the overview. */
+  readonly returnTo?: string;
+  readonly createdAt: string;
 }

@@ -2,6 +2,7 @@ import type { AuditEntry } from '../audit/index.ts';
 import type { AuthenticatedPrincipal } from '../certs/index.ts';
 import { GatewayError } from '../core/index.ts';
 import type { ConsentDeps } from './deps.ts';
+import type { PortalPerson, TenantSubject } from './portal-access.ts';
 import { effectiveState } from './portal.ts';
 import { auditSubjectRef, pseudonymOf, type SubjectIdentifier } from './subject.ts';
 
@@ -39,59 +40,98 @@ export interface AccessReport {
   readonly auditEntries: readonly AuditEntry[];
 }
 
-/** GDPR Art. 15: every consent, request and exchange concerning the person. Audited itself. */
+/** GDPR Art. 15 for the DPO: everything concerning the person named. Audited itself. */
 export async function accessReport(
   deps: ConsentDeps,
   caller: AuthenticatedPrincipal,
   subject: SubjectIdentifier,
 ): Promise<AccessReport> {
-  const tenantId = caller.tenantId;
-  const pseudonym = await pseudonymOf(deps.hasher, tenantId, subject);
-  const ref = await auditSubjectRef(deps, tenantId, pseudonym);
+  const pseudonym = await pseudonymOf(deps.hasher, caller.tenantId, subject);
+  return reportOn(deps, [{ tenantId: caller.tenantId, subject: pseudonym }], caller.id);
+}
+
+/**
+ * The person's own Art. 15 report, for the identity-verified sign-in only: a code proves too
+ * little about who holds it to hand out everything about a person, so any other session is told
+ * the report does not exist (404). Audited as the person's own read.
+ */
+export async function ownAccessReport(
+  deps: ConsentDeps,
+  person: PortalPerson,
+): Promise<AccessReport> {
+  if (person.access.kind !== 'person') {
+    throw new GatewayError('not_found', { detail: 'sign in with your ID card for the report' });
+  }
+  return reportOn(deps, person.subjects, 'subject');
+}
+
+async function reportOn(
+  deps: ConsentDeps,
+  subjects: readonly TenantSubject[],
+  reader: string,
+): Promise<AccessReport> {
   const now = deps.clock.now();
-  const consents = await deps.consents.consentsOfSubject(tenantId, pseudonym);
-  const requests = await deps.consents.requestsOfSubject(tenantId, pseudonym);
-  const entries = ref === undefined ? [] : await deps.auditStore.entriesAbout(tenantId, ref);
-  await deps.audit.append(tenantId, {
-    event: 'audit.read',
-    actor: caller.id,
-    outcome: 'ok',
-    reasons: ['access report (GDPR Art. 15)'],
-    ...(ref === undefined ? {} : { subjectRef: ref }),
-  });
-  return {
-    subjectKnown: ref !== undefined,
-    consents: consents.map((c) => ({
-      id: c.consent.id,
-      state: effectiveState(c, now),
-      purpose: c.consent.purpose,
-      categories: c.consent.categories,
-      senders: c.consent.senders,
-      recipients: c.consent.recipients,
-      validFrom: c.consent.validFrom,
-      validUntil: c.consent.validUntil,
-    })),
-    requests: requests.map((r) => ({
-      id: r.request.id,
-      state: r.current.state,
-      requestedBy: r.request.requestedBy,
-      purpose: r.request.purpose,
-      createdAt: r.request.createdAt,
-    })),
-    exchanges: entries
-      .filter((e) => e.event.startsWith('exchange.') && e.exchangeId !== undefined)
-      .map((e) => ({
-        exchangeId: e.exchangeId ?? '',
-        event: e.event,
-        ...(e.sender === undefined ? {} : { sender: e.sender }),
-        ...(e.recipient === undefined ? {} : { recipient: e.recipient }),
-        ...(e.purpose === undefined ? {} : { purpose: e.purpose }),
-        ...(e.categories === undefined ? {} : { categories: e.categories }),
-        at: e.time,
-        outcome: e.outcome,
-      })),
-    auditEntries: entries,
+  let subjectKnown = false;
+  const report = {
+    consents: [] as Mutable<AccessReport['consents']>,
+    requests: [] as Mutable<AccessReport['requests']>,
+    exchanges: [] as Mutable<AccessReport['exchanges']>,
+    auditEntries: [] as AuditEntry[],
   };
+  for (const { tenantId, subject } of subjects) {
+    const ref = await auditSubjectRef(deps, tenantId, subject);
+    const entries = ref === undefined ? [] : await deps.auditStore.entriesAbout(tenantId, ref);
+    subjectKnown ||= ref !== undefined;
+    for (const c of await deps.consents.consentsOfSubject(tenantId, subject)) {
+      report.consents.push({
+        id: c.consent.id,
+        state: effectiveState(c, now),
+        purpose: c.consent.purpose,
+        categories: c.consent.categories,
+        senders: c.consent.senders,
+        recipients: c.consent.recipients,
+        validFrom: c.consent.validFrom,
+        validUntil: c.consent.validUntil,
+      });
+    }
+    for (const r of await deps.consents.requestsOfSubject(tenantId, subject)) {
+      report.requests.push({
+        id: r.request.id,
+        state: r.current.state,
+        requestedBy: r.request.requestedBy,
+        purpose: r.request.purpose,
+        createdAt: r.request.createdAt,
+      });
+    }
+    report.exchanges.push(...entries.flatMap(exchangeLine));
+    report.auditEntries.push(...entries);
+    await deps.audit.append(tenantId, {
+      event: 'audit.read',
+      actor: reader,
+      outcome: 'ok',
+      reasons: ['access report (GDPR Art. 15)'],
+      ...(ref === undefined ? {} : { subjectRef: ref }),
+    });
+  }
+  return { subjectKnown, ...report };
+}
+
+type Mutable<T> = T extends readonly (infer U)[] ? U[] : never;
+
+function exchangeLine(e: AuditEntry): AccessReport['exchanges'] {
+  if (!e.event.startsWith('exchange.') || e.exchangeId === undefined) return [];
+  return [
+    {
+      exchangeId: e.exchangeId,
+      event: e.event,
+      ...(e.sender === undefined ? {} : { sender: e.sender }),
+      ...(e.recipient === undefined ? {} : { recipient: e.recipient }),
+      ...(e.purpose === undefined ? {} : { purpose: e.purpose }),
+      ...(e.categories === undefined ? {} : { categories: e.categories }),
+      at: e.time,
+      outcome: e.outcome,
+    },
+  ];
 }
 
 /**
@@ -124,13 +164,4 @@ export async function eraseSubject(
     { event: 'subject.erased', actor: caller.id, outcome: 'ok', subjectRef: ref },
     (prepared) => deps.consents.eraseSubject(tenantId, pseudonym, prepared),
   );
-}
-
-/** The person's history: which office received which categories, when, under which consent. */
-export async function personsHistory(
-  deps: ConsentDeps,
-  person: { tenantId: string; subject: string },
-): Promise<AuditEntry[]> {
-  const ref = await auditSubjectRef(deps, person.tenantId, person.subject);
-  return ref === undefined ? [] : deps.auditStore.entriesAbout(person.tenantId, ref);
 }

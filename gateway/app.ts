@@ -17,6 +17,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonPointer } from './problem.ts';
 import { registerDocs, type DocsAssets } from './routes/docs.ts';
+import { registerAssistedRevocation } from './routes/assisted-revocation.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
@@ -25,6 +26,7 @@ import { registerHealth } from './routes/health.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
 import { registerPortalPages } from './routes/portal-pages.tsx';
+import type { EidProvider } from './portal/eid.ts';
 import { throttledSignIn } from './portal/sign-in.ts';
 import { SignInThrottle } from './portal/sign-in-throttle.ts';
 import { registerSubjectRights } from './routes/subject-rights.ts';
@@ -69,6 +71,11 @@ export interface GatewayDeps {
   readonly clientAddress?: (c: Context<GatewayEnv>) => string | undefined;
   /** Failed portal sign-ins one address may make per window (default 10 per 15 minutes). */
   readonly signInThrottle?: { readonly limit: number; readonly windowMs: number };
+  /**
+   * The identity-verified portal sign-in (OpenID Connect to an eID broker), where the deployment
+   * configured one; without it only codes open the portal.
+   */
+  readonly eid?: EidProvider;
 }
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
@@ -140,6 +147,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     hasher: new TenantHasher(deps.storage.consents, deps.keys.masterKey),
     signer,
     masterKey: deps.keys.masterKey,
+    policy: deps.policy,
     publicUrl: deps.config.publicUrl,
     // Revocation takes the messages still waiting under the consent with it, at once.
     onRevoked: async (tenantId, consentId) => {
@@ -160,6 +168,10 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     consent,
     agencies: authenticate({ ...assertionCheck, allow: ['agency'] }),
   });
+  registerAssistedRevocation(app, {
+    consent,
+    agencies: authenticate({ ...assertionCheck, allow: ['agency'] }),
+  });
   const portal = {
     consent,
     https: deps.config.publicUrl.startsWith('https:'),
@@ -174,7 +186,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     ),
   };
   registerPortalApi(app, portal);
-  registerPortalPages(app, portal);
+  registerPortalPages(app, { ...portal, eid: deps.eid });
   const agencies = authenticate({ ...assertionCheck, allow: ['agency'] });
   registerExchangeRoutes(app, {
     exchange: {

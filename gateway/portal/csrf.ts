@@ -14,13 +14,15 @@ export interface CsrfGuard {
   token(c: Context): string;
   /** Throws 403 `forbidden` unless the form's token matches the cookie and the origin is ours. */
   check(c: Context, formToken: string | undefined): void;
+  /** The same check, answered as a boolean for pages that show the refusal themselves. */
+  valid(c: Context, formToken: string | undefined): boolean;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function csrfGuard(options: { https: boolean; origin: string }): CsrfGuard {
   const name = options.https ? '__Host-cg_csrf' : 'cg_csrf';
-  return {
+  const guard: CsrfGuard = {
     token(c) {
       const existing = getCookie(c, name);
       if (existing !== undefined && TOKEN.test(existing)) return existing;
@@ -53,5 +55,14 @@ export function csrfGuard(options: { https: boolean; origin: string }): CsrfGuar
         });
       }
     },
+    valid(c, formToken) {
+      try {
+        guard.check(c, formToken);
+        return true;
+      } catch {
+        return false;
+      }
+    },
   };
+  return guard;
 }

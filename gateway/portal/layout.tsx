@@ -11,6 +11,8 @@ export interface PageFrame {
   readonly path: string;
   /** Shown with the main menu and a sign-out form when the person is signed in. */
   readonly csrf?: string | undefined;
+  /** An identity-verified session: the menu offers the person's own data report. */
+  readonly personWide?: boolean | undefined;
 }
 
 /**
@@ -23,6 +25,7 @@ export const Layout: FC<PageFrame & { children?: Child }> = ({
   title,
   path,
   csrf,
+  personWide,
   children,
 }) => (
   <>
@@ -63,6 +66,13 @@ export const Layout: FC<PageFrame & { children?: Child }> = ({
                       {tr.t('nav.history')}
                     </a>
                   </li>
+                  {personWide === true ? (
+                    <li>
+                      <a href="/v1/portal/report" download="access-report.json">
+                        {tr.t('nav.report')}
+                      </a>
+                    </li>
+                  ) : null}
                   <li>
                     <form method="post" action="/portal/sign-out">
                       <input type="hidden" name="csrf" value={csrf} />

@@ -1,13 +1,21 @@
 import type { Context } from 'hono';
-import { openPortalSession, type ConsentDeps, type PortalPerson } from '../../consent/index.ts';
+import {
+  openPortalSession,
+  openWithdrawalSession,
+  type ConsentDeps,
+  type PortalPerson,
+} from '../../consent/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 
-/** Opens a portal session for a request; the JSON API and the pages sign in through it alike. */
+/** What a person signs in with: a one-time code and second factor, or a withdrawal code. */
+export type SignInInput = { code: string; secondFactor: string } | { withdrawalCode: string };
+
+/** Opens a portal session; the JSON API and the pages sign in through it alike. */
 export type PortalSignIn = (
   c: Context<GatewayEnv>,
-  input: { code: string; secondFactor: string },
+  input: SignInInput,
 ) => Promise<{ token: string; person: PortalPerson }>;
 
 /**
@@ -29,7 +37,9 @@ export function throttledSignIn(
       });
     }
     try {
-      return await openPortalSession(deps, input);
+      return 'withdrawalCode' in input
+        ? await openWithdrawalSession(deps, input)
+        : await openPortalSession(deps, input);
     } catch (error) {
       throttle.fail(address);
       throw error;

@@ -10,6 +10,7 @@ import {
   type AuditStore,
 } from '../../audit/index.ts';
 import { signDetachedAsTenant, type GatewaySigner, type PkiStore } from '../../certs/index.ts';
+import { ASSURANCE_LEVELS, CHANNELS } from '../../consent/index.ts';
 import { GatewayError, type Clock } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
 import { problemDoc } from '../problem.ts';
@@ -34,6 +35,12 @@ const entriesRoute = createRoute({
       to: z.iso.datetime({ offset: true }).optional(),
       agency: z.string().max(63).optional(),
       event: z.string().max(40).optional(),
+      channel: z.enum(CHANNELS).optional().openapi({
+        description: 'only acts on consents made through this channel',
+      }),
+      assurance: z.enum(ASSURANCE_LEVELS).optional().openapi({
+        description: 'only acts on consents made at this assurance level',
+      }),
       cursor: z
         .string()
         .regex(/^\d{1,15}$/)
@@ -215,8 +222,10 @@ export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRou
       ...(q.to === undefined ? {} : { to: new Date(q.to).toISOString() }),
       ...(q.agency === undefined ? {} : { agency: q.agency }),
       ...(q.event === undefined ? {} : { event: q.event }),
+      ...(q.channel === undefined ? {} : { channel: q.channel }),
+      ...(q.assurance === undefined ? {} : { assurance: q.assurance }),
     });
-    const filters = (['from', 'to', 'agency', 'event', 'cursor'] as const)
+    const filters = (['from', 'to', 'agency', 'event', 'channel', 'assurance', 'cursor'] as const)
       .filter((key) => q[key] !== undefined)
       .map((key) => ` ${key}=${q[key] ?? ''}`)
       .join('');

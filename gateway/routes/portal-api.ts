@@ -1,12 +1,14 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import {
   declineRequest,
   effectiveState,
   endPortalSession,
   grantRequest,
+  ownAccessReport,
   personsConsents,
   personsHistory,
+  personsOpenRequests,
   personsRequest,
   portalPerson,
   requestNotice,
@@ -16,232 +18,16 @@ import {
   type PortalPerson,
 } from '../../consent/index.ts';
 import { GatewayError } from '../../core/index.ts';
-import { LANGUAGES } from '../../policies/index.ts';
 import type { GatewayEnv } from '../env.ts';
 import { sessionCookie } from '../portal/session-cookie.ts';
 import type { PortalSignIn } from '../portal/sign-in.ts';
-import { problemDoc } from '../problem.ts';
-
-const sessionProblems = { 401: problemDoc('`unauthenticated`: no session, or it ended') };
-
-const PartySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  agencyType: z.string().nullable(),
-});
-const RequestViewSchema = z
-  .object({
-    id: z.string(),
-    state: z.enum(['pending', 'approved', 'declined', 'expired']),
-    language: z.string(),
-    purpose: z.string(),
-    categories: z.array(z.string()),
-    senders: z.array(PartySchema),
-    recipients: z.array(PartySchema),
-    validUntil: z.string(),
-    expiresAt: z.string(),
-    notice: z.object({ text: z.string(), hash: z.string() }),
-  })
-  .openapi('PortalRequest');
-const PersonConsentSchema = z
-  .object({
-    id: z.string(),
-    state: z.enum(['active', 'revoked', 'expired']),
-    version: z.number().int(),
-    purpose: z.string(),
-    categories: z.array(z.string()),
-    senders: z.array(z.string()),
-    recipients: z.array(z.string()),
-    validFrom: z.string(),
-    validUntil: z.string(),
-    changedAt: z.string(),
-    receiptId: z.string(),
-  })
-  .openapi('PortalConsent');
-
-const IdParam = z.object({ id: z.string().min(1).max(64) });
-
-const routes = {
-  session: createRoute({
-    method: 'post',
-    path: '/v1/portal/session',
-    tags: ['Portal'],
-    summary: 'Sign in with the one-time code and the second factor',
-    description:
-      'Sets the session cookie (HttpOnly, SameSite=Strict, Secure over TLS; ends after 30 minutes ' +
-      'without use). Wrong code and wrong second factor get the same answer; five wrong second ' +
-      'factors lock the code (`code_locked`).',
-    request: {
-      body: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: z.strictObject({
-              code: z.string().min(1).max(32),
-              secondFactor: z.string().min(1).max(32).openapi({ example: '1990-01-31' }),
-            }),
-          },
-        },
-      },
-    },
-    responses: {
-      201: {
-        description: 'Signed in',
-        content: { 'application/json': { schema: z.object({ requestId: z.string() }) } },
-      },
-      401: problemDoc('`unauthenticated`'),
-      403: problemDoc('`code_locked`'),
-      410: problemDoc('`code_expired`'),
-      429: problemDoc('`rate_limited`: too many failed sign-ins from this address (Retry-After)'),
-    },
-  }),
-  signOut: createRoute({
-    method: 'delete',
-    path: '/v1/portal/session',
-    tags: ['Portal'],
-    summary: 'Sign out',
-    responses: { 204: { description: 'Signed out' } },
-  }),
-  request: createRoute({
-    method: 'get',
-    path: '/v1/portal/requests/{id}',
-    tags: ['Portal'],
-    summary: 'The request in plain language, in its language or in `lang`',
-    description:
-      'The notice is in the language the office chose, or in `lang` when given. To grant what ' +
-      'was shown in another language, send that `language` and the notice `hash` with the grant.',
-    request: {
-      params: IdParam,
-      query: z.object({ lang: z.enum(LANGUAGES).optional() }),
-    },
-    responses: {
-      200: {
-        description: 'The request',
-        content: { 'application/json': { schema: RequestViewSchema } },
-      },
-      ...sessionProblems,
-      404: problemDoc('`not_found`'),
-    },
-  }),
-  grant: createRoute({
-    method: 'post',
-    path: '/v1/portal/requests/{id}/grant',
-    tags: ['Portal'],
-    summary: 'Grant: records the consent and answers a receipt signed by the gateway',
-    description:
-      'Without a body the consent records the notice in the language the office chose. With ' +
-      '`{ language, noticeHash }` it records the notice the person read in that language; a hash ' +
-      'that is no longer the current text answers 409 `conflict` (reason `notice_changed`).',
-    request: {
-      params: IdParam,
-      body: {
-        required: false,
-        content: {
-          'application/json': {
-            schema: z.strictObject({
-              language: z.enum(LANGUAGES),
-              noticeHash: z.string().min(1).max(128),
-            }),
-          },
-        },
-      },
-    },
-    responses: {
-      200: {
-        description: 'Consent and receipt (compact JWS, key in the JWKS)',
-        content: {
-          'application/json': {
-            schema: z.object({ consent: PersonConsentSchema, receipt: z.string() }),
-          },
-        },
-      },
-      ...sessionProblems,
-      404: problemDoc('`not_found`'),
-      409: problemDoc('`conflict`: decided already'),
-      410: problemDoc('`code_expired`'),
-    },
-  }),
-  decline: createRoute({
-    method: 'post',
-    path: '/v1/portal/requests/{id}/decline',
-    tags: ['Portal'],
-    summary: 'Decline the request',
-    request: { params: IdParam },
-    responses: {
-      204: { description: 'Declined' },
-      ...sessionProblems,
-      404: problemDoc('`not_found`'),
-      409: problemDoc('`conflict`: decided already'),
-    },
-  }),
-  consents: createRoute({
-    method: 'get',
-    path: '/v1/portal/consents',
-    tags: ['Portal'],
-    summary: "The person's consents",
-    responses: {
-      200: {
-        description: 'Consents, oldest first',
-        content: {
-          'application/json': { schema: z.object({ items: z.array(PersonConsentSchema) }) },
-        },
-      },
-      ...sessionProblems,
-    },
-  }),
-  history: createRoute({
-    method: 'get',
-    path: '/v1/portal/history',
-    tags: ['Portal'],
-    summary: 'Which office received which categories, when, under which consent',
-    responses: {
-      200: {
-        description: 'History, oldest first',
-        content: {
-          'application/json': {
-            schema: z.object({
-              items: z.array(
-                z.object({
-                  at: z.string(),
-                  event: z.string(),
-                  exchangeId: z.string().optional(),
-                  sender: z.string().optional(),
-                  recipient: z.string().optional(),
-                  purpose: z.string().optional(),
-                  categories: z.array(z.string()).optional(),
-                  consentId: z.string().optional(),
-                }),
-              ),
-            }),
-          },
-        },
-      },
-      ...sessionProblems,
-    },
-  }),
-  revoke: createRoute({
-    method: 'post',
-    path: '/v1/portal/consents/{id}/revoke',
-    tags: ['Portal'],
-    summary: 'Withdraw a consent, effective at once',
-    request: { params: IdParam },
-    responses: {
-      200: {
-        description: 'The consent, now revoked',
-        content: { 'application/json': { schema: PersonConsentSchema } },
-      },
-      ...sessionProblems,
-      404: problemDoc('`not_found`'),
-      409: problemDoc('`conflict`: not active'),
-    },
-  }),
-};
+import { portalRoutes as routes, type PortalConsentView } from './portal-api-routes.ts';
 
 export interface PortalApiOptions {
   readonly consent: ConsentDeps;
   /** Secure cookies (and the __Host- prefix) when the gateway is reached over TLS. */
   readonly https: boolean;
-  /** Sign-in with the code, behind the per-address throttle. */
+  /** Sign-in with a code or withdrawal code, behind the per-address throttle. */
   readonly signIn: PortalSignIn;
 }
 
@@ -269,7 +55,7 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
     }
     return portalPerson(deps, token);
   };
-  const view = (c: ConsentWithState) => ({
+  const view = (c: ConsentWithState): PortalConsentView => ({
     id: c.consent.id,
     state: effectiveState(c, deps.clock.now()),
     version: c.current.version,
@@ -281,12 +67,24 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
     validUntil: c.consent.validUntil,
     changedAt: c.current.at,
     receiptId: c.consent.receiptId,
+    channel: c.consent.channel,
+    assurance: c.consent.assurance,
+    ...(c.current.state === 'revoked' && c.current.channel !== undefined
+      ? { revokedThrough: c.current.channel }
+      : {}),
   });
 
   app.openapi(routes.session, async (c) => {
     const opened = await options.signIn(c, c.req.valid('json'));
     cookie.write(c, opened.token);
-    return c.json({ requestId: opened.person.requestId }, 201);
+    const { access, assurance } = opened.person;
+    if (access.kind === 'person') throw new GatewayError('internal_error');
+    return c.json(
+      access.kind === 'request'
+        ? { scope: access.kind, requestId: access.requestId, assurance }
+        : { scope: access.kind, consentId: access.consentId, assurance },
+      201,
+    );
   });
 
   app.openapi(routes.signOut, async (c) => {
@@ -332,8 +130,13 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
   app.openapi(routes.grant, async (c) => {
     const who = await person(c);
     const shown = (await c.req.text()) === '' ? undefined : c.req.valid('json');
-    const { consent, receipt } = await grantRequest(deps, who, c.req.valid('param').id, shown);
-    return c.json({ consent: view(consent), receipt }, 200);
+    const grant = await grantRequest(deps, who, c.req.valid('param').id, shown);
+    // The withdrawal code goes to the person here, once, and nowhere else.
+    c.header('Cache-Control', 'no-store');
+    return c.json(
+      { consent: view(grant.consent), receipt: grant.receipt, withdrawalCode: grant.withdrawalCode },
+      200,
+    );
   });
 
   app.openapi(routes.decline, async (c) => {
@@ -347,10 +150,29 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
     return c.json({ items: (await personsConsents(deps, who)).map(view) }, 200);
   });
 
+  app.openapi(routes.requests, async (c) => {
+    const who = await person(c);
+    const items = (await personsOpenRequests(deps, who)).map(({ request }) => ({
+      id: request.id,
+      purpose: request.purpose,
+      requestedBy: request.requestedBy,
+      expiresAt: request.codeExpiresAt,
+    }));
+    return c.json({ items }, 200);
+  });
+
+  app.openapi(routes.report, async (c) => {
+    const report = await ownAccessReport(deps, await person(c));
+    c.header('Content-Disposition', 'attachment; filename="access-report.json"');
+    c.header('Cache-Control', 'no-store');
+    return c.json(report as unknown as Record<string, unknown>, 200);
+  });
+
   app.openapi(routes.history, async (c) => {
     const who = await person(c);
-    const entries = await personsHistory(deps, who);
-    const items = entries
+    const lines = await personsHistory(deps, who);
+    const items = lines
+      .map((line) => line.entry)
       .filter((e) => e.event !== 'audit.read' && e.event !== 'audit.exported')
       .map((e) => ({
         at: e.time,

@@ -77,6 +77,10 @@ export function sqliteAuditStore(db: SqliteDatabase): AuditStore {
       if (query.from !== undefined) where.push('time >= @from');
       if (query.to !== undefined) where.push('time < @to');
       if (query.event !== undefined) where.push('event = @event');
+      // Rare filters for a DPO's question about how consents were given: no index needed.
+      if (query.channel !== undefined) where.push("json_extract(entry, '$.channel') = @channel");
+      if (query.assurance !== undefined)
+        where.push("json_extract(entry, '$.assurance') = @assurance");
       if (query.agency !== undefined)
         where.push('(actor = @agency OR sender = @agency OR recipient = @agency)');
       const rows = db
@@ -91,6 +95,8 @@ export function sqliteAuditStore(db: SqliteDatabase): AuditStore {
           to: query.to ?? null,
           event: query.event ?? null,
           agency: query.agency ?? null,
+          channel: query.channel ?? null,
+          assurance: query.assurance ?? null,
         });
       return Promise.resolve(rows.map((row) => JSON.parse(row.entry) as AuditEntry));
     },

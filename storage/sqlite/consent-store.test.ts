@@ -102,7 +102,8 @@ function consentRecord(
     validUntil: request.validUntil,
     language: request.language,
     noticeHash: request.noticeHash,
-    capture: 'portal',
+    channel: 'portal-code',
+    assurance: 'low',
     receiptId: randomId('rc'),
     receipt: 'eyJ.receipt.sig',
     createdAt: NOW,
@@ -289,7 +290,7 @@ describe('sqlite ConsentStore: versions', () => {
 
   it('appends no request version when the consent breaks a constraint of its own', async () => {
     const request = await pendingRequest();
-    const broken = consentRecord(request, { capture: 'telepathy' as ConsentRecord['capture'] });
+    const broken = consentRecord(request, { channel: 'telepathy' as ConsentRecord['channel'] });
     const failure = await failureOf(() =>
       store.decideRequest(
         request.id,
@@ -652,9 +653,9 @@ describe('sqlite ConsentStore: tenantSecret and subjects', () => {
 describe('sqlite ConsentStore: portal sessions', () => {
   const session = (overrides: Partial<PortalSession> = {}): PortalSession => ({
     tokenHash: randomId('th'),
-    tenantId: 'koeln',
-    subject: 'ps_1',
-    requestId: 'cr_1',
+    access: { kind: 'request', tenantId: 'koeln', subject: 'ps_1', requestId: 'cr_1' },
+    channel: 'portal-code',
+    assurance: 'low',
     createdAt: NOW,
     lastSeenAt: NOW,
     ...overrides,
@@ -686,9 +687,37 @@ describe('sqlite ConsentStore: portal sessions', () => {
   it('refuses a second session with the same token hash', async () => {
     const s = session();
     await store.addSession(s);
-    const failure = await failureOf(() => store.addSession({ ...s, subject: 'ps_2' }));
+    const failure = await failureOf(() => store.addSession({ ...s, assurance: 'high' }));
     expect(failure).toMatchObject({ code: 'conflict' }); // a uniqueness clash is a conflict
-    expect((await store.session(s.tokenHash))?.subject).toBe('ps_1');
+    expect((await store.session(s.tokenHash))?.assurance).toBe('low');
+  });
+
+  it('keeps what each kind of session reaches, and a person-wide one names no subject', async () => {
+    const byCode = session();
+    const byWithdrawal = session({
+      access: { kind: 'consent', tenantId: 'koeln', subject: 'ps_1', consentId: 'cs_1' },
+    });
+    const byEid = session({
+      access: { kind: 'person', identities: [{ tenantId: 'koeln', identityHash: 'ih_1' }] },
+      channel: 'portal-eid',
+      assurance: 'substantial',
+    });
+    for (const s of [byCode, byWithdrawal, byEid]) {
+      await store.addSession(s);
+      expect(await store.session(s.tokenHash)).toEqual(s);
+    }
+    expect(
+      storage.db
+        .prepare('SELECT scope, tenant_id, subject FROM portal_sessions WHERE token_hash = ?')
+        .get(byEid.tokenHash),
+    ).toEqual({ scope: 'person', tenant_id: null, subject: null });
+  });
+
+  it('hands out a sign-in in flight once', async () => {
+    const signIn = { idHash: 'ih', state: 's', nonce: 'n', codeVerifier: 'v', createdAt: NOW };
+    await store.addEidSignIn(signIn);
+    expect(await store.takeEidSignIn('ih')).toEqual(signIn);
+    expect(await store.takeEidSignIn('ih')).toBeUndefined();
   });
 });
 
@@ -698,9 +727,9 @@ describe('sqlite ConsentStore: failures', () => {
     const { consent } = await grantedConsent();
     const session: PortalSession = {
       tokenHash: 'th_dup',
-      tenantId: 'koeln',
-      subject: 'ps_1',
-      requestId: 'cr_1',
+      access: { kind: 'request', tenantId: 'koeln', subject: 'ps_1', requestId: 'cr_1' },
+      channel: 'portal-code',
+      assurance: 'low',
       createdAt: NOW,
       lastSeenAt: NOW,
     };

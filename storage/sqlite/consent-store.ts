@@ -1,11 +1,14 @@
 import type { WrappedKey } from '../../certs/index.ts';
 import type {
+  Assurance,
+  Channel,
   ConsentEvent,
   ConsentRecord,
   ConsentRequestRecord,
   ConsentState,
   ConsentStore,
   ConsentWithState,
+  NextVersion,
   RequestState,
   RequestWithState,
   StateVersion,
@@ -13,6 +16,7 @@ import type {
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { guarded } from './guarded.ts';
+import { sqlitePortalSessions } from './portal-session-store.ts';
 
 interface VersionRow {
   seq: number;
@@ -22,6 +26,8 @@ interface VersionRow {
   state: string;
   at: string;
   actor: string;
+  channel: Channel | null;
+  assurance: Assurance | null;
 }
 interface RequestRow {
   id: string;
@@ -38,6 +44,7 @@ interface RequestRow {
   notice_hash: string;
   code_hash: string;
   second_factor_hash: string;
+  identity_hash: string | null;
   code_expires_at: string;
   created_at: string;
 }
@@ -55,7 +62,9 @@ interface ConsentRow {
   language: string;
   notice_hash: string;
   notice_text: string | null;
-  capture: ConsentRecord['capture'];
+  channel: ConsentRecord['channel'];
+  assurance: ConsentRecord['assurance'];
+  withdrawal_code_hash: string | null;
   receipt_id: string;
   receipt: string;
   created_at: string;
@@ -69,6 +78,8 @@ const toVersion = <S extends string>(row: VersionRow): StateVersion<S> => ({
   state: row.state as S,
   at: row.at,
   actor: row.actor,
+  ...(row.channel === null ? {} : { channel: row.channel }),
+  ...(row.assurance === null ? {} : { assurance: row.assurance }),
 });
 const toRequest = (row: RequestRow): ConsentRequestRecord => ({
   id: row.id,
@@ -85,6 +96,7 @@ const toRequest = (row: RequestRow): ConsentRequestRecord => ({
   noticeHash: row.notice_hash,
   codeHash: row.code_hash,
   secondFactorHash: row.second_factor_hash,
+  ...(row.identity_hash === null ? {} : { identityHash: row.identity_hash }),
   codeExpiresAt: row.code_expires_at,
   createdAt: row.created_at,
 });
@@ -102,7 +114,9 @@ const toConsent = (row: ConsentRow): ConsentRecord => ({
   language: row.language,
   noticeHash: row.notice_hash,
   ...(row.notice_text === null ? {} : { noticeText: row.notice_text }),
-  capture: row.capture,
+  channel: row.channel,
+  assurance: row.assurance,
+  ...(row.withdrawal_code_hash === null ? {} : { withdrawalCodeHash: row.withdrawal_code_hash }),
   receiptId: row.receipt_id,
   receipt: row.receipt,
   createdAt: row.created_at,
@@ -126,12 +140,31 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
   );
   const insertRequest = db.prepare(`INSERT INTO consent_requests (id, tenant_id, subject,
     requested_by, senders, recipients, purpose, categories, valid_until, language, notice_text,
-    notice_hash, code_hash, second_factor_hash, code_expires_at, created_at)
+    notice_hash, code_hash, second_factor_hash, identity_hash, code_expires_at, created_at)
     VALUES (@id, @tenantId, @subject, @requestedBy, @senders, @recipients, @purpose, @categories,
     @validUntil, @language, @noticeText, @noticeHash, @codeHash, @secondFactorHash,
-    @codeExpiresAt, @createdAt)`);
-  const insertVersion = db.prepare(`INSERT INTO consent_versions
-    (tenant_id, kind, ref_id, version, state, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    @identityHash, @codeExpiresAt, @createdAt)`);
+  const insertVersionRow = db.prepare(`INSERT INTO consent_versions
+    (tenant_id, kind, ref_id, version, state, at, actor, channel, assurance)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertVersion = (
+    tenantId: string,
+    kind: 'request' | 'consent',
+    refId: string,
+    version: number,
+    next: NextVersion<string>,
+  ) =>
+    insertVersionRow.run(
+      tenantId,
+      kind,
+      refId,
+      version,
+      next.state,
+      next.at,
+      next.actor,
+      next.channel ?? null,
+      next.assurance ?? null,
+    );
   const insertParty = db.prepare(
     'INSERT OR IGNORE INTO consent_parties (tenant_id, ref_id, agency_id) VALUES (?, ?, ?)',
   );
@@ -151,9 +184,16 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
   const deleteAttempt = db.prepare('DELETE FROM code_attempts WHERE rowid = ?');
   const insertConsent = db.prepare(`INSERT INTO consents (id, tenant_id, subject, request_id,
     senders, recipients, purpose, categories, valid_from, valid_until, language, notice_hash,
-    notice_text, capture, receipt_id, receipt, created_at) VALUES (@id, @tenantId, @subject,
-    @requestId, @senders, @recipients, @purpose, @categories, @validFrom, @validUntil, @language,
-    @noticeHash, @noticeText, @capture, @receiptId, @receipt, @createdAt)`);
+    notice_text, capture, channel, assurance, withdrawal_code_hash, receipt_id, receipt,
+    created_at) VALUES (@id, @tenantId, @subject, @requestId, @senders, @recipients, @purpose,
+    @categories, @validFrom, @validUntil, @language, @noticeHash, @noticeText, @capture, @channel,
+    @assurance, @withdrawalCodeHash, @receiptId, @receipt, @createdAt)`);
+  const consentByWithdrawalCode = db.prepare<[string, string], ConsentRow>(
+    'SELECT * FROM consents WHERE tenant_id = ? AND withdrawal_code_hash = ?',
+  );
+  const subjectsByIdentity = db.prepare<[string, string], { subject: string }>(
+    'SELECT DISTINCT subject FROM consent_requests WHERE tenant_id = ? AND identity_hash = ? ORDER BY subject',
+  );
   const consentById = db.prepare<[string, string], ConsentRow>(
     'SELECT * FROM consents WHERE tenant_id = ? AND id = ?',
   );
@@ -188,15 +228,6 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
   const requestsOfSubject = db.prepare<[string, string], RequestRow>(
     'SELECT * FROM consent_requests WHERE tenant_id = ? AND subject = ? ORDER BY created_at, id',
   );
-  const insertSession = db.prepare(`INSERT INTO portal_sessions
-    (token_hash, tenant_id, subject, request_id, created_at, last_seen_at)
-    VALUES (@tokenHash, @tenantId, @subject, @requestId, @createdAt, @lastSeenAt)`);
-  const sessionByHash = db.prepare<[string], Record<string, string>>(
-    'SELECT * FROM portal_sessions WHERE token_hash = ?',
-  );
-  const touch = db.prepare('UPDATE portal_sessions SET last_seen_at = ? WHERE token_hash = ?');
-  const deleteSession = db.prepare('DELETE FROM portal_sessions WHERE token_hash = ?');
-
   const withRequestState = (row: RequestRow): RequestWithState => {
     const current = latestVersion.get(row.id);
     if (!current) throw new Error(`request ${row.id} has no version`);
@@ -216,11 +247,11 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     kind: 'request' | 'consent',
     refId: string,
     expectedVersion: number,
-    next: { state: string; at: string; actor: string },
+    next: NextVersion<string>,
   ): boolean => {
     const current = latestVersion.get(refId);
     if (current?.version !== expectedVersion) return false;
-    insertVersion.run(tenantId, kind, refId, expectedVersion + 1, next.state, next.at, next.actor);
+    insertVersion(tenantId, kind, refId, expectedVersion + 1, next);
     return true;
   };
 
@@ -268,16 +299,13 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
             senders: JSON.stringify(request.senders),
             recipients: JSON.stringify(request.recipients),
             categories: JSON.stringify(request.categories),
+            identityHash: request.identityHash ?? null,
           });
-          insertVersion.run(
-            request.tenantId,
-            'request',
-            request.id,
-            1,
-            'pending',
-            request.createdAt,
-            request.requestedBy,
-          );
+          insertVersion(request.tenantId, 'request', request.id, 1, {
+            state: 'pending',
+            at: request.createdAt,
+            actor: request.requestedBy,
+          });
           for (const agency of parties) insertParty.run(request.tenantId, request.id, agency);
           if (audit) commitAuditEntry(db, audit);
         });
@@ -330,8 +358,11 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
               recipients: JSON.stringify(c.recipients),
               categories: JSON.stringify(c.categories),
               noticeText: c.noticeText ?? null,
+              // The older column, kept for readers of the schema before channels: the channel's kind.
+              capture: c.channel.startsWith('portal') ? 'portal' : c.channel,
+              withdrawalCodeHash: c.withdrawalCodeHash ?? null,
             });
-            insertVersion.run(c.tenantId, 'consent', c.id, 1, 'active', next.at, next.actor);
+            insertVersion(c.tenantId, 'consent', c.id, 1, { ...next, state: 'active' });
             for (const agency of consent.parties) insertParty.run(c.tenantId, c.id, agency);
           }
           if (audit) commitAuditEntry(db, audit);
@@ -388,6 +419,15 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     requestsOfSubject(tenantId, subject) {
       return Promise.resolve(requestsOfSubject.all(tenantId, subject).map(withRequestState));
     },
+    subjectsByIdentity(tenantId, identityHash) {
+      return Promise.resolve(
+        subjectsByIdentity.all(tenantId, identityHash).map((row) => row.subject),
+      );
+    },
+    consentByWithdrawalCode(tenantId, withdrawalCodeHash) {
+      const row = consentByWithdrawalCode.get(tenantId, withdrawalCodeHash);
+      return Promise.resolve(row ? withConsentState(row) : undefined);
+    },
     eraseSubject(tenantId, pseudonym, audit) {
       return guarded('that erasure', () => {
         inTransaction(db, () => {
@@ -419,35 +459,6 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
         });
       });
     },
-    addSession(session) {
-      return guarded('that session', () => {
-        insertSession.run(session);
-      });
-    },
-    session(tokenHash) {
-      const row = sessionByHash.get(tokenHash);
-      return Promise.resolve(
-        row
-          ? {
-              tokenHash: row['token_hash'] ?? '',
-              tenantId: row['tenant_id'] ?? '',
-              subject: row['subject'] ?? '',
-              requestId: row['request_id'] ?? '',
-              createdAt: row['created_at'] ?? '',
-              lastSeenAt: row['last_seen_at'] ?? '',
-            }
-          : undefined,
-      );
-    },
-    touchSession(tokenHash, at) {
-      return guarded('that session', () => {
-        touch.run(at, tokenHash);
-      });
-    },
-    deleteSession(tokenHash) {
-      return guarded('that session', () => {
-        deleteSession.run(tokenHash);
-      });
-    },
+    ...sqlitePortalSessions(db),
   };
 }

@@ -322,4 +322,66 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX mailbox_by_recipient ON mailbox_messages (tenant_id, recipient, received_at, id);
     `,
   },
+  {
+    version: 9,
+    name: "the person's credentials",
+    sql: `
+      -- Keyed hash of the normalised name and birth date the office recorded, so an
+      -- identity-verified sign-in finds the person's requests without the names in clear.
+      ALTER TABLE consent_requests ADD COLUMN identity_hash TEXT;
+      CREATE INDEX consent_requests_by_identity ON consent_requests (tenant_id, identity_hash)
+        WHERE identity_hash IS NOT NULL;
+
+      -- How the grant was given and how sure the gateway is of who gave it; the withdrawal code
+      -- only the person holds, as a keyed hash.
+      ALTER TABLE consents ADD COLUMN channel TEXT NOT NULL DEFAULT 'portal-code'
+        CHECK (channel IN ('portal-code', 'portal-eid', 'assisted', 'paper'));
+      ALTER TABLE consents ADD COLUMN assurance TEXT NOT NULL DEFAULT 'low'
+        CHECK (assurance IN ('low', 'substantial', 'high'));
+      ALTER TABLE consents ADD COLUMN withdrawal_code_hash TEXT;
+      CREATE UNIQUE INDEX consents_by_withdrawal_code ON consents (withdrawal_code_hash)
+        WHERE withdrawal_code_hash IS NOT NULL;
+
+      -- Every version says through which channel and at which assurance it was made (NULL for
+      -- versions the system made, such as expiry).
+      ALTER TABLE consent_versions ADD COLUMN channel TEXT
+        CHECK (channel IN ('portal-code', 'portal-eid', 'assisted', 'paper'));
+      ALTER TABLE consent_versions ADD COLUMN assurance TEXT
+        CHECK (assurance IN ('low', 'substantial', 'high'));
+
+      -- The notice names each office as controller, with its address and its DPO's contact, and
+      -- the supervisory authority of the tenant.
+      ALTER TABLE principals ADD COLUMN address TEXT;
+      ALTER TABLE principals ADD COLUMN dpo_contact TEXT;
+      ALTER TABLE tenants ADD COLUMN supervisory_authority TEXT;
+
+      -- A session reaches what its credential opens and nothing else: one request (code), one
+      -- consent (withdrawal code) or the person (identity-verified sign-in). Sessions are
+      -- short-lived, so the old person-wide ones are simply ended.
+      DROP TABLE portal_sessions;
+      CREATE TABLE portal_sessions (
+        token_hash TEXT PRIMARY KEY,
+        scope TEXT NOT NULL CHECK (scope IN ('request', 'consent', 'person')),
+        tenant_id TEXT,
+        subject TEXT,
+        access TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('portal-code', 'portal-eid')),
+        assurance TEXT NOT NULL CHECK (assurance IN ('low', 'substantial', 'high')),
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX portal_sessions_by_subject ON portal_sessions (tenant_id, subject);
+
+      -- An identity-verified sign-in in flight: state, nonce and PKCE verifier, keyed by the hash
+      -- of the random value in the browser's cookie; used once.
+      CREATE TABLE eid_sign_ins (
+        id_hash TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        code_verifier TEXT NOT NULL,
+        return_to TEXT,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

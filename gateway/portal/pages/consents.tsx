@@ -11,6 +11,8 @@ export interface ConsentItemView {
   readonly validFrom: string;
   readonly validUntil: string;
   readonly changedAt: string;
+  /** How a revocation came, in words (the person in the portal, an office, …). */
+  readonly revokedThrough?: string | undefined;
 }
 
 export interface OpenRequestView {
@@ -27,6 +29,8 @@ export interface ConsentsView {
   readonly done?: 'granted' | 'revoked' | undefined;
   /** A revoke form sent without its confirmation tick: which consent, to show the hint there. */
   readonly unconfirmed?: string | undefined;
+  /** Something to tell the person first (e.g. that a verified sign-in found no request). */
+  readonly notice?: string | undefined;
 }
 
 /** The person's consents, newest first, each active one with its own Revoke form. */
@@ -35,6 +39,7 @@ export const ConsentsPage: FC<{ frame: PageFrame; view: ConsentsView }> = ({ fra
   return (
     <Layout {...frame}>
       <h1>{tr.t('consents.title')}</h1>
+      {view.notice === undefined ? null : <Message kind="info">{view.notice}</Message>}
       {view.done === 'granted' ? (
         <Message kind="success">{tr.t('consents.granted')}</Message>
       ) : null}
@@ -85,6 +90,9 @@ export const ConsentsPage: FC<{ frame: PageFrame; view: ConsentsView }> = ({ fra
                 <dt>{tr.t('consent.changedAt')}</dt>
                 <dd>
                   <time datetime={item.changedAt}>{tr.dateTime(item.changedAt)}</time>
+                  {item.revokedThrough === undefined ? null : (
+                    <> ({tr.t('consent.revokedBy', { channel: item.revokedThrough })})</>
+                  )}
                 </dd>
               </>
             )}

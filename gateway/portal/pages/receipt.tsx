@@ -17,7 +17,11 @@ export interface ReceiptView {
   /** The text the person read, where the gateway kept it. */
   readonly noticeText?: string | undefined;
   readonly noticeLanguage: string;
-  readonly granted: boolean;
+  /** How the consent was given and how sure the gateway is who gave it, in words. */
+  readonly channel: string;
+  readonly assurance: string;
+  /** Only on the page that answers the grant: the code is never stored in clear. */
+  readonly withdrawalCode?: string | undefined;
 }
 
 /** The receipt as a page to read and print, with the signed file to download beside it. */
@@ -26,7 +30,19 @@ export const ReceiptPage: FC<{ frame: PageFrame; view: ReceiptView }> = ({ frame
   return (
     <Layout {...frame}>
       <h1>{tr.t('receipt.title')}</h1>
-      {view.granted ? <Message kind="success">{tr.t('consents.granted')}</Message> : null}
+      {view.withdrawalCode === undefined ? null : (
+        <>
+          <Message kind="success">{tr.t('consents.granted')}</Message>
+          <section class="withdrawal-code" aria-labelledby="withdrawal-heading">
+            <h2 id="withdrawal-heading">{tr.t('withdrawal.title')}</h2>
+            <p>{tr.t('withdrawal.intro')}</p>
+            <p class="code" dir="ltr">
+              {view.withdrawalCode}
+            </p>
+            <p class="hint">{tr.t('withdrawal.print')}</p>
+          </section>
+        </>
+      )}
       <p>{tr.t('receipt.intro')}</p>
       <dl class="facts">
         <dt>{tr.t('receipt.id')}</dt>
@@ -64,6 +80,18 @@ export const ReceiptPage: FC<{ frame: PageFrame; view: ReceiptView }> = ({ frame
         <dd>
           <time datetime={view.validUntil}>{tr.date(view.validUntil)}</time>
         </dd>
+        <dt>{tr.t('receipt.channel')}</dt>
+        <dd>{view.channel}</dd>
+        <dt>{tr.t('receipt.assurance')}</dt>
+        <dd>{view.assurance}</dd>
+        {view.withdrawalCode === undefined ? null : (
+          <>
+            <dt>{tr.t('receipt.withdrawalCode')}</dt>
+            <dd class="code" dir="ltr">
+              {view.withdrawalCode}
+            </dd>
+          </>
+        )}
         <dt>{tr.t('receipt.legalBasis')}</dt>
         <dd dir="ltr">{tr.list(view.legalBasis)}</dd>
         <dt>{tr.t('receipt.withdrawal')}</dt>

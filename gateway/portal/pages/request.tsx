@@ -1,6 +1,7 @@
 import type { FC } from 'hono/jsx';
 import type { ConsentNotice } from '../../../consent/index.ts';
 import { CsrfField, Layout, Message, type PageFrame } from '../layout.tsx';
+import { OtherWays } from './sign-in.tsx';
 
 export interface LabelView {
   readonly name: string;
@@ -20,6 +21,11 @@ export interface RequestView {
   readonly noticeHash: string;
   readonly csrf: string;
   readonly error?: string | undefined;
+  /**
+   * The policy demands a stronger sign-in than this session's for the grant: the page says why
+   * and offers the ID-card sign-in (`eid` tells whether the deployment has one).
+   */
+  readonly needsEid?: { readonly eid: boolean } | undefined;
 }
 
 /**
@@ -38,6 +44,18 @@ export const RequestPage: FC<{ frame: PageFrame; view: RequestView }> = ({ frame
     <Layout {...frame}>
       <h1>{tr.t('request.title')}</h1>
       {view.error === undefined ? null : <Message kind="error">{view.error}</Message>}
+      {view.needsEid === undefined ? null : (
+        <section class="message error" aria-labelledby="assurance-heading">
+          <h2 id="assurance-heading">{tr.t('assurance.title')}</h2>
+          <p>{tr.t('assurance.text')}</p>
+          <OtherWays
+            tr={tr}
+            csrf={view.csrf}
+            eid={view.needsEid.eid}
+            returnTo={`/portal/requests/${view.id}`}
+          />
+        </section>
+      )}
       {stateText === undefined ? (
         <p class="lead">{tr.t('request.lead')}</p>
       ) : (

@@ -6,6 +6,8 @@ export interface SignInView {
   readonly code: string;
   readonly csrf: string;
   readonly message?: { readonly kind: 'info' | 'error'; readonly text: string } | undefined;
+  /** Whether the deployment offers the identity-verified sign-in. */
+  readonly eid: boolean;
 }
 
 /** Sign-in with the one-time code and the birth date the office recorded. */
@@ -58,6 +60,99 @@ export const SignInPage: FC<{ frame: PageFrame; view: SignInView }> = ({ frame, 
         </div>
       </form>
       <p class="hint">{tr.t('signIn.privacy')}</p>
+      <OtherWays tr={tr} csrf={view.csrf} eid={view.eid} withdrawal />
+    </Layout>
+  );
+};
+
+/**
+ * The other ways in: the withdrawal code the person got on grant, and the ID card. Withdrawing
+ * must stay as easy as consenting, so every sign-in page shows them.
+ */
+export const OtherWays: FC<{
+  tr: PageFrame['tr'];
+  csrf: string;
+  eid: boolean;
+  withdrawal?: boolean;
+  returnTo?: string;
+}> = ({ tr, csrf, eid, withdrawal, returnTo }) => (
+  <>
+    {withdrawal === true ? (
+      <section aria-labelledby="withdrawal-heading">
+        <h2 id="withdrawal-heading">{tr.t('signIn.withdrawalTitle')}</h2>
+        <p>{tr.t('signIn.withdrawalIntro')}</p>
+        <p>
+          <a href="/portal/withdraw">{tr.t('signIn.withdrawalTitle')}</a>
+        </p>
+      </section>
+    ) : null}
+    <section aria-labelledby="eid-heading">
+      <h2 id="eid-heading">{tr.t('signIn.eidTitle')}</h2>
+      {eid ? (
+        <>
+          <p>{tr.t('signIn.eidIntro')}</p>
+          <form method="post" action="/portal/eid/start">
+            <CsrfField token={csrf} />
+            {returnTo === undefined ? null : (
+              <input type="hidden" name="returnTo" value={returnTo} />
+            )}
+            <button class="primary" type="submit">
+              {tr.t('signIn.eidButton')}
+            </button>
+          </form>
+        </>
+      ) : (
+        <p class="hint">{tr.t('signIn.eidUnavailable')}</p>
+      )}
+    </section>
+  </>
+);
+
+export interface WithdrawalSignInView {
+  readonly csrf: string;
+  readonly eid: boolean;
+  readonly message?: { readonly kind: 'info' | 'error'; readonly text: string } | undefined;
+}
+
+/** Sign-in with the withdrawal code printed on the person's confirmation. */
+export const WithdrawalSignInPage: FC<{ frame: PageFrame; view: WithdrawalSignInView }> = ({
+  frame,
+  view,
+}) => {
+  const { tr } = frame;
+  return (
+    <Layout {...frame}>
+      <h1>{tr.t('signIn.withdrawalTitle')}</h1>
+      {view.message === undefined ? null : (
+        <Message kind={view.message.kind}>{view.message.text}</Message>
+      )}
+      <p class="lead">{tr.t('signIn.withdrawalIntro')}</p>
+      <form method="post" action="/portal/withdraw">
+        <CsrfField token={view.csrf} />
+        <label for="withdrawalCode">{tr.t('signIn.withdrawalCode')}</label>
+        <p class="hint" id="withdrawal-hint">
+          {tr.t('signIn.withdrawalHint')}
+        </p>
+        <input
+          class="code"
+          type="text"
+          id="withdrawalCode"
+          name="withdrawalCode"
+          required
+          maxlength={48}
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck={false}
+          dir="ltr"
+          aria-describedby="withdrawal-hint"
+        />
+        <div class="actions">
+          <button class="primary" type="submit">
+            {tr.t('signIn.submit')}
+          </button>
+        </div>
+      </form>
+      <OtherWays tr={tr} csrf={view.csrf} eid={view.eid} />
     </Layout>
   );
 };
