@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import type { AuthenticatedPrincipal, Principal } from '../certs/index.ts';
 import { GatewayError, randomId, type ValidationIssue } from '../core/index.ts';
-import { DATA_CATEGORIES, LANGUAGES, PURPOSES } from '../policies/index.ts';
+import {
+  checkRequestedFlow,
+  DATA_CATEGORIES,
+  LANGUAGES,
+  PURPOSES,
+  type AgencyType,
+  type Assurance,
+} from '../policies/index.ts';
 import { newOneTimeCode, normalizeCode } from './codes.ts';
 import { DEFAULT_CODE_LIFETIME_MS, MAX_CONSENT_MS, type ConsentDeps } from './deps.ts';
-import { noticeForTerms, noticeHash, type NoticeParty } from './notice.ts';
+import { identityHash, IdentityInput } from './identity.ts';
+import { noticeFor } from './notice-context.ts';
 import { auditSubjectRef, ensureSubject, SubjectIdentifier } from './subject.ts';
 
 const AgencyId = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'an agency id');
@@ -19,6 +27,8 @@ export const ConsentRequestInput = z.strictObject({
   validUntil: z.iso.datetime({ offset: true }),
   language: z.enum(LANGUAGES),
   secondFactor: z.strictObject({ type: z.literal('birthDate'), value: z.iso.date() }),
+  /** For an identity-verified (eID) sign-in; kept only as a keyed hash. */
+  identity: IdentityInput.optional(),
 });
 export type ConsentRequestInput = z.infer<typeof ConsentRequestInput>;
 
@@ -28,6 +38,8 @@ export interface CreatedConsentRequest {
   readonly code: string;
   readonly portalUrl: string;
   readonly expiresAt: string;
+  /** The assurance the person's grant will need, set by policy for this flow. */
+  readonly requiredAssurance: Assurance;
 }
 
 /** Keyed hash of the second factor, bound to its request so equal birth dates differ. */
@@ -41,10 +53,21 @@ export const secondFactorHash = (
 export const codeHash = (deps: ConsentDeps, tenantId: string, code: string) =>
   deps.hasher.hash(tenantId, 'codes', `code:${code}`);
 
+/** A request that passed validation, with the agencies it names resolved. */
+interface ValidRequest {
+  readonly senders: string[];
+  readonly recipients: string[];
+  readonly categories: (typeof DATA_CATEGORIES)[number][];
+  readonly validUntil: Date;
+  readonly parties: ReadonlyMap<string, Principal & { agencyType: AgencyType }>;
+}
+
 /**
  * An agency asks a person for consent. The request names who would send what to whom, for which
  * purpose and until when; the person decides in the portal, opened with the one-time code and
- * the second factor the agency recorded.
+ * the second factor the agency recorded. The flow is checked against policy first: a flow it does
+ * not allow is refused (422 `policy_denied` with every reason) and nothing is written. An office
+ * may record the person's identity for an eID sign-in; only its keyed hash is kept.
  */
 export async function createConsentRequest(
   deps: ConsentDeps,
@@ -53,51 +76,13 @@ export async function createConsentRequest(
 ): Promise<CreatedConsentRequest> {
   const now = deps.clock.now();
   const tenantId = caller.tenantId;
-  const senders = unique(input.senders);
-  const recipients = unique(input.recipients);
-  const categories = DATA_CATEGORIES.filter((c) => input.categories.includes(c));
-  const issues: ValidationIssue[] = [];
+  const valid = await validRequest(deps, caller, input, now);
+  const { senders, recipients, categories, validUntil } = valid;
+  const requiredAssurance = allowedByPolicy(deps, valid, input.purpose);
 
-  if (!senders.includes(caller.id) && !recipients.includes(caller.id)) {
-    issues.push({
-      path: '/senders',
-      message: 'the requesting agency must be a sender or a recipient',
-    });
-  }
-  const parties = new Map<string, Principal>();
-  for (const [field, ids] of [
-    ['senders', senders],
-    ['recipients', recipients],
-  ] as const) {
-    for (const [index, id] of ids.entries()) {
-      const principal = await deps.pki.principal(tenantId, id);
-      if (principal?.kind !== 'agency' || principal.agencyType === null) {
-        issues.push({ path: `/${field}/${index}`, message: 'unknown agency' });
-      } else parties.set(id, principal);
-    }
-  }
-  for (const [index, id] of recipients.entries()) {
-    if (senders.includes(id)) {
-      issues.push({ path: `/recipients/${index}`, message: 'an agency cannot send to itself' });
-    }
-  }
-  const validUntil = new Date(input.validUntil);
-  if (validUntil.getTime() <= now.getTime()) {
-    issues.push({ path: '/validUntil', message: 'must lie in the future' });
-  } else if (validUntil.getTime() - now.getTime() > MAX_CONSENT_MS) {
-    issues.push({ path: '/validUntil', message: 'a consent may run for at most two years' });
-  }
-  if (input.secondFactor.value >= now.toISOString().slice(0, 10)) {
-    issues.push({ path: '/secondFactor/value', message: 'a birth date lies in the past' });
-  }
-  if (issues.length > 0) throw new GatewayError('validation_failed', { errors: issues });
-
-  const noticeParty = (id: string): NoticeParty => {
-    const p = parties.get(id);
-    if (p?.agencyType == null) throw new GatewayError('internal_error');
-    return { id, name: p.displayName, agencyType: p.agencyType };
-  };
-  const notice = noticeForTerms(
+  const { notice, hash } = await noticeFor(
+    deps,
+    tenantId,
     {
       senders,
       recipients,
@@ -106,7 +91,6 @@ export async function createConsentRequest(
       validUntil: validUntil.toISOString(),
     },
     input.language,
-    noticeParty,
   );
 
   const id = randomId('cr');
@@ -129,9 +113,12 @@ export async function createConsentRequest(
     validUntil: validUntil.toISOString(),
     language: input.language,
     noticeText: notice.text,
-    noticeHash: await noticeHash(notice),
+    noticeHash: hash,
     codeHash: await codeHash(deps, tenantId, normalizeCode(code) ?? ''),
     secondFactorHash: await secondFactorHash(deps, tenantId, id, input.secondFactor.value),
+    ...(input.identity === undefined
+      ? {}
+      : { identityHash: await identityHash(deps, tenantId, input.identity) }),
     codeExpiresAt: expiresAt,
     createdAt,
   };
@@ -155,7 +142,99 @@ export async function createConsentRequest(
     // The link opens the portal in the language the office chose for the person.
     portalUrl: `${deps.publicUrl}/portal/sign-in?code=${encodeURIComponent(code)}&lang=${input.language}`,
     expiresAt,
+    requiredAssurance,
   };
+}
+
+/** Everything the schema cannot know: parties, dates against the clock. Every issue is reported. */
+async function validRequest(
+  deps: ConsentDeps,
+  caller: AuthenticatedPrincipal,
+  input: ConsentRequestInput,
+  now: Date,
+): Promise<ValidRequest> {
+  const senders = unique(input.senders);
+  const recipients = unique(input.recipients);
+  const issues: ValidationIssue[] = [];
+  if (!senders.includes(caller.id) && !recipients.includes(caller.id)) {
+    issues.push({
+      path: '/senders',
+      message: 'the requesting agency must be a sender or a recipient',
+    });
+  }
+  const parties = new Map<string, Principal & { agencyType: AgencyType }>();
+  for (const [field, ids] of [
+    ['senders', senders],
+    ['recipients', recipients],
+  ] as const) {
+    for (const [index, id] of ids.entries()) {
+      const principal = await deps.pki.principal(caller.tenantId, id);
+      if (principal?.kind !== 'agency' || principal.agencyType === null) {
+        issues.push({ path: `/${field}/${index}`, message: 'unknown agency' });
+      } else parties.set(id, { ...principal, agencyType: principal.agencyType });
+    }
+  }
+  for (const [index, id] of recipients.entries()) {
+    if (senders.includes(id)) {
+      issues.push({ path: `/recipients/${index}`, message: 'an agency cannot send to itself' });
+    }
+  }
+  const validUntil = new Date(input.validUntil);
+  if (validUntil.getTime() <= now.getTime()) {
+    issues.push({ path: '/validUntil', message: 'must lie in the future' });
+  } else if (validUntil.getTime() - now.getTime() > MAX_CONSENT_MS) {
+    issues.push({ path: '/validUntil', message: 'a consent may run for at most two years' });
+  }
+  issues.push(...birthDateIssues(input, now.toISOString().slice(0, 10)));
+  if (issues.length > 0) throw new GatewayError('validation_failed', { errors: issues });
+  const categories = DATA_CATEGORIES.filter((c) => input.categories.includes(c));
+  return { senders, recipients, categories, validUntil, parties };
+}
+
+function birthDateIssues(input: ConsentRequestInput, today: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (input.secondFactor.value >= today) {
+    issues.push({ path: '/secondFactor/value', message: 'a birth date lies in the past' });
+  }
+  if (input.identity !== undefined) {
+    if (input.identity.birthDate >= today) {
+      issues.push({ path: '/identity/birthDate', message: 'a birth date lies in the past' });
+    } else if (input.identity.birthDate !== input.secondFactor.value) {
+      // Both are the person's birth date: one of them is mistyped, and a sign-in would fail.
+      issues.push({
+        path: '/identity/birthDate',
+        message: 'differs from the birth date given as second factor',
+      });
+    }
+  }
+  return issues;
+}
+
+/** The policy's verdict on the requested flow: its required assurance, or a refusal. */
+function allowedByPolicy(
+  deps: ConsentDeps,
+  request: ValidRequest,
+  purpose: ConsentRequestInput['purpose'],
+): Assurance {
+  const typeOf = (id: string): AgencyType => {
+    const type = request.parties.get(id)?.agencyType;
+    if (type === undefined) throw new GatewayError('internal_error');
+    return type;
+  };
+  const check = checkRequestedFlow(deps.policy, {
+    purpose,
+    senderTypes: request.senders.map(typeOf),
+    recipientTypes: request.recipients.map(typeOf),
+    categories: request.categories,
+  });
+  if (!check.allow) {
+    throw new GatewayError('policy_denied', {
+      status: 422,
+      detail: `policy ${deps.policy.version} does not allow the requested flow`,
+      reasons: check.reasons,
+    });
+  }
+  return check.requiredAssurance;
 }
 
 function unique(ids: readonly string[]): string[] {

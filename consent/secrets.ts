@@ -2,10 +2,14 @@ import { unwrapSecret, wrapSecret } from '../certs/index.ts';
 import { randomBytes, toBase64Url } from '../core/index.ts';
 import type { ConsentStore } from './ports.ts';
 
+/** Each purpose has its own secret, so a hash made for one can never be matched against another. */
+export type HashPurpose = 'pseudonym' | 'codes' | 'identity';
+
 /**
- * Keyed hashing with per-tenant secrets. Pseudonyms, one-time codes and second factors are stored
- * only as HMAC-SHA256 under a secret that itself rests wrapped under the master key: a stolen
- * database file alone does not let anyone test guesses against them.
+ * Keyed hashing with per-tenant secrets. Pseudonyms, one-time codes, second factors and the
+ * identity an office recorded for eID sign-in are stored only as HMAC-SHA256 under a secret that
+ * itself rests wrapped under the master key: a stolen database file alone does not let anyone test
+ * guesses against them.
  */
 export class TenantHasher {
   readonly #store: ConsentStore;
@@ -18,7 +22,7 @@ export class TenantHasher {
   }
 
   /** base64url HMAC-SHA256 of `input` under the tenant's secret called `purpose`. */
-  async hash(tenantId: string, purpose: 'pseudonym' | 'codes', input: string): Promise<string> {
+  async hash(tenantId: string, purpose: HashPurpose, input: string): Promise<string> {
     const key = await this.#key(tenantId, purpose);
     const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input));
     return toBase64Url(new Uint8Array(mac));

@@ -56,8 +56,8 @@ describe('pseudonymOf', () => {
   });
 
   it('differs between schemes for the same value', async () => {
-    expect(await pseudonymOf(hasher, 'koeln', azr('4711-2026'))).not.toBe(
-      await pseudonymOf(hasher, 'koeln', local('4711-2026')),
+    expect(await pseudonymOf(hasher, 'koeln', azr('471120260001'))).not.toBe(
+      await pseudonymOf(hasher, 'koeln', local('471120260001')),
     );
   });
 
@@ -83,15 +83,40 @@ describe('SubjectIdentifier', () => {
     expect(SubjectIdentifier.parse(local('Äöü-ß-Ğ-й'))).toEqual(local('Äöü-ß-Ğ-й'));
   });
 
-  it('accepts 64 characters and refuses 65', () => {
-    expect(refused(azr('A'.repeat(64)))).toBe(false);
-    expect(refused(azr('A'.repeat(65)))).toBe(true);
+  it('accepts a local case number of 64 characters and refuses 65', () => {
+    expect(refused(local('A'.repeat(64)))).toBe(false);
+    expect(refused(local('A'.repeat(65)))).toBe(true);
     expect(refused(local('x'.repeat(1000)))).toBe(true);
+  });
+
+  it.each([
+    ['letters', 'abc'],
+    ['11 digits', '12345678901'],
+    ['13 digits', '1234567890123'],
+    ['a hyphen', '123456-789012'],
+    ['an inner space', '123456 789012'],
+    ['non-ASCII digits', '١٢٣٤٥٦٧٨٩٠١٢'],
+    ['an inner line feed', '123456\n789012'],
+  ])('refuses an AZR number of %s: exactly 12 digits', (_, value) => {
+    expect(refused(azr(value))).toBe(true);
+  });
+
+  it('drops surrounding spaces, so the pseudonym does not depend on them', () => {
+    expect(SubjectIdentifier.parse(azr(' 012345678901 '))).toEqual(azr('012345678901'));
+    expect(SubjectIdentifier.parse(local('  ABH/17 '))).toEqual(local('ABH/17'));
   });
 
   it('refuses an empty or blank value', () => {
     expect(refused(azr(''))).toBe(true);
     expect(refused(azr('   '))).toBe(true);
+    expect(refused(local(''))).toBe(true);
+    expect(refused(local('   '))).toBe(true);
+  });
+
+  it('points an invalid value at /value, for the 422 to name the field', () => {
+    const result = SubjectIdentifier.safeParse(azr('abc'));
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path)).toEqual([['value']]);
   });
 
   it.each([
@@ -220,19 +245,22 @@ describe('ensureSubject', () => {
   });
 
   it('never writes the identifier to the database file or its WAL, in any case', async () => {
-    const canary = 'AZR-CANARY-7f3a9';
+    const canary = '731947036195';
+    const localCanary = 'AZR-CANARY-7f3a9';
     const pseudonym = await ensureSubject(
       subjectDeps(),
       'koeln',
       azr(canary),
       clock.now().toISOString(),
     );
-    await ensureSubject(subjectDeps(), 'koeln', local(canary), clock.now().toISOString());
+    await ensureSubject(subjectDeps(), 'koeln', local(localCanary), clock.now().toISOString());
     const forms = [
       canary,
-      canary.toUpperCase(),
-      canary.toLowerCase(),
-      `azr:${canary.toUpperCase()}`,
+      `azr:${canary}`,
+      localCanary,
+      localCanary.toUpperCase(),
+      localCanary.toLowerCase(),
+      `local:${localCanary.toUpperCase()}`,
       'CANARY-7F3A9',
       'canary-7f3a9',
     ];

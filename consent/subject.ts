@@ -9,16 +9,31 @@ import type { TenantHasher } from './secrets.ts';
  * A person's identifier as agencies send it: an AZR number (Ausländerzentralregister, the one
  * identifier all offices share) or an office's own case number. It crosses the edge only to be
  * turned into a pseudonym; it is never stored, logged or echoed.
+ *
+ * - `azr`: exactly 12 digits, the AZR number as the register issues it (surrounding spaces are
+ *   dropped). A typo then fails here instead of creating a second, unreachable person.
+ * - `local`: 1–64 letters, digits, spaces and `. / _ -` after surrounding spaces are dropped. The
+ *   set covers case numbers like "ABH/2026_17-3" and keeps out control and invisible characters
+ *   and the `:` that separates scheme and value in the pseudonym's input.
  */
-export const SubjectIdentifier = z.strictObject({
-  scheme: z.enum(['azr', 'local']),
-  value: z
-    .string()
-    .trim()
-    .min(1)
-    .max(64)
-    .regex(/^[\p{L}\p{N} ./_-]+$/u, 'letters, digits, space, dot, slash, underscore, hyphen'),
-});
+export const SubjectIdentifier = z.discriminatedUnion('scheme', [
+  z.strictObject({
+    scheme: z.literal('azr'),
+    value: z
+      .string()
+      .trim()
+      .regex(/^[0-9]{12}$/, 'an AZR number is exactly 12 digits'),
+  }),
+  z.strictObject({
+    scheme: z.literal('local'),
+    value: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[\p{L}\p{N} ./_-]+$/u, 'letters, digits, space, dot, slash, underscore, hyphen'),
+  }),
+]);
 export type SubjectIdentifier = z.infer<typeof SubjectIdentifier>;
 
 /** The keyed pseudonym of an identifier in a tenant; the same person gets the same one. */

@@ -7,9 +7,10 @@ import type { PolicySetInput } from './policy.ts';
  * decisions and residence procedures need, and nothing more. Consent is the legal basis of every
  * flow (GDPR Art. 6(1)(a)); the reason names the duty or decision the data serves. A municipality
  * replaces it with its own file (GATEWAY_POLICY_FILE), reviewed by its data-protection officer.
+ * Version 2026-11-25.2 added assurance floors (health: `substantial`).
  */
 export const DEFAULT_POLICY: z.input<typeof PolicySetInput> = {
-  version: '2026-11-25.1',
+  version: '2026-11-25.2',
   rules: [
     {
       id: 'lmi.abh-to-jc',
@@ -128,6 +129,8 @@ export const DEFAULT_POLICY: z.input<typeof PolicySetInput> = {
       legalBasis: 'GDPR Art. 6(1)(a) and Art. 9(2)(a); joint case management § 16a SGB II',
       retentionDays: 180,
       specialCategories: true,
+      // Consent to health data needs written or electronic form (§ 67b(2) SGB X): an eID sign-in.
+      categoryAssurance: { health: 'substantial' },
       reason:
         'In joint case management, health limits that affect which work or measure is suitable ' +
         'may be shared — only with explicit consent, and kept for six months at most.',

@@ -129,7 +129,12 @@ describe('evaluate', () => {
     const lax = await loadPolicySet({
       version: 't',
       rules: [
-        { ...policy.rules[0], categories: ['residence_status', 'health'], specialCategories: true },
+        {
+          ...policy.rules[0],
+          categories: ['residence_status', 'health'],
+          specialCategories: true,
+          categoryAssurance: { health: 'substantial' },
+        },
       ],
     });
     const strict = { ...lax, rules: lax.rules.map((r) => ({ ...r, specialCategories: false })) };
@@ -180,6 +185,10 @@ const policyArb = fc.array(ruleArb, { minLength: 1, maxLength: 8 }).map((rules) 
       legalBasis: 'GDPR Art. 6(1)(a)',
       retentionDays: 30,
       specialCategories: r.specialCategories,
+      // Special categories need a floor of substantial (§ 67b(2) SGB X), or the set is refused.
+      ...(r.specialCategories && r.categories.includes('health')
+        ? { categoryAssurance: { health: 'substantial' as const } }
+        : {}),
       reason: 'property test rule',
     }))
     .filter((r) => r.categories.length > 0);

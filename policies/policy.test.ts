@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from './default-policy.ts';
+import { requiredAssurance } from './flow.ts';
 import { loadPolicySet } from './policy.ts';
 
 const rule = (overrides: Record<string, unknown> = {}) => ({
@@ -74,6 +75,80 @@ describe('the default policy set', () => {
   });
 });
 
+describe('assurance floors', () => {
+  const health = (overrides: Record<string, unknown> = {}) =>
+    rule({ categories: ['residence_status', 'health'], specialCategories: true, ...overrides });
+
+  it('the default set asks substantial for health in case management, low elsewhere', async () => {
+    const policy = await loadPolicySet(DEFAULT_POLICY);
+    const cm = policy.rules.find((r) => r.id === 'cm.so-to-jc');
+    expect(cm?.categoryAssurance).toEqual({ health: 'substantial' });
+    expect(policy.version).toBe('2026-11-25.2');
+    for (const r of policy.rules) {
+      const floor = requiredAssurance(policy, {
+        purpose: r.purpose,
+        senderTypes: r.from,
+        recipientTypes: r.to,
+        categories: r.categories,
+      });
+      expect(floor, r.id).toBe(r.categories.includes('health') ? 'substantial' : 'low');
+    }
+  });
+
+  it('refuses a special category whose floor stays below substantial (§ 67b(2) SGB X)', async () => {
+    for (const overrides of [
+      {},
+      { minAssurance: 'low' },
+      { categoryAssurance: { health: 'low' } },
+      { categoryAssurance: { residence_status: 'high' } },
+    ]) {
+      const errors = await refusal({ version: '1', rules: [health(overrides)] });
+      expect(errors, JSON.stringify(overrides)).toEqual([
+        {
+          path: '/rules/0/categoryAssurance/health',
+          message: expect.stringContaining('at least substantial') as string,
+        },
+      ]);
+    }
+  });
+
+  it('accepts the floor for health from the category or from the whole rule', async () => {
+    for (const overrides of [
+      { categoryAssurance: { health: 'substantial' } },
+      { categoryAssurance: { health: 'high' } },
+      { minAssurance: 'substantial' },
+      { minAssurance: 'high', categoryAssurance: { health: 'low' } },
+    ]) {
+      await expect(
+        loadPolicySet({ version: '1', rules: [health(overrides)] }),
+      ).resolves.toBeDefined();
+    }
+  });
+
+  it('refuses a floor for a category the rule does not carry, and an unknown level', async () => {
+    expect(
+      await refusal({ version: '1', rules: [rule({ categoryAssurance: { contact: 'high' } })] }),
+    ).toEqual([
+      {
+        path: '/rules/0/categoryAssurance/contact',
+        message: 'contact is not a category of this rule',
+      },
+    ]);
+    await refusal({ version: '1', rules: [rule({ minAssurance: 'medium' })] });
+    await refusal({
+      version: '1',
+      rules: [rule({ categoryAssurance: { residence_status: 'x' } })],
+    });
+    await refusal({ version: '1', rules: [rule({ categoryAssurance: { gossip: 'low' } })] });
+  });
+
+  it('adds no floor to a rule that names none, so older policy files keep their hash', async () => {
+    const policy = await loadPolicySet({ version: '1', rules: [rule()] });
+    expect(policy.rules[0]).not.toHaveProperty('minAssurance');
+    expect(policy.rules[0]).not.toHaveProperty('categoryAssurance');
+  });
+});
+
 describe('loadPolicySet refuses', () => {
   it('a change of any rule changes the hash', async () => {
     const base = await loadPolicySet({ version: '1', rules: [rule()] });
@@ -100,7 +175,10 @@ describe('loadPolicySet refuses', () => {
   });
 
   it('health without "specialCategories": true', async () => {
-    const errors = await refusal({ version: '1', rules: [rule({ categories: ['health'] })] });
+    const errors = await refusal({
+      version: '1',
+      rules: [rule({ categories: ['health'], categoryAssurance: { health: 'substantial' } })],
+    });
     expect(errors).toEqual([
       {
         path: '/rules/0/categories',

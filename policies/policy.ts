@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { canonicalJson, GatewayError, sha256, type ValidationIssue } from '../core/index.ts';
-import { AGENCY_TYPES, DATA_CATEGORIES, PURPOSES, SPECIAL_CATEGORIES } from './vocabulary.ts';
+import { meetsAssurance, ruleAssurance } from './assurance.ts';
+import {
+  AGENCY_TYPES,
+  ASSURANCE_LEVELS,
+  DATA_CATEGORIES,
+  PURPOSES,
+  SPECIAL_CATEGORIES,
+} from './vocabulary.ts';
 
 /**
  * One allowed flow: for a purpose, which agency types may send which data categories to which
@@ -16,6 +23,13 @@ export const PolicyRule = z.strictObject({
   legalBasis: z.string().min(1).max(300),
   retentionDays: z.number().int().min(1).max(3650),
   specialCategories: z.boolean().default(false),
+  /**
+   * The assurance a grant under this rule needs at least; `low` when absent. Optional rather than
+   * defaulted so that a policy file written before floors existed keeps its hash.
+   */
+  minAssurance: z.enum(ASSURANCE_LEVELS).optional(),
+  /** Higher floors for single categories of the rule, e.g. `{ "health": "substantial" }`. */
+  categoryAssurance: z.partialRecord(z.enum(DATA_CATEGORIES), z.enum(ASSURANCE_LEVELS)).optional(),
   /** Why the flow is allowed: read by DPOs and steering groups, so it must be there. */
   reason: z.string().min(10).max(1000),
 });
@@ -35,9 +49,11 @@ export interface PolicySet {
 
 /**
  * Validates a policy set and seals it with its hash. Beyond the schema: a rule carrying a special
- * category must say `specialCategories: true` (never by accident), rule ids are unique, and no
- * two rules govern the same purpose, sender type and recipient type, so every flow has at most
- * one rule and a decision names exactly one.
+ * category must say `specialCategories: true` (never by accident) and set it a floor of at least
+ * `substantial` (§ 67b(2) SGB X: consent to health data in written or electronic form, which a
+ * handed-over code does not give); `categoryAssurance` names only categories of its rule; rule ids
+ * are unique, and no two rules govern the same purpose, sender type and recipient type, so every
+ * flow has at most one rule and a decision names exactly one.
  *
  * @example
  * ```ts
@@ -68,6 +84,7 @@ export async function loadPolicySet(input: unknown): Promise<PolicySet> {
         message: 'special categories (health) need "specialCategories": true',
       });
     }
+    issues.push(...assuranceIssues(rule, index));
     for (const from of rule.from) {
       for (const to of rule.to) {
         if (from === to) {
@@ -95,4 +112,27 @@ export async function loadPolicySet(input: unknown): Promise<PolicySet> {
     hash: await sha256(canonicalJson(parsed.data)),
     rules: parsed.data.rules,
   };
+}
+
+function assuranceIssues(rule: PolicyRule, index: number): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const category of Object.keys(rule.categoryAssurance ?? {})) {
+    if (!rule.categories.some((c) => c === category)) {
+      issues.push({
+        path: `/rules/${index}/categoryAssurance/${category}`,
+        message: `${category} is not a category of this rule`,
+      });
+    }
+  }
+  for (const category of rule.categories.filter((c) => SPECIAL_CATEGORIES.includes(c))) {
+    if (!meetsAssurance(ruleAssurance(rule, [category]), 'substantial')) {
+      issues.push({
+        path: `/rules/${index}/categoryAssurance/${category}`,
+        message:
+          `${category} is a special category: its assurance floor must be at least substantial ` +
+          '(§ 67b(2) SGB X); set "categoryAssurance" or "minAssurance"',
+      });
+    }
+  }
+  return issues;
 }

@@ -37,6 +37,13 @@ export const SPECIAL_CATEGORIES: readonly DataCategory[] = ['health'];
 export const LANGUAGES = ['de', 'en', 'ar', 'uk', 'fa', 'tr'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/**
+ * How sure the gateway is that an act was the person's own, in eIDAS's levels (Regulation
+ * 910/2014, Art. 8), lowest first. Policy rules set floors in these terms; `consent/` re-uses them.
+ */
+export const ASSURANCE_LEVELS = ['low', 'substantial', 'high'] as const;
+export type Assurance = (typeof ASSURANCE_LEVELS)[number];
+
 export const isPurpose = (value: string): value is Purpose =>
   (PURPOSES as readonly string[]).includes(value);
 export const isDataCategory = (value: string): value is DataCategory =>

@@ -1,10 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import {
+  ASSURANCE_LEVELS,
   consentEventsFor,
   consentsNamingAgency,
   ConsentRequestInput,
   createConsentRequest,
+  SubjectIdentifier,
   type ConsentDeps,
 } from '../../consent/index.ts';
 import { GatewayError } from '../../core/index.ts';
@@ -21,6 +23,13 @@ const CreatedSchema = z
     }),
     portalUrl: z.string(),
     expiresAt: z.string(),
+    requiredAssurance: z.enum(ASSURANCE_LEVELS).openapi({
+      description:
+        'The assurance the person’s grant will need, set by policy for this flow: `low` is met ' +
+        'by the one-time code, `substantial` (e.g. health data, § 67b(2) SGB X) needs an ' +
+        'identity-verified (eID) sign-in, so record `identity` for such requests.',
+      example: 'low',
+    }),
   })
   .openapi('CreatedConsentRequest');
 
@@ -32,8 +41,13 @@ const createRoute_ = createRoute({
   description:
     'Records what would flow between which agencies, for which purpose and until when, and ' +
     'answers a one-time code (≥ 50 bits, valid 14 days, locked after 5 wrong second factors) and ' +
-    'a portal link to hand to the person. The caller must be a sender or a recipient. The subject ' +
-    'identifier is kept only as a keyed pseudonym.',
+    'a portal link to hand to the person. The caller must be a sender or a recipient. The flow is ' +
+    'checked against the policy in force before anything is recorded: every sender type → ' +
+    'recipient type pair needs a rule for the purpose that allows every requested category. ' +
+    'The subject identifier is kept only as a keyed pseudonym (`azr`: exactly 12 digits; ' +
+    '`local`: 1–64 letters, digits, spaces and `. / _ -`, surrounding spaces dropped). An ' +
+    'optional `identity` (family name, given names, birth date) lets the person sign in with ' +
+    'eID; only its keyed hash is kept.',
   security: [{ clientAssertion: [] }],
   request: {
     body: {
@@ -49,7 +63,12 @@ const createRoute_ = createRoute({
       content: { 'application/json': { schema: CreatedSchema } },
     },
     ...authProblems,
-    422: problemDoc('`validation_failed`: unknown agency, purpose or category, bad dates'),
+    422: problemDoc(
+      '`validation_failed` (`errors`): unknown agency, purpose or category, bad dates, a subject ' +
+        'identifier of the wrong form, a bad identity. `policy_denied` (`reasons`, nothing ' +
+        'recorded): the policy has no rule for a sender type → recipient type pair (`no_rule`) or ' +
+        'its rule does not allow a requested category (`category_not_allowed`).',
+    ),
   },
 });
 
@@ -149,10 +168,20 @@ export function registerConsentRequestRoutes(
 
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query');
-    const items = await consentsNamingAgency(deps.consent, c.var.principal, {
+    const subject = SubjectIdentifier.safeParse({
       scheme: query['subject.scheme'],
-      value: query['subject.value'].trim(),
+      value: query['subject.value'],
     });
+    if (!subject.success) {
+      throw new GatewayError('validation_failed', {
+        errors: subject.error.issues.map((issue) => ({
+          path: `/subject.${issue.path.map(String).join('.')}`,
+          message: issue.message,
+          in: 'query' as const,
+        })),
+      });
+    }
+    const items = await consentsNamingAgency(deps.consent, c.var.principal, subject.data);
     return c.json(
       {
         items: items.map((item) => ({
