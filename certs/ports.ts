@@ -45,6 +45,10 @@ export interface Principal {
   readonly pgpPublicKey: string | null;
   /** Where the gateway notifies the agency that a message waits (metadata only). */
   readonly webhookUrl: string | null;
+  /** Postal address of an agency as controller (Art. 13(1)(a) GDPR); null if not registered. */
+  readonly address: string | null;
+  /** How to reach the agency's data-protection officer (Art. 13(1)(b) GDPR); null if not registered. */
+  readonly dpoContact: string | null;
   readonly createdAt: string;
 }
 

@@ -54,6 +54,10 @@ export interface NewPrincipal {
   readonly pgpPublicKey?: string;
   /** https URL (http only to loopback, for tests) the gateway notifies when a message waits. */
   readonly webhookUrl?: string;
+  /** Postal address, one line, shown in consent notices as the controller's (agencies only). */
+  readonly address?: string;
+  /** E-mail, phone or postal contact of the data-protection officer (agencies only). */
+  readonly dpoContact?: string;
 }
 
 export interface RegisteredCertificate {
@@ -97,10 +101,13 @@ async function principalFields(input: NewPrincipal, clock: Clock) {
   } else if (
     input.agencyType !== undefined ||
     input.encryptionKey !== undefined ||
-    input.pgpPublicKey !== undefined
+    input.pgpPublicKey !== undefined ||
+    input.address !== undefined ||
+    input.dpoContact !== undefined
   ) {
     throw new GatewayError('validation_failed', {
-      detail: 'only agencies have an agency type, an encryption key or an OpenPGP key',
+      detail:
+        'only agencies have an agency type, an encryption key, an OpenPGP key, an address or a DPO contact',
     });
   }
   const encryptionKey =
@@ -121,6 +128,9 @@ async function principalFields(input: NewPrincipal, clock: Clock) {
     encryptionKey,
     pgpPublicKey: input.pgpPublicKey ?? null,
     webhookUrl: input.webhookUrl === undefined ? null : checkWebhookUrl(input.webhookUrl),
+    address: input.address === undefined ? null : noticeLine(input.address, 'address', 300),
+    dpoContact:
+      input.dpoContact === undefined ? null : noticeLine(input.dpoContact, 'dpoContact', 200),
     createdAt: clock.now().toISOString(),
   };
 }
@@ -333,4 +343,23 @@ function checkWebhookUrl(text: string): string {
   if (url.username !== '' || url.password !== '' || url.hash !== '') throw refuse();
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw refuse();
   return url.toString();
+}
+
+/**
+ * An address or contact is printed in the consent notice the person signs: one line of 1–`max`
+ * printable characters, no line breaks or bidi controls that could forge lines or reorder text.
+ */
+function noticeLine(text: string, field: 'address' | 'dpoContact', max: number): string {
+  const value = text.normalize('NFC').trim();
+  if (
+    value.length === 0 ||
+    value.length > max ||
+    /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u.test(value)
+  ) {
+    throw new GatewayError('validation_failed', {
+      detail: `${field === 'address' ? 'an address' : 'a DPO contact'} is one line of 1–${String(max)} printable characters`,
+      errors: [{ path: `/${field}`, message: `one line, 1–${String(max)} printable characters` }],
+    });
+  }
+  return value;
 }

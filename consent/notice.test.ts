@@ -1,18 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { label } from '../policies/labels.ts';
 import { LANGUAGES, type DataCategory, type Language } from '../policies/index.ts';
+import { NRW_SUPERVISORY_AUTHORITY } from '../tenants/index.ts';
 import { consentNotice, noticeHash, type ConsentNotice, type NoticeInput } from './notice.ts';
 
 const immigration = {
   id: 'abh-koeln',
   name: 'Stadt Köln, Ausländerbehörde',
   agencyType: 'immigration_office',
+  address: 'Willy-Brandt-Platz 3, 50679 Köln',
+  dpoContact: 'datenschutz@stadt-koeln.de',
 } as const;
-const jobcenter = { id: 'jc-koeln', name: 'Jobcenter Köln', agencyType: 'jobcenter' } as const;
+const jobcenter = {
+  id: 'jc-koeln',
+  name: 'Jobcenter Köln',
+  agencyType: 'jobcenter',
+  address: 'Luxemburger Straße 121, 50939 Köln',
+  dpoContact: 'jobcenter-koeln.datenschutz@jobcenter-ge.de',
+  retentionDays: 365,
+} as const;
 const social = {
   id: 'sozialamt-koeln',
   name: 'Sozialamt Köln',
   agencyType: 'social_office',
+  address: 'Ottmar-Pohl-Platz 1, 51103 Köln',
+  dpoContact: 'datenschutz@stadt-koeln.de',
+  retentionDays: 730,
 } as const;
 
 function input(overrides: Partial<NoticeInput> = {}): NoticeInput {
@@ -24,6 +37,7 @@ function input(overrides: Partial<NoticeInput> = {}): NoticeInput {
     categories: ['residence_status', 'employment_permission', 'language_skills'],
     validUntil: '2027-03-31T21:59:59Z',
     special: false,
+    supervisoryAuthority: NRW_SUPERVISORY_AUTHORITY,
     ...overrides,
   };
 }
@@ -65,9 +79,10 @@ describe('consentNotice', () => {
   it.each(LANGUAGES)('in %s produces every section, headed and non-empty', (language) => {
     const plain = consentNotice(input({ language }));
     const special = consentNotice(withHealth({ language }));
-    // parties, data, purpose, duration, voluntary, withdrawal, legal basis; plus health.
-    expect(plain.sections).toHaveLength(7);
-    expect(special.sections).toHaveLength(8);
+    // parties, data, purpose, duration, retention, voluntary, withdrawal, controllers,
+    // complaint, legal basis; plus health.
+    expect(plain.sections).toHaveLength(10);
+    expect(special.sections).toHaveLength(11);
     for (const notice of [plain, special]) {
       expect(notice.title.trim()).not.toBe('');
       const headings = notice.sections.map((s) => s.heading);
@@ -92,7 +107,7 @@ describe('consentNotice', () => {
     const { text } = consentNotice(input());
     expect(text).toContain('freiwillig');
     expect(text).toContain('Wenn Sie nein sagen, hat das keine Nachteile für Ihren Antrag.');
-    expect(text).toContain('jederzeit im Portal zurücknehmen');
+    expect(text).toContain('Sie können Ihre Einwilligung jederzeit zurücknehmen.');
     expect(text).toContain('Das gilt sofort.');
     expect(text).toContain('Nachrichten, die noch nicht beim Amt angekommen sind');
     expect(text).toContain('Ihre Einwilligung gilt bis zum 31.03.2027. Dann endet sie von selbst.');
@@ -191,6 +206,115 @@ describe('consentNotice', () => {
   });
 });
 
+describe('a complete notice (Art. 13 GDPR)', () => {
+  const section = (notice: ConsentNotice, index: number) => notice.sections.at(index)?.body ?? '';
+  const AUTHORITY = NRW_SUPERVISORY_AUTHORITY;
+
+  it.each(LANGUAGES)('in %s names each office as controller, with address and DPO', (language) => {
+    const body = section(consentNotice(input({ language })), -3);
+    for (const party of [immigration, jobcenter, social]) {
+      expect(body).toContain(party.name);
+      expect(body).toContain(party.address);
+      expect(body).toContain(party.dpoContact);
+    }
+    // Each office once, though two share a DPO.
+    expect(body.split(immigration.name)).toHaveLength(2);
+  });
+
+  it.each(LANGUAGES)('in %s gives each recipient its retention, in days', (language) => {
+    const body = section(consentNotice(input({ language })), 4);
+    const lines = body.split('\n').slice(1);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(jobcenter.name);
+    expect(lines[0]).toContain('365');
+    expect(lines[1]).toContain(social.name);
+    expect(lines[1]).toContain('730');
+    expect(body).not.toContain(immigration.name);
+  });
+
+  it.each(LANGUAGES)('in %s names every way to withdraw, one line each', (language) => {
+    const all = section(consentNotice(input({ language })), 6).split('\n');
+    expect(all.filter((line) => line.startsWith('- '))).toHaveLength(3);
+    const one = consentNotice(input({ language, withdrawalMethods: ['office'] }));
+    expect(
+      section(one, 6)
+        .split('\n')
+        .filter((line) => line.startsWith('- ')),
+    ).toHaveLength(1);
+  });
+
+  it.each(LANGUAGES)('in %s names the supervisory authority with all its contacts', (language) => {
+    const body = section(consentNotice(input({ language })), -2);
+    for (const value of [AUTHORITY.name, AUTHORITY.address, AUTHORITY.email, AUTHORITY.url]) {
+      expect(body).toContain(value);
+    }
+    const other = { ...AUTHORITY, name: 'Der Landesbeauftragte für den Datenschutz Niedersachsen' };
+    expect(section(consentNotice(input({ language, supervisoryAuthority: other })), -2)).toContain(
+      other.name,
+    );
+  });
+
+  it.each(LANGUAGES)(
+    'in %s says refusing has no disadvantage, with Art. 9 only for health',
+    (language) => {
+      const plain = consentNotice(input({ language }));
+      const health = consentNotice(withHealth({ language }));
+      expect(section(plain, 5)).toBe(section(health, 6));
+      expect(section(plain, 5).length).toBeGreaterThan(80);
+      expect(section(plain, -1)).toMatch(/6/);
+      expect(section(plain, -1)).not.toMatch(/9/);
+      expect(section(health, -1)).toMatch(/9/);
+    },
+  );
+
+  it('in German says it in plain words', () => {
+    const { text } = consentNotice(input());
+    expect(text).toContain('- Jobcenter Köln: höchstens 365 Tage');
+    expect(text).toContain('Im Portal mit Ihrem Widerrufs-Code.');
+    expect(text).toContain('Im Portal mit Ihrem Ausweis (Online-Ausweis).');
+    expect(text).toContain('Das Amt trägt es ein.');
+    expect(text).toContain('  Adresse: Willy-Brandt-Platz 3, 50679 Köln');
+    expect(text).toContain('  Datenschutz-Beauftragte: datenschutz@stadt-koeln.de');
+    expect(text).toContain('Zuständig ist die Datenschutz-Aufsicht:');
+    expect(text).toContain('E-Mail: poststelle@ldi.nrw.de');
+  });
+
+  it('says so where an office registered no address or DPO contact', () => {
+    const bare = { id: 'jc-koeln', name: 'Jobcenter Köln', agencyType: 'jobcenter' } as const;
+    const { text } = consentNotice(input({ recipients: [{ ...bare, retentionDays: 30 }] }));
+    expect(text).toContain('  Adresse: hier nicht eingetragen. Bitte fragen Sie das Amt.');
+    expect(text).toContain('  Datenschutz-Beauftragte: über die Adresse des Amts');
+  });
+
+  it('writes the number of days as each language needs it', () => {
+    const days = (language: Language, retentionDays: number) =>
+      section(consentNotice(input({ language, recipients: [{ ...jobcenter, retentionDays }] })), 4);
+    expect(days('de', 1)).toContain('höchstens 1 Tag');
+    expect(days('en', 1)).toContain('at most 1 day');
+    expect(days('uk', 21)).toContain('21 день');
+    expect(days('uk', 22)).toContain('22 дні');
+    expect(days('uk', 12)).toContain('12 днів');
+    expect(days('ar', 2)).toContain('يومان');
+    expect(days('ar', 7)).toContain('7 أيام');
+    expect(days('ar', 365)).toContain('365 يومًا');
+    expect(days('ar', 100)).toContain('100 يوم ');
+  });
+
+  it('isolates addresses and contacts in Arabic and Persian', () => {
+    for (const language of ['ar', 'fa'] as const) {
+      const { text } = consentNotice(input({ language }));
+      expect(text).toContain(`\u2068${immigration.address}\u2069`);
+      expect(text).toContain(`\u2068${AUTHORITY.email}\u2069`);
+    }
+  });
+
+  it('refuses a recipient without retention and an empty list of ways to withdraw', () => {
+    const unretained = { id: jobcenter.id, name: jobcenter.name, agencyType: jobcenter.agencyType };
+    expect(() => consentNotice(input({ recipients: [unretained] }))).toThrow(/jc-koeln/);
+    expect(() => consentNotice(input({ withdrawalMethods: [] }))).toThrow(/withdraw/);
+  });
+});
+
 describe('the date a notice shows', () => {
   const shown = (validUntil: string, language: Language = 'de') =>
     consentNotice(input({ validUntil, language })).sections[3]?.body ?? '';
@@ -280,6 +404,11 @@ describe('noticeHash', () => {
         input({ purpose: 'case_management' }),
         input({ recipients: [jobcenter] }),
         input({ senders: [{ ...immigration, name: 'Kreis Lippe, Ausländerbehörde' }] }),
+        input({ senders: [{ ...immigration, address: 'Am Markt 1, 50667 Köln' }] }),
+        input({ senders: [{ ...immigration, dpoContact: 'dsb@stadt-koeln.de' }] }),
+        input({ recipients: [{ ...jobcenter, retentionDays: 366 }, social] }),
+        input({ supervisoryAuthority: { ...NRW_SUPERVISORY_AUTHORITY, email: 'a@b.de' } }),
+        input({ withdrawalMethods: ['portal-withdrawal-code', 'office'] }),
         withHealth(),
       ].map((i) => noticeHash(consentNotice(i))),
     );

@@ -1,2 +1,10 @@
 export { newTenant, DEMO_TENANT, TenantId } from './tenant.ts';
 export type { Tenant, TenantStore, NewTenant } from './tenant.ts';
+export {
+  NRW_SUPERVISORY_AUTHORITY,
+  SupervisoryAuthorityInput,
+  parseSupervisoryAuthority,
+  setSupervisoryAuthority,
+  supervisoryAuthorityOf,
+} from './supervisory-authority.ts';
+export type { SupervisoryAuthority } from './supervisory-authority.ts';

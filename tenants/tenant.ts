@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GatewayError, type Clock } from '../core/index.ts';
+import type { SupervisoryAuthority } from './supervisory-authority.ts';
 
 /**
  * A tenant is one municipality. Every record the gateway keeps carries its tenant, and no query
@@ -17,16 +18,25 @@ export interface Tenant {
   readonly id: string;
   readonly displayName: string;
   readonly createdAt: string;
+  /** Where a person may complain; absent: the NRW one (see `supervisoryAuthorityOf`). */
+  readonly supervisoryAuthority?: SupervisoryAuthority;
 }
 
 /**
- * The read side of tenants. Tenants are created only together with their keys (see
+ * Tenants and their settings. Tenants are created only together with their keys (see
  * `provisionTenant` in `certs/`), so a tenant without a CA can never exist.
  */
 export interface TenantStore {
   get(id: string): Promise<Tenant | undefined>;
   /** All tenants, oldest first. */
   list(): Promise<Tenant[]>;
+  /**
+   * Sets the tenant's supervisory authority, replacing any earlier one. Notices made after it
+   * name the new one; notices already shown keep their text and hash.
+   *
+   * @throws GatewayError `not_found` when there is no such tenant.
+   */
+  setSupervisoryAuthority(id: string, authority: SupervisoryAuthority): Promise<void>;
 }
 
 export interface NewTenant {

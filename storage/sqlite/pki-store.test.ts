@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { provisionTenantKeys, type PkiDeps, type TenantKeyMaterial } from '../../certs/index.ts';
+import {
+  provisionTenantKeys,
+  registerWithCsr,
+  type PkiDeps,
+  type TenantKeyMaterial,
+} from '../../certs/index.ts';
 import { FixedClock } from '../../core/index.ts';
-import { pkiDeps } from '../../test/support/pki.ts';
+import { keyAndCsr, pkiDeps } from '../../test/support/pki.ts';
 import { tempDir } from '../../test/support/temp.ts';
 import { openSqliteStorage, type SqliteStorage } from './storage.ts';
 
@@ -92,5 +97,68 @@ describe('sqlite PkiStore', () => {
     // Past its expiry the entry is cleaned, so the table does not grow without bound.
     expect(await use('koeln', 'a', 'other', '2026-11-25T10:06:00.000Z')).toBe(true);
     expect(count('used_assertions')).toBe(1);
+  });
+});
+
+describe('sqlite PkiStore: an agency as controller', () => {
+  const register = (extra: { address?: string; dpoContact?: string }, id = 'abh-koeln') =>
+    keyAndCsr('P-256', id).then(({ csrPem }) =>
+      registerWithCsr(deps, {
+        tenantId: 'koeln',
+        id,
+        kind: 'agency',
+        agencyType: 'immigration_office',
+        csrPem,
+        ...extra,
+      }),
+    );
+
+  beforeEach(async () => {
+    await storage.pki.createTenant(tenant, keys);
+  });
+
+  it('keeps the address and DPO contact an agency registered, normalised to one line', async () => {
+    await register({
+      address: '  Willy-Brandt-Platz 3, 50679 Köln '.normalize('NFD'),
+      dpoContact: 'datenschutz@stadt-koeln.de',
+    });
+    expect(await storage.pki.principal('koeln', 'abh-koeln')).toMatchObject({
+      address: 'Willy-Brandt-Platz 3, 50679 Köln',
+      dpoContact: 'datenschutz@stadt-koeln.de',
+    });
+  });
+
+  it('answers null for an agency registered without them', async () => {
+    await register({});
+    expect(await storage.pki.principal('koeln', 'abh-koeln')).toMatchObject({
+      address: null,
+      dpoContact: null,
+    });
+  });
+
+  it.each([
+    ['a line break in the address', { address: 'Willy-Brandt-Platz 3\n50679 Köln' }, '/address'],
+    ['an empty DPO contact', { dpoContact: '  ' }, '/dpoContact'],
+    ['a bidi override', { dpoContact: 'dsb@koeln.de\u202E' }, '/dpoContact'],
+    ['an address too long', { address: 'x'.repeat(301) }, '/address'],
+  ])('refuses %s and stores nothing', async (_, extra, path) => {
+    await expect(register(extra)).rejects.toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path }],
+    });
+    expect(await storage.pki.principal('koeln', 'abh-koeln')).toBeUndefined();
+  });
+
+  it('refuses an address for a DPO or operator', async () => {
+    const { csrPem } = await keyAndCsr('P-256', 'dsb');
+    await expect(
+      registerWithCsr(deps, {
+        tenantId: 'koeln',
+        id: 'dsb',
+        kind: 'dpo',
+        csrPem,
+        address: 'Willy-Brandt-Platz 3, 50679 Köln',
+      }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });

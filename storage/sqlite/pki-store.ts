@@ -37,6 +37,8 @@ interface PrincipalRow {
   encryption_key: string | null;
   pgp_public_key: string | null;
   webhook_url: string | null;
+  address: string | null;
+  dpo_contact: string | null;
   created_at: string;
 }
 interface CertificateRow {
@@ -88,6 +90,8 @@ const toPrincipal = (row: PrincipalRow): Principal => ({
   encryptionKey: row.encryption_key,
   pgpPublicKey: row.pgp_public_key,
   webhookUrl: row.webhook_url,
+  address: row.address,
+  dpoContact: row.dpo_contact,
   createdAt: row.created_at,
 });
 const toCertificate = (row: CertificateRow): CertificateRecord => ({
@@ -125,9 +129,9 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
   );
   const insertPrincipal = db.prepare(`INSERT INTO principals
     (tenant_id, id, kind, agency_type, display_name, encryption_key, pgp_public_key, webhook_url,
-     created_at)
+     address, dpo_contact, created_at)
     VALUES (@tenantId, @id, @kind, @agencyType, @displayName, @encryptionKey, @pgpPublicKey,
-     @webhookUrl, @createdAt)`);
+     @webhookUrl, @address, @dpoContact, @createdAt)`);
   const principalById = db.prepare<[string, string], PrincipalRow>(
     'SELECT * FROM principals WHERE tenant_id = ? AND id = ?',
   );
