@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from './config.ts';
+import { eidConfigFrom, readConfig, type EidSettings } from './config.ts';
 
 describe('readConfig', () => {
   it('gives the embedded defaults when nothing is set', () => {
@@ -84,5 +84,222 @@ describe('readConfig', () => {
       'PORT',
       'LOG_LEVEL',
     ]);
+  });
+});
+
+describe('readConfig: identity-verified sign-in (GATEWAY_OIDC_*)', () => {
+  const acrMap = '{"urn:example:eid:substantial":"substantial","urn:example:eid:high":"high"}';
+  const withSecret = {
+    GATEWAY_PUBLIC_URL: 'https://gateway.koeln.example',
+    GATEWAY_OIDC_ISSUER: 'https://id.example/realms/bund',
+    GATEWAY_OIDC_CLIENT_ID: 'consent-gateway',
+    GATEWAY_OIDC_CLIENT_SECRET: 'very-secret-value',
+    GATEWAY_OIDC_ACR_MAP: acrMap,
+  };
+  const withKey = {
+    ...withSecret,
+    GATEWAY_OIDC_CLIENT_SECRET: undefined,
+    GATEWAY_OIDC_PRIVATE_KEY_FILE: '/etc/gateway/oidc-key.pem',
+  };
+
+  function problemOf(env: Record<string, string | undefined>): string {
+    const result = readConfig(env);
+    expect(result.ok).toBe(false);
+    if (result.ok) return '';
+    expect(result.problems).toHaveLength(1);
+    return result.problems[0] ?? '';
+  }
+
+  it('leaves eID sign-in off when no GATEWAY_OIDC_* variable is set', () => {
+    const result = readConfig({});
+    expect(result.ok && result.config.eid).toBeUndefined();
+  });
+
+  it('reads a client-secret configuration with the defaults', () => {
+    const result = readConfig(withSecret);
+    expect(result.ok && result.config.eid).toEqual({
+      issuer: new URL('https://id.example/realms/bund'),
+      clientId: 'consent-gateway',
+      clientAuth: { method: 'client_secret_basic', secret: 'very-secret-value' },
+      redirectUri: new URL('https://gateway.koeln.example/portal/eid/callback'),
+      scope: 'openid profile',
+      acrValues: [],
+      assuranceByAcr: {
+        'urn:example:eid:substantial': 'substantial',
+        'urn:example:eid:high': 'high',
+      },
+      allowInsecureRequests: false,
+    });
+  });
+
+  it('reads a private-key configuration with requested acr values, scope, algorithm and kid', () => {
+    const result = readConfig({
+      ...withKey,
+      GATEWAY_OIDC_PRIVATE_KEY_ALG: 'PS256',
+      GATEWAY_OIDC_PRIVATE_KEY_ID: 'gateway-2025',
+      GATEWAY_OIDC_ACR_VALUES: 'urn:example:eid:high , urn:example:eid:substantial',
+      GATEWAY_OIDC_SCOPE: 'openid profile email',
+    });
+    expect(result.ok && result.config.eid).toMatchObject({
+      clientAuth: {
+        method: 'private_key_jwt',
+        privateKeyFile: '/etc/gateway/oidc-key.pem',
+        alg: 'PS256',
+        kid: 'gateway-2025',
+      },
+      acrValues: ['urn:example:eid:high', 'urn:example:eid:substantial'],
+      scope: 'openid profile email',
+    });
+  });
+
+  it('defaults the key algorithm to ES256', () => {
+    const result = readConfig(withKey);
+    expect(result.ok && result.config.eid?.clientAuth).toEqual({
+      method: 'private_key_jwt',
+      privateKeyFile: '/etc/gateway/oidc-key.pem',
+      alg: 'ES256',
+    });
+  });
+
+  it('admits an http issuer only on this machine, and marks it so', () => {
+    const local = readConfig({ ...withSecret, GATEWAY_OIDC_ISSUER: 'http://127.0.0.1:4000' });
+    expect(local.ok && local.config.eid?.allowInsecureRequests).toBe(true);
+    expect(problemOf({ ...withSecret, GATEWAY_OIDC_ISSUER: 'http://id.example' })).toMatch(
+      /^invalid configuration: GATEWAY_OIDC_ISSUER must be an https URL/,
+    );
+  });
+
+  it.each<[string, Record<string, string | undefined>, string]>([
+    [
+      'the issuer is missing',
+      { ...withSecret, GATEWAY_OIDC_ISSUER: undefined },
+      'GATEWAY_OIDC_ISSUER',
+    ],
+    [
+      'the client id is missing',
+      { ...withSecret, GATEWAY_OIDC_CLIENT_ID: '' },
+      'GATEWAY_OIDC_CLIENT_ID',
+    ],
+    [
+      'neither secret nor key is given',
+      { ...withSecret, GATEWAY_OIDC_CLIENT_SECRET: undefined },
+      'GATEWAY_OIDC_CLIENT_SECRET',
+    ],
+    [
+      'both secret and key are given',
+      { ...withSecret, GATEWAY_OIDC_PRIVATE_KEY_FILE: '/k.pem' },
+      'GATEWAY_OIDC_CLIENT_SECRET',
+    ],
+    [
+      'the acr map is missing',
+      { ...withSecret, GATEWAY_OIDC_ACR_MAP: undefined },
+      'GATEWAY_OIDC_ACR_MAP',
+    ],
+    [
+      'a key algorithm comes without a key',
+      { ...withSecret, GATEWAY_OIDC_PRIVATE_KEY_ALG: 'ES256' },
+      'GATEWAY_OIDC_PRIVATE_KEY_ALG',
+    ],
+    [
+      'a key id comes without a key',
+      { ...withSecret, GATEWAY_OIDC_PRIVATE_KEY_ID: 'k1' },
+      'GATEWAY_OIDC_PRIVATE_KEY_ID',
+    ],
+    [
+      'a requested acr is not in the map',
+      { ...withSecret, GATEWAY_OIDC_ACR_VALUES: 'urn:other' },
+      'GATEWAY_OIDC_ACR_VALUES',
+    ],
+  ])('refuses a half-set configuration where %s, naming the variable', (_case, env, name) => {
+    const line = problemOf(env);
+    expect(line).toMatch(new RegExp(`^invalid configuration: ${name} `));
+    expect(line).not.toContain('very-secret-value');
+    expect(line).not.toContain('\n');
+  });
+
+  it.each([
+    ['GATEWAY_OIDC_ISSUER', 'id.example'],
+    ['GATEWAY_OIDC_ISSUER', 'https://id.example/?realm=x'],
+    ['GATEWAY_OIDC_ISSUER', 'https://admin:pw@id.example'],
+    ['GATEWAY_OIDC_CLIENT_ID', 'has space'],
+    ['GATEWAY_OIDC_PRIVATE_KEY_ALG', 'HS256'],
+    ['GATEWAY_OIDC_ACR_MAP', '{not json'],
+    ['GATEWAY_OIDC_ACR_MAP', '{}'],
+    ['GATEWAY_OIDC_ACR_MAP', '["urn:example:eid:high"]'],
+    ['GATEWAY_OIDC_ACR_MAP', '{"urn:example:eid:high":"very-high"}'],
+    ['GATEWAY_OIDC_ACR_VALUES', 'a b'],
+    ['GATEWAY_OIDC_SCOPE', 'profile email'],
+    ['GATEWAY_OIDC_SCOPE', 'openid  profile'],
+  ])('refuses %s=%j with one line naming the variable but not its value', (name, value) => {
+    const line = problemOf({ ...withKey, [name]: value });
+    expect(line).toMatch(new RegExp(`^invalid configuration: ${name} `));
+    expect(line).not.toContain(value);
+    expect(line).not.toContain('\n');
+  });
+});
+
+describe('eidConfigFrom', () => {
+  const settings: EidSettings = {
+    issuer: new URL('https://id.example'),
+    clientId: 'consent-gateway',
+    clientAuth: { method: 'private_key_jwt', privateKeyFile: '/k.pem', alg: 'ES256', kid: 'k1' },
+    redirectUri: new URL('https://gateway.example/portal/eid/callback'),
+    scope: 'openid profile',
+    acrValues: [],
+    assuranceByAcr: { 'urn:example:eid:high': 'high' },
+    allowInsecureRequests: false,
+  };
+
+  async function es256Pem(): Promise<string> {
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ]);
+    const der = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
+    return `-----BEGIN PRIVATE KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PRIVATE KEY-----\n`;
+  }
+
+  it('passes a client secret through without reading any file', async () => {
+    const withSecret: EidSettings = {
+      ...settings,
+      clientAuth: { method: 'client_secret_basic', secret: 's' },
+    };
+    const config = await eidConfigFrom(withSecret, () => Promise.reject(new Error('no files')));
+    expect(config.clientAuth).toEqual({ method: 'client_secret_basic', secret: 's' });
+  });
+
+  it('reads and imports the private key file as a non-extractable signing key', async () => {
+    const pem = await es256Pem();
+    const read: string[] = [];
+    const config = await eidConfigFrom(settings, (path) => {
+      read.push(path);
+      return Promise.resolve(pem);
+    });
+    expect(read).toEqual(['/k.pem']);
+    expect(config.clientAuth).toMatchObject({ method: 'private_key_jwt', alg: 'ES256', kid: 'k1' });
+    if (config.clientAuth.method !== 'private_key_jwt') return;
+    expect(config.clientAuth.privateKey.extractable).toBe(false);
+  });
+
+  it('refuses an unreadable key file with one line naming the variable and the error code', async () => {
+    const missing = Object.assign(new Error('ENOENT: /k.pem'), { code: 'ENOENT' });
+    await expect(eidConfigFrom(settings, () => Promise.reject(missing))).rejects.toThrow(
+      /^invalid configuration: GATEWAY_OIDC_PRIVATE_KEY_FILE cannot be read \(ENOENT\)$/,
+    );
+  });
+
+  it('refuses a key of another algorithm without printing the key', async () => {
+    const pem = await es256Pem();
+    const error: unknown = await eidConfigFrom(
+      {
+        ...settings,
+        clientAuth: { ...settings.clientAuth, alg: 'RS256' } as EidSettings['clientAuth'],
+      },
+      () => Promise.resolve(pem),
+    ).catch((rejection: unknown) => rejection);
+    expect(String(error)).toMatch(
+      /GATEWAY_OIDC_PRIVATE_KEY_FILE must hold a PKCS#8 PEM private key for RS256/,
+    );
+    expect(String(error)).not.toContain(pem.split('\n')[1]?.slice(0, 20));
   });
 });
