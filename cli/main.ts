@@ -15,6 +15,7 @@ import {
   keysRotateCommand,
   principalAddCommand,
 } from './commands/pki.ts';
+import { tenantSetCommand } from './commands/tenant.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 import { usage } from './usage.ts';
 
@@ -30,6 +31,7 @@ const commands: Readonly<Record<string, Command>> = {
   ca: caCommand,
   'ca import': caImportCommand,
   'keys rotate': keysRotateCommand,
+  'tenant set': tenantSetCommand,
   'audit verify': auditVerifyCommand,
   token: tokenCommand,
   sign: signCommand,

@@ -8,9 +8,10 @@ Commands:
       (id: lower-case letters, digits, hyphens; 2-63 characters)
   agency add --tenant ID --id AGENCY --type TYPE --csr FILE --out CERT
              [--name NAME] [--pgp-key FILE] [--encryption-key FILE] [--webhook URL]
-             [--validity-days N]
+             [--address TEXT] [--dpo-contact TEXT] [--validity-days N]
       register an agency and issue its certificate from its CSR
-      (TYPE: immigration_office, jobcenter, social_office)
+      (TYPE: immigration_office, jobcenter, social_office; address and DPO contact are
+      printed in every consent notice naming the agency)
   agency add --tenant ID --id AGENCY --type TYPE --cert FILE [...]
       register an agency by a certificate from an imported CA
   principal add --tenant ID --id NAME --role dpo|operator --csr FILE --out CERT
@@ -22,6 +23,11 @@ Commands:
   ca import --tenant ID --cert FILE
       trust an external CA (e.g. the administration PKI) for agency certificates
   keys rotate --tenant ID          new signing key; old ones stay published
+  tenant set --tenant ID --supervisory-authority-name NAME
+             --supervisory-authority-address TEXT --supervisory-authority-email ADDR
+             --supervisory-authority-url URL
+      the data-protection authority notices and receipts name for complaints
+      (default: LDI NRW)
   demo
       create the demo tenant with three agencies if missing (keys in DIR/demo, demo only), then
       run one consent-and-exchange round in process: request, grant, send, fetch, acknowledge

@@ -4,10 +4,33 @@ import { join } from 'node:path';
 import { registerWithCsr, type PkiDeps } from '../certs/index.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
 
+/**
+ * The demo tenant's three offices, with the address and data-protection contact every consent
+ * notice names for a controller; plausible for Köln, not an official registration.
+ */
 export const DEMO_AGENCIES = [
-  { id: 'abh-demo', type: 'immigration_office', name: 'Ausländerbehörde Demo' },
-  { id: 'jc-demo', type: 'jobcenter', name: 'Jobcenter Demo' },
-  { id: 'so-demo', type: 'social_office', name: 'Sozialamt Demo' },
+  {
+    id: 'abh-demo',
+    type: 'immigration_office',
+    name: 'Ausländerbehörde Demo',
+    address: 'Ausländerbehörde der Stadt Köln, Willy-Brandt-Platz 3, 50679 Köln',
+    dpoContact: 'datenschutz@stadt-koeln.de',
+  },
+  {
+    id: 'jc-demo',
+    type: 'jobcenter',
+    name: 'Jobcenter Demo',
+    address: 'Jobcenter Köln, Luxemburger Straße 121, 50939 Köln',
+    dpoContact: 'jobcenter-koeln.datenschutz@jobcenter-ge.de',
+  },
+  {
+    id: 'so-demo',
+    type: 'social_office',
+    name: 'Sozialamt Demo',
+    address:
+      'Amt für Soziales, Arbeit und Senioren der Stadt Köln, Ottmar-Pohl-Platz 1, 51103 Köln',
+    dpoContact: 'datenschutz@stadt-koeln.de',
+  },
 ] as const;
 
 /** Where {@link seedDemoAgencies} writes the demo agencies' keys and certificates. */
@@ -37,6 +60,8 @@ export async function seedDemoAgencies(deps: PkiDeps, dataDir: string): Promise<
       kind: 'agency',
       agencyType: agency.type,
       displayName: agency.name,
+      address: agency.address,
+      dpoContact: agency.dpoContact,
       csrPem: csr.toString('pem'),
     });
     const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey)).toString(

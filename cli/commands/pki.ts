@@ -46,7 +46,10 @@ function writeOutput(path: string, text: string): void {
   writeFileSync(path, text, { mode: 0o644 });
 }
 
-/** `agency add --tenant ID --id AGENCY --type TYPE (--csr FILE --out CERT | --cert FILE) …` */
+/**
+ * `agency add --tenant ID --id AGENCY --type TYPE (--csr FILE --out CERT | --cert FILE)
+ * [--address TEXT] [--dpo-contact TEXT] …`
+ */
 export async function agencyAddCommand(
   args: string[],
   dataDir: string,
@@ -65,6 +68,8 @@ export async function agencyAddCommand(
       'pgp-key': { type: 'string' },
       'encryption-key': { type: 'string' },
       webhook: { type: 'string' },
+      address: { type: 'string' },
+      'dpo-contact': { type: 'string' },
       'validity-days': { type: 'string' },
     },
     ['tenant', 'id', 'type'],
@@ -88,6 +93,9 @@ export async function agencyAddCommand(
     ...(pgp === undefined ? {} : { pgpPublicKey: readInput(pgp) }),
     ...(enc === undefined ? {} : { encryptionKey: readInput(enc) }),
     ...(str(v, 'webhook') === undefined ? {} : { webhookUrl: str(v, 'webhook') ?? '' }),
+    // Printed in every consent notice that names this agency (controller, Art. 13 GDPR).
+    ...(str(v, 'address') === undefined ? {} : { address: str(v, 'address') ?? '' }),
+    ...(str(v, 'dpo-contact') === undefined ? {} : { dpoContact: str(v, 'dpo-contact') ?? '' }),
   };
   return withPki(str(v, 'data') ?? dataDir, io, async (deps) => {
     const registered =
