@@ -27,6 +27,17 @@ describe('the message catalogues', () => {
     },
   );
 
+  it.each(LANGUAGES)('%s names every channel and assurance level a receipt carries', (language) => {
+    const keys = Object.keys(CATALOGUES[language]);
+    for (const channel of ['portal-code', 'portal-eid', 'assisted', 'paper']) {
+      expect(keys).toContain(`channel.${channel}`);
+    }
+    for (const level of ['low', 'substantial', 'high'])
+      expect(keys).toContain(`assurance.${level}`);
+    expect(CATALOGUES[language]['signIn.withdrawalHint']).toContain('WXYZ-2345-ABCD-6789-EFGH');
+    expect(CATALOGUES[language]['assurance.text']).toContain('§ 67b SGB X');
+  });
+
   it('notices a catalogue that misses a key German has', () => {
     const incomplete = Object.keys(CATALOGUES.en).filter((key) => key !== 'nav.history');
     expect(incomplete.sort()).not.toEqual(Object.keys(german).sort());

@@ -49,7 +49,7 @@ export const de = {
   'request.until': 'Bis wann',
   'request.howToRevoke': 'So nehmen Sie die Einwilligung zurück',
   'request.howToRevokeText':
-    'Jederzeit hier im Portal, unter „Meine Einwilligungen“. Es gilt sofort.',
+    'Jederzeit: im Portal mit Ihrem Widerrufs-Code oder mit Ihrem Ausweis. Oder Sie sagen es einem der Ämter. Es gilt sofort.',
   'request.fullText': 'Der ganze Text',
   'request.decide': 'Ihre Entscheidung',
   'request.confirm': 'Ich habe den Text gelesen. Ich bin einverstanden.',
@@ -143,6 +143,52 @@ export const de = {
   'error.generic': 'Bitte versuchen Sie es später noch einmal.',
   'error.reference': 'Fehler-Nummer für das Amt',
   'error.home': 'Zur Startseite',
+  'nav.report': 'Bericht über meine Daten (Art. 15 DSGVO)',
+  'report.download': 'Bericht herunterladen',
+  'signIn.codeUsed':
+    'Dieser Code wurde schon benutzt. Über die Anfrage ist schon entschieden. Sie möchten eine Einwilligung ansehen oder zurücknehmen? Dann nutzen Sie den Widerrufs-Code aus Ihrer Bestätigung. Oder melden Sie sich mit Ihrem Ausweis an. Oder sagen Sie es dem Amt.',
+  'signIn.withdrawalTitle': 'Mit Widerrufs-Code anmelden',
+  'signIn.withdrawalIntro':
+    'Mit dem Widerrufs-Code aus Ihrer Bestätigung können Sie diese Einwilligung zurücknehmen. Sie sehen auch, wer Ihre Daten dafür bekommen hat. Und Sie können die Bestätigung noch einmal herunterladen.',
+  'signIn.withdrawalCode': 'Widerrufs-Code',
+  'signIn.withdrawalHint':
+    'Der Widerrufs-Code steht auf Ihrer Bestätigung. Er sieht so aus: WXYZ-2345-ABCD-6789-EFGH',
+  'signIn.withdrawalWrong': 'Der Widerrufs-Code stimmt nicht. Bitte prüfen Sie Ihre Eingabe.',
+  'signIn.eidTitle': 'Mit dem Ausweis anmelden',
+  'signIn.eidIntro':
+    'Mit Ihrem Ausweis (Online-Ausweis) sehen Sie alle Ihre Anfragen und Einwilligungen. Sie sehen auch alles, was mit Ihren Daten passiert ist. Und Sie können einen Bericht über Ihre Daten herunterladen.',
+  'signIn.eidButton': 'Mit dem Ausweis anmelden',
+  'signIn.eidFailed':
+    'Die Anmeldung mit dem Ausweis hat nicht geklappt. Bitte versuchen Sie es noch einmal.',
+  'signIn.eidNoMatch':
+    'Wir haben keine Anfragen für Sie gefunden. Vielleicht hat das Amt Ihren Namen und Ihr Geburtsdatum nicht eingetragen. Oder es hat sie anders geschrieben. Bitte fragen Sie beim Amt nach.',
+  'signIn.eidUnavailable': 'Die Anmeldung mit dem Ausweis gibt es hier nicht.',
+  'withdrawal.title': 'Ihr Widerrufs-Code',
+  'withdrawal.intro':
+    'Heben Sie diesen Code gut auf. Nur Sie haben diesen Code. Das Amt hat ihn nicht. Mit dem Code können Sie Ihre Einwilligung jederzeit zurücknehmen.',
+  'withdrawal.print': 'Drucken Sie diese Seite aus. Oder schreiben Sie den Code auf.',
+  'assurance.title': 'Hier müssen Sie sich mit dem Ausweis anmelden',
+  'assurance.text':
+    'Bei dieser Einwilligung geht es um Gesundheits-Daten oder um andere besonders geschützte Daten. Dafür verlangt das Gesetz einen sicheren Nachweis, wer Sie sind (§ 67b SGB X). Bitte melden Sie sich mit Ihrem Ausweis an. Dann entscheiden Sie.',
+  'assurance.low': 'niedrig: Es ist nicht sicher, wer es war.',
+  'assurance.substantial': 'mittel: Es ist ziemlich sicher, wer es war.',
+  'assurance.high': 'hoch: Es ist sehr sicher, wer es war.',
+  'channel.portal-code': 'im Portal, mit dem Code aus dem Brief',
+  'channel.portal-eid': 'im Portal, mit dem Ausweis',
+  'channel.assisted': 'beim Amt: Das Amt hat es eingetragen',
+  'channel.paper': 'auf Papier',
+  'consent.revokedBy': 'Zurückgenommen über: {channel}',
+  'receipt.channel': 'So wurde eingewilligt',
+  'receipt.assurance': 'Sicherheit der Anmeldung',
+  'receipt.withdrawalCode': 'Widerrufs-Code',
+  'receipt.withdrawalWays':
+    'Im Portal mit Ihrem Widerrufs-Code oder mit Ihrem Ausweis. Oder Sie sagen es einem der Ämter. Das Amt trägt es ein.',
+  'receipt.controllers': 'Wer ist verantwortlich?',
+  'receipt.address': 'Adresse',
+  'receipt.dpo': 'Datenschutz-Beauftragte',
+  'receipt.retention': 'So lange darf das Amt die Daten aufheben',
+  'receipt.retentionDays': 'höchstens {days} Tage',
+  'receipt.complaint': 'Beschwerde bei der Datenschutz-Aufsicht',
 } as const;
 
 /** The keys every catalogue has. */

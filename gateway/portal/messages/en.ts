@@ -45,7 +45,7 @@ export const en = {
   'request.until': 'Until when',
   'request.howToRevoke': 'How to take back your consent',
   'request.howToRevokeText':
-    'At any time here in the portal, under “My consents”. It works at once.',
+    'At any time: in the portal with your withdrawal code or with your ID card. Or tell one of the offices. It works at once.',
   'request.fullText': 'The full text',
   'request.decide': 'Your decision',
   'request.confirm': 'I have read the text. I agree.',
@@ -137,4 +137,49 @@ export const en = {
   'error.generic': 'Please try again later.',
   'error.reference': 'Error number for the office',
   'error.home': 'To the start page',
+  'nav.report': 'Report on my data (Art. 15 GDPR)',
+  'report.download': 'Download report',
+  'signIn.codeUsed':
+    'This code has already been used. The request has already been decided. Do you want to see or withdraw a consent? Then use the withdrawal code from your confirmation. Or sign in with your ID card. Or tell the office.',
+  'signIn.withdrawalTitle': 'Sign in with withdrawal code',
+  'signIn.withdrawalIntro':
+    'With the withdrawal code from your confirmation you can withdraw this consent. You also see who received your data under it. And you can download the confirmation again.',
+  'signIn.withdrawalCode': 'Withdrawal code',
+  'signIn.withdrawalHint':
+    'The withdrawal code is on your confirmation. It looks like this: WXYZ-2345-ABCD-6789-EFGH',
+  'signIn.withdrawalWrong': 'The withdrawal code is not right. Please check what you entered.',
+  'signIn.eidTitle': 'Sign in with your ID card',
+  'signIn.eidIntro':
+    'With your ID card (online ID function) you see all your requests and consents. You also see everything that happened with your data. And you can download a report about your data.',
+  'signIn.eidButton': 'Sign in with your ID card',
+  'signIn.eidFailed': 'Signing in with your ID card did not work. Please try again.',
+  'signIn.eidNoMatch':
+    'We found no requests for you. Maybe the office did not record your name and date of birth. Or it wrote them differently. Please ask the office.',
+  'signIn.eidUnavailable': 'Signing in with an ID card is not offered here.',
+  'withdrawal.title': 'Your withdrawal code',
+  'withdrawal.intro':
+    'Keep this code in a safe place. Only you have this code. The office does not have it. With the code you can withdraw your consent at any time.',
+  'withdrawal.print': 'Print this page. Or write the code down.',
+  'assurance.title': 'Here you must sign in with your ID card',
+  'assurance.text':
+    'This consent is about health data or other specially protected data. For this, the law requires secure proof of who you are (§ 67b SGB X). Please sign in with your ID card. Then decide.',
+  'assurance.low': 'low: it is not certain who it was.',
+  'assurance.substantial': 'medium: it is fairly certain who it was.',
+  'assurance.high': 'high: it is very certain who it was.',
+  'channel.portal-code': 'in the portal, with the code from the letter',
+  'channel.portal-eid': 'in the portal, with the ID card',
+  'channel.assisted': 'at the office: the office recorded it',
+  'channel.paper': 'on paper',
+  'consent.revokedBy': 'Withdrawn via: {channel}',
+  'receipt.channel': 'How consent was given',
+  'receipt.assurance': 'Security of the sign-in',
+  'receipt.withdrawalCode': 'Withdrawal code',
+  'receipt.withdrawalWays':
+    'In the portal with your withdrawal code or with your ID card. Or tell one of the offices. The office records it.',
+  'receipt.controllers': 'Who is responsible?',
+  'receipt.address': 'Address',
+  'receipt.dpo': 'Data protection officer',
+  'receipt.retention': 'How long the office may keep the data',
+  'receipt.retentionDays': 'at most {days} days',
+  'receipt.complaint': 'Complaint to the data protection supervisory authority',
 } as const satisfies Catalogue;

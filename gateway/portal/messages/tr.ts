@@ -45,7 +45,7 @@ export const tr = {
   'request.until': 'Ne zamana kadar',
   'request.howToRevoke': 'İzninizi nasıl geri alırsınız',
   'request.howToRevokeText':
-    'İstediğiniz zaman burada, portalda, “İzinlerim” bölümünde. Hemen geçerli olur.',
+    'İstediğiniz zaman: portalda geri alma kodunuzla veya kimlik kartınızla. Ya da kurumlardan birine söyleyin. Hemen geçerli olur.',
   'request.fullText': 'Metnin tamamı',
   'request.decide': 'Kararınız',
   'request.confirm': 'Metni okudum. Kabul ediyorum.',
@@ -136,4 +136,49 @@ export const tr = {
   'error.generic': 'Lütfen daha sonra tekrar deneyin.',
   'error.reference': 'Kurum için hata numarası',
   'error.home': 'Ana sayfaya git',
+  'nav.report': 'Verilerim hakkında rapor (GDPR madde 15)',
+  'report.download': 'Raporu indir',
+  'signIn.codeUsed':
+    'Bu kod zaten kullanıldı. Talep hakkında karar zaten verildi. Bir onayı görmek veya geri almak mı istiyorsunuz? O zaman onay belgenizdeki geri alma kodunu kullanın. Ya da kimlik kartınızla giriş yapın. Ya da kuruma söyleyin.',
+  'signIn.withdrawalTitle': 'Geri alma koduyla giriş yap',
+  'signIn.withdrawalIntro':
+    'Onay belgenizdeki geri alma koduyla bu onayı geri alabilirsiniz. Bu onaya dayanarak verilerinizi kimin aldığını da görürsünüz. Onay belgesini de yeniden indirebilirsiniz.',
+  'signIn.withdrawalCode': 'Geri alma kodu',
+  'signIn.withdrawalHint':
+    'Geri alma kodu onay belgenizde yazılıdır. Şöyle görünür: WXYZ-2345-ABCD-6789-EFGH',
+  'signIn.withdrawalWrong': 'Geri alma kodu doğru değil. Lütfen girdiğiniz bilgiyi kontrol edin.',
+  'signIn.eidTitle': 'Kimlik kartıyla giriş yap',
+  'signIn.eidIntro':
+    'Kimlik kartınızla (çevrim içi kimlik) tüm taleplerinizi ve onaylarınızı görürsünüz. Verilerinizle ilgili olan her şeyi de görürsünüz. Verileriniz hakkında bir rapor da indirebilirsiniz.',
+  'signIn.eidButton': 'Kimlik kartıyla giriş yap',
+  'signIn.eidFailed': 'Kimlik kartıyla giriş olmadı. Lütfen tekrar deneyin.',
+  'signIn.eidNoMatch':
+    'Sizin için hiçbir talep bulamadık. Belki kurum adınızı ve doğum tarihinizi kaydetmedi. Ya da farklı yazdı. Lütfen kuruma sorun.',
+  'signIn.eidUnavailable': 'Burada kimlik kartıyla giriş sunulmuyor.',
+  'withdrawal.title': 'Geri alma kodunuz',
+  'withdrawal.intro':
+    'Bu kodu güvenli bir yerde saklayın. Bu kod yalnızca sizde var. Kurumda yok. Bu kodla onayınızı istediğiniz zaman geri alabilirsiniz.',
+  'withdrawal.print': 'Bu sayfayı yazdırın. Ya da kodu bir yere yazın.',
+  'assurance.title': 'Burada kimlik kartınızla giriş yapmanız gerekir',
+  'assurance.text':
+    'Bu onay sağlık verileri veya özel olarak korunan başka veriler hakkındadır. Bunun için kanun, kim olduğunuzun güvenli bir şekilde kanıtlanmasını ister (§ 67b SGB X). Lütfen kimlik kartınızla giriş yapın. Sonra karar verin.',
+  'assurance.low': 'düşük: Kimin olduğu kesin değil.',
+  'assurance.substantial': 'orta: Kimin olduğu oldukça kesin.',
+  'assurance.high': 'yüksek: Kimin olduğu çok kesin.',
+  'channel.portal-code': 'portalda, mektuptaki kodla',
+  'channel.portal-eid': 'portalda, kimlik kartıyla',
+  'channel.assisted': 'kurumda: Kurum bunu kaydetti',
+  'channel.paper': 'kâğıt üzerinde',
+  'consent.revokedBy': 'Şununla geri alındı: {channel}',
+  'receipt.channel': 'Onay nasıl verildi',
+  'receipt.assurance': 'Girişin güvenliği',
+  'receipt.withdrawalCode': 'Geri alma kodu',
+  'receipt.withdrawalWays':
+    'Portalda geri alma kodunuzla veya kimlik kartınızla. Ya da kurumlardan birine söyleyin. Kurum bunu kaydeder.',
+  'receipt.controllers': 'Kim sorumlu?',
+  'receipt.address': 'Adres',
+  'receipt.dpo': 'Veri koruma görevlisi',
+  'receipt.retention': 'Kurumun verileri saklayabileceği süre',
+  'receipt.retentionDays': 'en fazla {days} gün',
+  'receipt.complaint': 'Veri koruma denetim makamına şikâyet',
 } as const satisfies Catalogue;
