@@ -118,13 +118,13 @@ describe('eID sign-in against a real OpenID Connect provider', { timeout: 15_000
     },
   );
 
-  it('signs in with private_key_jwt, taking the claims from the ID token alone', async () => {
+  it('signs in with private_key_jwt, requesting no acr, taking the claims from the ID token alone', async () => {
     const requested: string[] = [];
     const recording: EidFetch = (url, init) => {
       requested.push(new URL(url).pathname);
       return fetch(url, init as RequestInit);
     };
-    const eid = eidAt(other, { ...keyClient, fetch: recording });
+    const eid = eidAt(other, { ...keyClient, fetch: recording, acrValues: [] });
     const { url, ...expected } = await eid.begin();
     const callback = await other.signIn(url, erika.accountId);
     await expect(eid.complete(callback, expected)).resolves.toMatchObject({

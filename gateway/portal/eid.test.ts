@@ -93,11 +93,11 @@ describe('createEidProvider', () => {
 });
 
 describe('importEidPrivateKey', () => {
-  it.each<[EcKeyGenParams | RsaHashedKeyGenParams, 'ES256' | 'PS256' | 'RS256']>([
-    [{ name: 'ECDSA', namedCurve: 'P-256' }, 'ES256'],
-    [rsa('RSA-PSS'), 'PS256'],
-    [rsa('RSASSA-PKCS1-v1_5'), 'RS256'],
-  ])('imports a PKCS#8 PEM key for %j as a non-extractable %s signing key', async (kind, alg) => {
+  it.each<['ES256' | 'PS256' | 'RS256', EcKeyGenParams | RsaHashedKeyGenParams]>([
+    ['ES256', { name: 'ECDSA', namedCurve: 'P-256' }],
+    ['PS256', rsa('RSA-PSS')],
+    ['RS256', rsa('RSASSA-PKCS1-v1_5')],
+  ])('imports a PKCS#8 PEM %s key as a non-extractable signing key', async (alg, kind) => {
     const key = await importEidPrivateKey(await pkcs8Pem(kind), alg);
     expect(key.type).toBe('private');
     expect(key.extractable).toBe(false);

@@ -158,7 +158,11 @@ export function createEidProvider(config: EidConfig): EidProvider {
         const userInfo = needsUserInfo
           ? await oidc.fetchUserInfo(client, tokens.access_token, idToken.sub)
           : {};
-        return identityFrom({ ...userInfo, ...idToken }, config.assuranceByAcr);
+        // acr counts only from the signed ID token; UserInfo may fill in the person's claims.
+        return identityFrom(
+          { ...userInfo, ...idToken, acr: idToken['acr'] },
+          config.assuranceByAcr,
+        );
       } catch (error) {
         throw refusalFor(error);
       }

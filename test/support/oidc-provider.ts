@@ -114,7 +114,9 @@ async function providerConfiguration(options: TestOidcProviderOptions): Promise<
       auth_time: null,
       iss: null,
       sid: null,
-      openid: ['sub'],
+      // acr in every ID token, as a broker in front of BundID does; oidc-provider would otherwise
+      // include it only when the client asked for acr_values.
+      openid: ['sub', 'acr'],
       profile: ['family_name', 'given_name', 'birthdate'],
     },
     conformIdTokenClaims: options.claimsInIdToken !== true,
