@@ -11,7 +11,8 @@ import {
 import { meetsAssurance, type Assurance, type Channel } from './assurance.ts';
 import { newWithdrawalCode, normalizeCode, WITHDRAWAL_CODE_SYMBOLS } from './codes.ts';
 import type { ConsentDeps } from './deps.ts';
-import { noticeForTerms, noticeHash, type ConsentNotice, type NoticeParty } from './notice.ts';
+import type { ConsentNotice } from './notice.ts';
+import { noticeFor, receiptParties } from './notice-context.ts';
 import { personsConsent, personsRequest, type PortalPerson } from './portal-access.ts';
 import { withdrawalCodeHash } from './portal-session.ts';
 import type {
@@ -21,7 +22,7 @@ import type {
   ConsentWithState,
   RequestWithState,
 } from './ports.ts';
-import { receiptClaims, RECEIPT_TYP, type ReceiptController } from './receipt.ts';
+import { receiptClaims, RECEIPT_TYP } from './receipt.ts';
 import { auditSubjectRef } from './subject.ts';
 
 /**
@@ -34,19 +35,7 @@ export async function requestNotice(
   request: ConsentRequestRecord,
   language: Language,
 ): Promise<{ notice: ConsentNotice; hash: string }> {
-  const parties = new Map<string, NoticeParty>();
-  for (const id of [...request.senders, ...request.recipients]) {
-    const principal = await deps.pki.principal(request.tenantId, id);
-    // Requests name registered agencies only; one without a type is broken data, not a guess.
-    if (principal?.agencyType == null) throw new GatewayError('internal_error');
-    parties.set(id, { id, name: principal.displayName, agencyType: principal.agencyType });
-  }
-  const notice = noticeForTerms(request, language, (id) => {
-    const party = parties.get(id);
-    if (party === undefined) throw new GatewayError('internal_error');
-    return party;
-  });
-  return { notice, hash: await noticeHash(notice) };
+  return noticeFor(deps, request.tenantId, request, language);
 }
 
 /** The notice the person read before granting: its language and the hash the portal showed. */
@@ -124,10 +113,13 @@ export async function grantRequest(
     receiptClaims({
       consent: { ...record, receipt: '' },
       consentVersion: 1,
-      controllers: await receiptControllers(deps, request),
+      ...(await receiptParties(deps, request.tenantId, request)),
       issuer: deps.publicUrl,
-      withdrawalUrl: `${deps.publicUrl}/portal/withdraw`,
-      special,
+      withdrawal: [
+        { method: 'portal-withdrawal-code', url: `${deps.publicUrl}/portal/withdraw` },
+        { method: 'portal-eid', url: `${deps.publicUrl}/portal/eid/start` },
+        { method: 'office' },
+      ],
       at: now,
     }),
     RECEIPT_TYP,
@@ -180,29 +172,6 @@ async function noticeShown(
     });
   }
   return { language: shown.language, hash: current.hash, text: current.notice.text };
-}
-
-/** Each office of the request as a controller named on the receipt. */
-async function receiptControllers(
-  deps: ConsentDeps,
-  request: ConsentRequestRecord,
-): Promise<ReceiptController[]> {
-  const controllers: ReceiptController[] = [];
-  for (const [role, ids] of [
-    ['sender', request.senders],
-    ['recipient', request.recipients],
-  ] as const) {
-    for (const id of ids) {
-      const principal = await deps.pki.principal(request.tenantId, id);
-      controllers.push({
-        id,
-        name: principal?.displayName ?? id,
-        agencyType: principal?.agencyType ?? '',
-        role,
-      });
-    }
-  }
-  return controllers;
 }
 
 const isSpecial = (categories: readonly string[]) =>
