@@ -58,7 +58,7 @@ async function someEntries(n: number): Promise<void> {
     const res = await as(jc, '/v1/consent-requests', {
       method: 'POST',
       body: JSON.stringify({
-        subject: { scheme: 'azr', value: `AZR-${i}` },
+        subject: { scheme: 'azr', value: String(100000000000 + i) },
         senders: ['abh-koeln'],
         recipients: ['jc-koeln'],
         purpose: 'labour_market_integration',

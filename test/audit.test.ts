@@ -13,7 +13,7 @@ import {
 import { personGrants } from './support/person.ts';
 
 const AUD = 'http://localhost:8787';
-const CANARY = 'AZR-AUDIT-CANARY-31337';
+const CANARY = '313370000031';
 let gw: TestGateway;
 let deps: PkiDeps;
 let jc: TestPrincipal;

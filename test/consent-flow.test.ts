@@ -16,7 +16,7 @@ import {
 } from './support/pki.ts';
 
 const AUD = 'http://localhost:8787';
-const CANARY = 'AZR-CANARY-90817';
+const CANARY = '908170000017';
 let gw: TestGateway;
 let deps: PkiDeps;
 let abh: TestPrincipal;
@@ -565,7 +565,7 @@ describe('the one-time code and the session', () => {
 describe('isolation', () => {
   it("never lets one person's session reach another person's request or consent", async () => {
     const mine = await askConsent();
-    const theirs = await askConsent({ subject: { scheme: 'azr', value: 'AZR-OTHER-1' } });
+    const theirs = await askConsent({ subject: { scheme: 'azr', value: '100000000002' } });
     const me = person();
     await me.signIn(mine.code);
     const them = person();

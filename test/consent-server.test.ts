@@ -10,7 +10,7 @@ import { tempDir } from './support/temp.ts';
  * an operator would: afterwards neither the identifier, the code nor the birth date is in any
  * file of the data dir or in any log line.
  */
-const CANARY = 'AZR-SERVER-CANARY-4711';
+const CANARY = '471100000047';
 const dir = tempDir();
 const dataDir = join(dir.path, 'data');
 const env = { GATEWAY_MASTER_KEY: randomMasterKeyHex(), GATEWAY_DATA_DIR: dataDir };

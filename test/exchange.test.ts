@@ -14,7 +14,7 @@ import {
 import { personGrants } from './support/person.ts';
 
 const AUD = 'http://localhost:8787';
-const SUBJECT = { scheme: 'azr', value: 'AZR-EXCHANGE-CANARY-1' };
+const SUBJECT = { scheme: 'azr', value: '100200300401' };
 const PAYLOAD_CANARY = 'PAYLOAD-CANARY-Aufenthalt-7731';
 let gw: TestGateway;
 let deps: PkiDeps;

@@ -40,7 +40,7 @@ afterEach(() => {
   gw.close();
 });
 
-async function askConsent(subject = 'AZR-PORTAL-1', language = 'de') {
+async function askConsent(subject = '100000000101', language = 'de') {
   const res = await gw.app.request('/v1/consent-requests', {
     method: 'POST',
     headers: {
@@ -192,8 +192,8 @@ describe('the portal pages', () => {
       expect(res.status).toBe(303);
       expect(res.headers.get('Location')).toBe('/portal/sign-in?notice=needed');
     }
-    const mine = await askConsent('AZR-PORTAL-1');
-    const theirs = await askConsent('AZR-PORTAL-2');
+    const mine = await askConsent('100000000101');
+    const theirs = await askConsent('100000000102');
     const other = browser();
     await other.signIn(theirs.code);
     const otherPage = await (await other.get(`/portal/requests/${theirs.id}`)).text();
@@ -218,7 +218,7 @@ describe('the portal pages', () => {
   });
 
   it('grants only with the tick and the text shown, and records that text in the language read', async () => {
-    const created = await askConsent('AZR-PORTAL-1', 'de');
+    const created = await askConsent('100000000101', 'de');
     const b = browser();
     await b.signIn(created.code);
     const page = await (await b.get(`/portal/requests/${created.id}?lang=tr`)).text();
@@ -299,9 +299,9 @@ describe('the portal pages', () => {
   });
 
   it('lists the person’s other open requests on the consents page, and only theirs', async () => {
-    const first = await askConsent('AZR-PORTAL-1');
-    const second = await askConsent('AZR-PORTAL-1');
-    const someoneElses = await askConsent('AZR-PORTAL-2');
+    const first = await askConsent('100000000101');
+    const second = await askConsent('100000000101');
+    const someoneElses = await askConsent('100000000102');
     const b = browser();
     await b.signIn(first.code);
     const page = await (await b.get('/portal/consents')).text();

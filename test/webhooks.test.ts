@@ -15,7 +15,7 @@ import {
 import { personGrants } from './support/person.ts';
 
 const AUD = 'http://localhost:8787';
-const SUBJECT = { scheme: 'azr', value: 'AZR-WEBHOOK-CANARY' };
+const SUBJECT = { scheme: 'azr', value: '555000111222' };
 let gw: TestGateway;
 let deps: PkiDeps;
 let abh: TestPrincipal;
