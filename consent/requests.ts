@@ -80,18 +80,14 @@ export async function createConsentRequest(
   const { senders, recipients, categories, validUntil } = valid;
   const requiredAssurance = allowedByPolicy(deps, valid, input.purpose);
 
-  const { notice, hash } = await noticeFor(
-    deps,
-    tenantId,
-    {
-      senders,
-      recipients,
-      purpose: input.purpose,
-      categories,
-      validUntil: validUntil.toISOString(),
-    },
-    input.language,
-  );
+  const terms = {
+    senders,
+    recipients,
+    purpose: input.purpose,
+    categories,
+    validUntil: validUntil.toISOString(),
+  };
+  const { notice, hash } = await noticeFor(deps, tenantId, terms, input.language);
 
   const id = randomId('cr');
   const code = newOneTimeCode();
@@ -106,11 +102,7 @@ export async function createConsentRequest(
     tenantId,
     subject,
     requestedBy: caller.id,
-    senders,
-    recipients,
-    purpose: input.purpose,
-    categories,
-    validUntil: validUntil.toISOString(),
+    ...terms,
     language: input.language,
     noticeText: notice.text,
     noticeHash: hash,
