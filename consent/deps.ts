@@ -5,6 +5,7 @@ import type { PolicySet } from '../policies/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
 import type { ConsentStore } from './ports.ts';
 import type { TenantHasher } from './secrets.ts';
+import type { WithdrawalMethod } from './withdrawal-methods.ts';
 
 /** What the consent operations need; the app builds it once from its injected ports. */
 export interface ConsentDeps {
@@ -21,6 +22,11 @@ export interface ConsentDeps {
   readonly auditStore: AuditStore;
   /** The policy in force: a request must ask for a flow it allows, at the assurance it sets. */
   readonly policy: PolicySet;
+  /**
+   * The ways to withdraw this deployment offers, as notices and receipts name them (default: all;
+   * without an eID provider, `portal-eid` is left out).
+   */
+  readonly withdrawalMethods?: readonly WithdrawalMethod[];
   /** The gateway's public base URL, for portal links and the receipt issuer. */
   readonly publicUrl: string;
   /** How long a one-time code opens its request (default 14 days). */

@@ -19,7 +19,7 @@ import type { ReceiptController } from './receipt.ts';
 import type { WithdrawalMethod } from './withdrawal-methods.ts';
 
 /** The ports the notice needs: registered offices, the tenant and the policy. */
-export type NoticeDeps = Pick<ConsentDeps, 'pki' | 'tenants' | 'policy'>;
+export type NoticeDeps = Pick<ConsentDeps, 'pki' | 'tenants' | 'policy' | 'withdrawalMethods'>;
 
 /** The parties of some terms and the tenant's supervisory authority, loaded once. */
 export interface NoticeParties {
@@ -121,6 +121,7 @@ export async function noticeFor(
   language: Language,
   options: { readonly withdrawalMethods?: readonly WithdrawalMethod[] } = {},
 ): Promise<{ notice: ConsentNotice; hash: string }> {
+  const withdrawalMethods = options.withdrawalMethods ?? deps.withdrawalMethods;
   const parties = await noticeParties(deps, tenantId, terms);
   const byId = new Map([...parties.senders, ...parties.recipients].map((p) => [p.id, p]));
   const notice = noticeForTerms(terms, language, {
@@ -130,9 +131,7 @@ export async function noticeFor(
       return party;
     },
     supervisoryAuthority: parties.supervisoryAuthority,
-    ...(options.withdrawalMethods === undefined
-      ? {}
-      : { withdrawalMethods: options.withdrawalMethods }),
+    ...(withdrawalMethods === undefined ? {} : { withdrawalMethods }),
   });
   return { notice, hash: await noticeHash(notice) };
 }

@@ -11,6 +11,7 @@ import {
 import { meetsAssurance, type Assurance, type Channel } from './assurance.ts';
 import { newWithdrawalCode, normalizeCode, WITHDRAWAL_CODE_SYMBOLS } from './codes.ts';
 import type { ConsentDeps } from './deps.ts';
+import { WITHDRAWAL_METHODS, type WithdrawalMethod } from './withdrawal-methods.ts';
 import type { ConsentNotice } from './notice.ts';
 import { noticeFor, receiptParties } from './notice-context.ts';
 import { personsConsent, personsRequest, type PortalPerson } from './portal-access.ts';
@@ -43,6 +44,12 @@ export interface ShownNotice {
   readonly language: Language;
   readonly noticeHash: string;
 }
+
+/** Where in the portal each way to withdraw starts (telling an office has no page). */
+const WITHDRAWAL_PATHS: Partial<Record<WithdrawalMethod, string>> = {
+  'portal-withdrawal-code': '/portal/withdraw',
+  'portal-eid': '/portal/eid/start',
+};
 
 /** What a grant answers: the consent, its signed receipt, and the code only the person gets. */
 export interface Grant {
@@ -115,11 +122,12 @@ export async function grantRequest(
       consentVersion: 1,
       ...(await receiptParties(deps, request.tenantId, request)),
       issuer: deps.publicUrl,
-      withdrawal: [
-        { method: 'portal-withdrawal-code', url: `${deps.publicUrl}/portal/withdraw` },
-        { method: 'portal-eid', url: `${deps.publicUrl}/portal/eid/start` },
-        { method: 'office' },
-      ],
+      withdrawal: (deps.withdrawalMethods ?? WITHDRAWAL_METHODS).map((method) => ({
+        method,
+        ...(WITHDRAWAL_PATHS[method] === undefined
+          ? {}
+          : { url: `${deps.publicUrl}${WITHDRAWAL_PATHS[method]}` }),
+      })),
       at: now,
     }),
     RECEIPT_TYP,

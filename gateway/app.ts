@@ -148,6 +148,10 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     signer,
     masterKey: deps.keys.masterKey,
     policy: deps.policy,
+    // Notices and receipts name the ID-card sign-in only where there is one.
+    ...(deps.eid === undefined
+      ? { withdrawalMethods: ['portal-withdrawal-code', 'office'] as const }
+      : {}),
     publicUrl: deps.config.publicUrl,
     // Revocation takes the messages still waiting under the consent with it, at once.
     onRevoked: async (tenantId, consentId) => {

@@ -21,6 +21,7 @@ import {
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   loadMasterKey,
@@ -32,7 +33,8 @@ import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.t
 import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
 import { clientAddressOf } from './client-address.ts';
-import { readConfig } from './config.ts';
+import { eidConfigFrom, readConfig } from './config.ts';
+import { createEidProvider, type EidProvider } from './portal/eid.ts';
 import { createLogger } from './logging.ts';
 import { seedDemoAgencies } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
@@ -67,6 +69,16 @@ try {
       ? error.message
       : String(error);
   fail(`invalid policy ${config.policyFile ?? '(default)'}: ${reasons}`);
+}
+
+// The eID key file is read now too: a missing or wrong key stops start-up, not the first sign-in.
+let eid: EidProvider | undefined;
+try {
+  eid =
+    config.eid &&
+    createEidProvider(await eidConfigFrom(config.eid, (path) => readFile(path, 'utf8')));
+} catch (error) {
+  fail(`invalid eID sign-in configuration: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 let storage: SqliteStorage;
@@ -135,6 +147,7 @@ const app = createApp({
   keys: { masterKey },
   docsAssets: nodeDocsAssets(),
   policy,
+  ...(eid === undefined ? {} : { eid }),
   // The socket's peer, or behind a proxy named in GATEWAY_TRUSTED_PROXIES the client it saw.
   clientAddress: (c) =>
     clientAddressOf(

@@ -22,11 +22,16 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function csrfGuard(options: { https: boolean; origin: string }): CsrfGuard {
   const name = options.https ? '__Host-cg_csrf' : 'cg_csrf';
+  // A page may ask for the token several times before its cookie exists: one per request.
+  const minted = new WeakMap<Context, string>();
   const guard: CsrfGuard = {
     token(c) {
       const existing = getCookie(c, name);
       if (existing !== undefined && TOKEN.test(existing)) return existing;
+      const already = minted.get(c);
+      if (already !== undefined) return already;
       const token = toBase64Url(randomBytes(32));
+      minted.set(c, token);
       setCookie(c, name, token, {
         httpOnly: true,
         sameSite: 'Strict',

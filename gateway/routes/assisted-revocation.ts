@@ -7,6 +7,7 @@ import {
   revokeDeclared,
   type ConsentDeps,
 } from '../../consent/index.ts';
+import { GatewayError } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
 import { problemDoc } from '../problem.ts';
 import { authProblems } from './principals.ts';
@@ -43,10 +44,7 @@ const revokeRoute = createRoute({
   security: [{ clientAssertion: [] }],
   request: {
     params: z.object({ id: z.string().min(1).max(64) }),
-    body: {
-      required: false,
-      content: { 'application/json': { schema: z.strictObject({}) } },
-    },
+    // The body is read by hand: a declared JSON body would refuse the empty one the contract allows.
   },
   responses: {
     200: {
@@ -55,6 +53,7 @@ const revokeRoute = createRoute({
     },
     ...authProblems,
     404: problemDoc('`not_found`: no such consent, or this office is not party to it'),
+    422: problemDoc('`validation_failed`: a body other than none, empty or `{}`'),
     409: problemDoc('`conflict`: the consent is not active'),
   },
 });
@@ -66,7 +65,34 @@ export function registerAssistedRevocation(
 ): void {
   app.use('/v1/consents/:id/revoke', deps.agencies);
   app.openapi(revokeRoute, async (c) => {
+    await assertNoFields(await c.req.text());
     const after = await revokeDeclared(deps.consent, c.var.principal, c.req.valid('param').id);
-    return c.json(agencyConsentView(after, deps.consent.clock.now()), 200);
+    const view = agencyConsentView(after, deps.consent.clock.now());
+    return c.json(
+      {
+        ...view,
+        categories: [...view.categories],
+        senders: [...view.senders],
+        recipients: [...view.recipients],
+      },
+      200,
+    );
   });
+}
+
+/** The route takes no fields: no body, an empty body and `{}` alike; anything else is refused. */
+function assertNoFields(text: string): Promise<void> {
+  // jsonBody() already refused a non-empty body that is not JSON.
+  const value: unknown = text.trim() === '' ? {} : JSON.parse(text);
+  const empty =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 0;
+  if (empty) return Promise.resolve();
+  return Promise.reject(
+    new GatewayError('validation_failed', {
+      errors: [{ path: '', message: 'this route takes no fields: send no body or {}' }],
+    }),
+  );
 }
