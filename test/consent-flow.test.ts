@@ -134,7 +134,11 @@ describe('the consent lifecycle through HTTP', () => {
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(setCookie).not.toMatch(/Secure/); // plain http here; the TLS case is tested below
-    expect(await session.json()).toEqual({ requestId: created.id });
+    expect(await session.json()).toEqual({
+      scope: 'request',
+      requestId: created.id,
+      assurance: 'low',
+    });
 
     const view = await p.call(`/v1/portal/requests/${created.id}`);
     expect(view.status).toBe(200);
@@ -162,27 +166,28 @@ describe('the consent lifecycle through HTTP', () => {
     expect(protectedHeader.typ).toBe('consent-receipt+jwt');
     const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
     expect(claims).toMatchObject({
-      consentId: granted.consent.id,
-      legalBasis: ['GDPR Art. 6(1)(a)'],
-      validUntil: '2027-11-25T00:00:00.000Z',
+      record_id: granted.consent.id,
       language: 'de',
-      collectionMethod: 'portal',
-      withdrawalMethod: { channel: 'portal', url: `${AUD}/portal/consents` },
+      channel: 'portal-code',
+      assurance: 'low',
+      events: [{ validity_duration: { until: '2027-11-25T00:00:00.000Z' } }],
     });
     expect(JSON.stringify(claims)).not.toContain(CANARY);
-    expect(claims['piiControllers']).toEqual([
-      {
-        piiController: 'abh-koeln',
-        controllerId: 'abh-koeln',
-        agencyType: 'immigration_office',
-        role: 'sender',
-      },
-      {
-        piiController: 'jc-koeln',
-        controllerId: 'jc-koeln',
-        agencyType: 'jobcenter',
-        role: 'recipient',
-      },
+    const [purpose] = claims['purposes'] as {
+      lawful_basis: { id: string }[];
+      withdrawal_method: { method: string; url?: string }[];
+    }[];
+    expect(purpose?.lawful_basis.map((b) => b.id)).toEqual(['eu-gdpr:A6-1-a']);
+    // This gateway has no eID provider: the receipt names the two ways that exist.
+    expect(purpose?.withdrawal_method.map((w) => [w.method, w.url])).toEqual([
+      ['portal-withdrawal-code', `${AUD}/portal/withdraw`],
+      ['office', undefined],
+    ]);
+    const parties = claims['parties'] as { party_id: string; party_type?: string }[];
+    expect(parties.map((party) => [party.party_id, party.party_type])).toEqual([
+      ['abh-koeln', 'dpv:DataExporter'],
+      ['jc-koeln', 'dpv:Recipient'],
+      ['supervisory-authority', undefined],
     ]);
 
     const mine = (await (await p.call('/v1/portal/consents')).json()) as {
@@ -322,30 +327,27 @@ describe('the consent lifecycle through HTTP', () => {
     expect(gw.storage.db.prepare('SELECT COUNT(*) FROM consents').pluck().get()).toBe(0);
   });
 
-  it('marks the receipt Art. 9(2)(a) when health data is involved', async () => {
+  it('asks for the ID card before a health consent: a code session gets 403 assurance_insufficient', async () => {
+    // The receipt's Art. 9(2)(a) marking is proven in consent/receipt.test.ts and, granted after
+    // the ID-card sign-in, in test/eid-browser.test.ts.
     const created = await askConsent(
       {
-        categories: ['health', 'benefits'],
-        purpose: 'benefit_eligibility',
-        recipients: ['so-koeln'],
+        senders: ['so-koeln'],
+        recipients: ['jc-koeln'],
+        categories: ['household', 'health'],
+        purpose: 'case_management',
       },
       so,
     );
     const p = person();
     await p.signIn(created.code);
-    const { receipt } = (await (
-      await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' })
-    ).json()) as {
-      receipt: string;
-    };
-    const claims = JSON.parse(
-      atob(receipt.split('.')[1]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
-    ) as Record<string, unknown>;
-    expect(claims).toMatchObject({
-      legalBasis: ['GDPR Art. 6(1)(a)', 'GDPR Art. 9(2)(a)'],
-      sensitive: true,
-      spiCat: ['health'],
+    const res = await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({
+      code: 'assurance_insufficient',
+      reasons: [{ code: 'needs_substantial' }],
     });
+    expect(gw.storage.db.prepare('SELECT COUNT(*) FROM consents').pluck().get()).toBe(0);
   });
 });
 
@@ -455,22 +457,44 @@ describe('the one-time code and the session', () => {
     expect((await person().signIn(created.code)).status).toBe(201);
   });
 
-  it('keeps the code working after a grant for as long as the consent runs, so withdrawing stays possible', async () => {
+  it('spends the code on the decision: later it answers 410 code_used, and the withdrawal code opens the consent instead', async () => {
     const created = await askConsent({ validUntil: '2027-11-25T00:00:00Z' });
     const first = person();
     await first.signIn(created.code);
     const granted = await first.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' });
-    const { consent } = (await granted.json()) as { consent: { id: string } };
+    const { consent, withdrawalCode } = (await granted.json()) as {
+      consent: { id: string };
+      withdrawalCode: string;
+    };
+    // The session that decided goes on (the person may still want the receipt) …
+    expect((await first.call('/v1/portal/consents')).status).toBe(200);
+    // … but the code, which the office knows too, opens nothing any more.
+    const again = await person().signIn(created.code);
+    expect(again.status).toBe(410);
+    expect(await again.json()).toMatchObject({ code: 'code_used' });
     gw.clock.advance(200 * 86_400_000); // long past the code's 14 days
     const later = person();
-    expect((await later.signIn(created.code)).status).toBe(201);
+    const opened = await later.call('/v1/portal/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ withdrawalCode }),
+    });
+    expect(opened.status).toBe(201);
     const revoked = await later.call(`/v1/portal/consents/${consent.id}/revoke`, {
       method: 'POST',
     });
     expect(revoked.status).toBe(200);
-    gw.clock.advance(400 * 86_400_000); // past the consent's end
+  });
+
+  it('spends the code on a decline too', async () => {
+    const created = await askConsent();
+    const p = person();
+    await p.signIn(created.code);
+    expect(
+      (await p.call(`/v1/portal/requests/${created.id}/decline`, { method: 'POST' })).status,
+    ).toBe(204);
     expect(await (await person().signIn(created.code)).json()).toMatchObject({
-      code: 'code_expired',
+      code: 'code_used',
     });
   });
 
@@ -673,7 +697,7 @@ describe('receipts verify with python3-jwcrypto', () => {
       'token = jws.JWS()',
       'token.deserialize(sys.stdin.read().strip())',
       'token.verify(keys.get_key(sys.argv[2]), alg="ES256")',
-      'print(json.loads(token.payload)["consentId"])',
+      'print(json.loads(token.payload)["record_id"])',
     ].join('\n');
     const out = execFileSync('/usr/bin/python3', ['-c', script, jwksFile, kid ?? ''], {
       input: receipt,

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PkiDeps } from '../certs/index.ts';
+import { DEFAULT_POLICY, loadPolicySet } from '../policies/index.ts';
 import { testGateway, type TestGateway } from './support/app.ts';
 import {
   addPrincipal,
@@ -562,9 +563,10 @@ describe('transactions', () => {
 });
 
 describe('policy', () => {
-  it('refuses a consented flow the policy does not allow, with policy_denied and the missing rule', async () => {
-    // The person consents to the social office telling the immigration office about benefits for
-    // labour-market integration — a flow the default policy has no rule for.
+  it('refuses a consented flow the policy no longer allows, with policy_denied and the missing rule', async () => {
+    // The person consented to the social office telling the immigration office about benefits for
+    // a residence procedure; then the municipality narrowed its policy and dropped that rule. The
+    // consent still stands, but the policy decides too.
     const created = (await (
       await as(so, '/v1/consent-requests', {
         method: 'POST',
@@ -572,7 +574,7 @@ describe('policy', () => {
           subject: SUBJECT,
           senders: ['so-koeln'],
           recipients: ['abh-koeln'],
-          purpose: 'labour_market_integration',
+          purpose: 'residence_procedure',
           categories: ['benefits'],
           validUntil: '2027-06-01T00:00:00Z',
           language: 'de',
@@ -580,23 +582,25 @@ describe('policy', () => {
         }),
       })
     ).json()) as { id: string; code: string };
-    const session = await gw.app.request('/v1/portal/session', {
-      method: 'POST',
-      body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
-      headers: { 'Content-Type': 'application/json' },
-    });
-    const c = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
-    await gw.app.request(`/v1/portal/requests/${created.id}/grant`, {
-      method: 'POST',
-      headers: { Cookie: c },
+    await personGrants(gw.app, created);
+    const narrowed = await loadPolicySet({
+      ...DEFAULT_POLICY,
+      version: 'narrowed.1',
+      rules: DEFAULT_POLICY.rules.filter((rule) => rule.id !== 'rp.so-to-abh'),
     });
     const payload = await signed(so, { benefitType: 'AsylbLG', since: '2025-01-01' });
-    const res = await as(so, '/v1/exchanges', {
+    const headers = new Headers({ 'Content-Type': 'application/json' });
+    headers.set(
+      'Authorization',
+      `Bearer ${await assertionFor(so, { audience: AUD, now: gw.clock.now() })}`,
+    );
+    const res = await gw.withPolicy(narrowed).request('/v1/exchanges', {
       method: 'POST',
+      headers,
       body: JSON.stringify({
         recipient: 'abh-koeln',
         subject: SUBJECT,
-        purpose: 'labour_market_integration',
+        purpose: 'residence_procedure',
         messageType: 'benefit.status',
         payload,
       }),

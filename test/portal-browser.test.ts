@@ -109,6 +109,7 @@ describe.each([
   let context: BrowserContext;
   let page: Page;
   let consentId = '';
+  let request: { id: string; code: string; link: string } = { id: '', code: '', link: '' };
 
   beforeAll(async () => {
     context = await browser.newContext({ javaScriptEnabled: false, locale: 'de-DE' });
@@ -119,7 +120,7 @@ describe.each([
   });
 
   it('opens from the letter with the code filled in and the language of the request', async () => {
-    const request = await requestConsent(subject, language);
+    request = await requestConsent(subject, language);
     await page.goto(request.link);
     await expectLanguage(page, language);
     await expect(page.locator('#code').inputValue()).resolves.toBe(request.code);
@@ -152,24 +153,40 @@ describe.each([
     expect(page.url()).toMatch(/\/portal\/requests\/cr_/);
     await page.locator('#confirm').check();
     await page.locator('form[action$="/grant"] button[type=submit]').click();
-    expect(page.url()).toMatch(/\/portal\/consents\/cs_[^/]+\/receipt\?done=granted$/);
-    consentId = /consents\/([^/]+)\/receipt/.exec(page.url())?.[1] ?? '';
+    // The grant answers with the receipt itself, the withdrawal code on it this once.
     await expectLanguage(page, language);
     await expect(page.locator('[role=status]').count()).resolves.toBe(1);
+    const withdrawal = (await page.locator('.withdrawal-code p.code').textContent()) ?? '';
+    expect(withdrawal).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
     await shoot(page, language, 'receipt');
+    const href = await page.locator('a[download]').getAttribute('href');
+    consentId = /consents\/([^/]+)\/receipt/.exec(href ?? '')?.[1] ?? '';
+    expect(consentId).toMatch(/^cs_/);
 
     // The signed file: a compact JWS whose receipt names this consent and the language read.
-    const href = await page.locator('a[download]').getAttribute('href');
     const res = await context.request.get(`${gw.baseUrl}${href ?? ''}`);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-disposition']).toMatch(/^attachment; filename="receipt-rc_/);
     const [, payload = ''] = (await res.text()).split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-      consentId: string;
+      record_id: string;
       language: string;
+      channel: string;
+      assurance: string;
     };
-    expect(claims.consentId).toBe(consentId);
-    expect(claims.language).toBe(language);
+    expect(claims).toMatchObject({
+      record_id: consentId,
+      language,
+      channel: 'portal-code',
+      assurance: 'low',
+    });
+    // The code the office handed over is spent: it opens nothing any more.
+    const again = await fetch(`${gw.baseUrl}/v1/portal/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: request.code, secondFactor: birthDate }),
+    });
+    expect(again.status).toBe(410);
   });
 
   it('lists the consent and revokes it with one confirmation', async () => {
@@ -220,27 +237,38 @@ describe.each([
 
 describe('accessibility in every language', () => {
   let context: BrowserContext;
-  let page: Page;
-  let pages: { name: string; path: string }[] = [];
+  let pageOne: Page;
+  let openContext: BrowserContext;
+  let openPage: Page;
+  let pages: { name: string; path: string; second?: boolean }[] = [];
 
   beforeAll(async () => {
     // axe-core is injected as a script: the test context alone bypasses the page's CSP for it.
     context = await browser.newContext({ bypassCSP: true });
-    page = await context.newPage();
+    pageOne = await context.newPage();
+    const page = pageOne;
     const request = await requestConsent('100000000003', 'en');
     await page.goto(request.link);
     await page.locator('#secondFactor').fill(birthDate);
     await page.locator('form[action="/portal/sign-in"] button[type=submit]').click();
     await page.locator('#confirm').check();
     await page.locator('form[action$="/grant"] button[type=submit]').click();
-    const receipt = new URL(page.url()).pathname;
+    const jwt = (await page.locator('a[download]').getAttribute('href')) ?? '';
+    const receipt = jwt.replace(/\.jwt$/, '');
     await exchangeFor('100000000003');
-    // A second request of the same person, still open: the page with the Grant form.
+    // A second request of the same person, still open: the page with the Grant form. Its own
+    // code opens it (the first code's session does not reach it), in a second context.
     const pending = await requestConsent('100000000003', 'en');
+    openContext = await browser.newContext({ bypassCSP: true });
+    openPage = await openContext.newPage();
+    await openPage.goto(pending.link);
+    await openPage.locator('#secondFactor').fill(birthDate);
+    await openPage.locator('form[action="/portal/sign-in"] button[type=submit]').click();
     pages = [
       { name: 'sign-in', path: '/portal/sign-in' },
+      { name: 'withdrawal sign-in', path: '/portal/withdraw' },
       { name: 'request (granted)', path: `/portal/requests/${request.id}` },
-      { name: 'request (open)', path: `/portal/requests/${pending.id}` },
+      { name: 'request (open)', path: `/portal/requests/${pending.id}`, second: true },
       { name: 'consents', path: '/portal/consents' },
       { name: 'receipt', path: receipt },
       { name: 'history', path: '/portal/history' },
@@ -249,12 +277,14 @@ describe('accessibility in every language', () => {
   });
   afterAll(async () => {
     await context.close();
+    await openContext.close();
   });
 
   it.each(LANGUAGES.map((language) => ({ language })))(
     'axe finds no serious or critical violation on any page in $language, and nothing overflows 320 px',
     async ({ language }) => {
-      for (const { name, path } of pages) {
+      for (const { name, path, second } of pages) {
+        const page = second === true ? openPage : pageOne;
         await page.setViewportSize({ width: 1280, height: 900 });
         await page.goto(`${gw.baseUrl}${path}?lang=${language}`);
         await expectLanguage(page, language);

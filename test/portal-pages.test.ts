@@ -240,11 +240,14 @@ describe('the portal pages', () => {
       ...form,
       confirm: 'yes',
     });
-    expect(granted.status).toBe(303);
+    // The receipt page answers the grant itself, with the withdrawal code shown this once.
+    expect(granted.status).toBe(200);
+    expect(granted.headers.get('Cache-Control')).toBe('no-store');
     const [row] = consentRows();
-    expect(granted.headers.get('Location')).toBe(
-      `/portal/consents/${row?.id}/receipt?done=granted`,
-    );
+    const grantedPage = await granted.text();
+    const withdrawalCode = /([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})/.exec(grantedPage)?.[1];
+    expect(withdrawalCode).toBeDefined();
+    expect(grantedPage).toContain(`/portal/consents/${row?.id}/receipt.jwt`);
     // The Turkish text the person read is what the consent and the receipt name.
     expect(row?.language).toBe('tr');
     expect(row?.notice_hash).toBe(shownHash);
@@ -259,12 +262,14 @@ describe('the portal pages', () => {
     );
     await expect(compactVerify(jws, jwks, { algorithms: ['ES256'] })).resolves.toBeTruthy();
     expect(decodeJwt(jws)).toMatchObject({
-      consentId: row?.id,
+      record_id: row?.id,
       language: 'tr',
-      noticeHash: { value: shownHash },
+      privacy_notice: { hash: shownHash },
     });
     const receipt = await (await b.get(`/portal/consents/${row?.id}/receipt`)).text();
     expect(receipt).toContain(shownHash);
+    // Later views of the receipt cannot show the code again: the gateway never kept it.
+    expect(receipt).not.toContain(withdrawalCode);
   });
 
   it('revokes with one confirmation, and not without it', async () => {
@@ -298,7 +303,7 @@ describe('the portal pages', () => {
     expect(state()).toBe('revoked');
   });
 
-  it('lists the person’s other open requests on the consents page, and only theirs', async () => {
+  it('lists only the code’s own open request on the consents page: the person’s others need the ID card', async () => {
     const first = await askConsent('100000000101');
     const second = await askConsent('100000000101');
     const someoneElses = await askConsent('100000000102');
@@ -307,13 +312,33 @@ describe('the portal pages', () => {
     const page = await (await b.get('/portal/consents')).text();
     expect(page).toContain('Offene Anfragen');
     expect(page).toContain(`href="/portal/requests/${first.id}"`);
-    expect(page).toContain(`href="/portal/requests/${second.id}"`);
+    expect(page).not.toContain(second.id);
     expect(page).not.toContain(someoneElses.id);
-    const open = await (await b.get(`/portal/requests/${second.id}`)).text();
-    await b.post(`/portal/requests/${second.id}/decline`, { csrf: b.csrfOf(open) });
+    expect((await b.get(`/portal/requests/${second.id}`)).status).toBe(404);
+    const open = await (await b.get(`/portal/requests/${first.id}`)).text();
+    await b.post(`/portal/requests/${first.id}/decline`, { csrf: b.csrfOf(open) });
     expect(await (await b.get('/portal/consents')).text()).not.toContain(
-      `href="/portal/requests/${second.id}"`,
+      `href="/portal/requests/${first.id}"`,
     );
+  });
+
+  it('hands a page one CSRF token even when the browser has none yet', async () => {
+    const created = await askConsent();
+    const b = browser();
+    const session = await gw.app.request('/v1/portal/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
+    });
+    const cookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+    const [name = '', value = ''] = cookie.split('=');
+    b.jar.set(name, value);
+    const page = await b.get('/portal/consents');
+    const minted = page.headers.getSetCookie().filter((line) => line.startsWith('cg_csrf='));
+    expect(minted).toHaveLength(1);
+    const html = await page.text();
+    const tokens = new Set([...html.matchAll(/name="csrf" value="([^"]+)"/g)].map((m) => m[1]));
+    expect(tokens.size).toBe(1);
   });
 
   it('declines, and then shows that nothing will be passed on', async () => {

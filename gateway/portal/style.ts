@@ -133,6 +133,12 @@ article.consent h2 { margin-top: 1rem; }
 ol.history { list-style: none; padding: 0; }
 ol.history > li { border-inline-start: 0.375rem solid #0b4f9c; padding: 0.25rem 1rem; margin: 0 0 1.25rem; }
 ol.history h2 { font-size: 1.125rem; margin: 0 0 0.25rem; }
+/* The withdrawal code: large, one piece (never broken across lines, also right to left), framed
+   so it is found again on the printout. */
+.withdrawal-code { border: 3px solid #0b3d6b; padding: 0.5rem 1rem; margin-block: 1rem; }
+p.code, dd.code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1.375rem;
+  letter-spacing: 0.05em; white-space: nowrap; unicode-bidi: isolate; direction: ltr; }
+dd.code { font-size: 1rem; }
 .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.9375rem; overflow-wrap: anywhere; }
 footer.site { border-top: 1px solid #b1b4b6; }
 footer.site p { max-width: 48rem; margin: 0 auto; padding: 1rem; font-size: 1rem; color: #3d3d3d; }

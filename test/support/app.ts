@@ -1,6 +1,6 @@
 import { importMasterKey } from '../../certs/index.ts';
 import { FixedClock } from '../../core/index.ts';
-import { DEFAULT_POLICY, loadPolicySet } from '../../policies/index.ts';
+import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../../policies/index.ts';
 import { createApp, type GatewayApp } from '../../gateway/app.ts';
 import { createLogger } from '../../gateway/logging.ts';
 import { nodeDocsAssets } from '../../gateway/node-docs-assets.ts';
@@ -23,6 +23,8 @@ export class LogCollector {
 
 export interface TestGateway {
   readonly app: GatewayApp;
+  /** Another app over the same storage, keys and clock, under another policy. */
+  withPolicy(policy: PolicySet): GatewayApp;
   readonly storage: SqliteStorage;
   readonly logs: LogCollector;
   readonly clock: FixedClock;
@@ -40,21 +42,24 @@ export async function testGateway(
   const logs = new LogCollector();
   const clock = new FixedClock('2026-11-25T10:00:00Z');
   const masterKey = await importMasterKey(crypto.getRandomValues(new Uint8Array(32)));
-  const app = createApp({
-    config: {
-      publicUrl: options.publicUrl ?? 'http://localhost:8787',
-      bodyLimit: options.bodyLimit ?? 1024 * 1024,
-      version: '0.0.0-test',
-    },
-    clock,
-    logger: createLogger({ level: 'info', destination: logs }),
-    storage,
-    keys: { masterKey },
-    docsAssets: nodeDocsAssets(),
-    policy: await loadPolicySet(DEFAULT_POLICY),
-  });
+  const appUnder = (policy: PolicySet) =>
+    createApp({
+      config: {
+        publicUrl: options.publicUrl ?? 'http://localhost:8787',
+        bodyLimit: options.bodyLimit ?? 1024 * 1024,
+        version: '0.0.0-test',
+      },
+      clock,
+      logger: createLogger({ level: 'info', destination: logs }),
+      storage,
+      keys: { masterKey },
+      docsAssets: nodeDocsAssets(),
+      policy,
+    });
+  const app = appUnder(await loadPolicySet(DEFAULT_POLICY));
   return {
     app,
+    withPolicy: appUnder,
     storage,
     logs,
     clock,
