@@ -32,6 +32,20 @@ const sensitiveKeys = [
   'secret',
   'password',
   'personName',
+  // The person's credentials and the identity an office or the eID provider gives.
+  'withdrawalCode',
+  'identity',
+  'familyName',
+  'givenNames',
+  'family_name',
+  'given_name',
+  'birthdate',
+  'idToken',
+  'id_token',
+  'access_token',
+  'codeVerifier',
+  'nonce',
+  'state',
 ];
 
 export const redactPaths: readonly string[] = sensitiveKeys.flatMap((key) => [

@@ -132,6 +132,43 @@ describe('the audit log', () => {
     expect(none.items).toEqual([]);
   });
 
+  it('filters consent acts by the channel and assurance they were made with', async () => {
+    await consentRound(); // granted and revoked by the person with the code
+    const created = (await (
+      await as(jc, '/v1/consent-requests', {
+        method: 'POST',
+        body: JSON.stringify({
+          subject: { scheme: 'azr', value: '100000000777' },
+          senders: ['abh-koeln'],
+          recipients: ['jc-koeln'],
+          purpose: 'labour_market_integration',
+          categories: ['residence_status'],
+          validUntil: '2027-06-01T00:00:00Z',
+          language: 'en',
+          secondFactor: { type: 'birthDate', value: '1990-01-31' },
+        }),
+      })
+    ).json()) as { id: string; code: string };
+    const { consentId } = await personGrants(gw.app, created);
+    // The person told the Jobcenter, which records the revocation.
+    expect((await as(jc, `/v1/consents/${consentId}/revoke`, { method: 'POST' })).status).toBe(200);
+    const search = async (query: string) =>
+      (
+        (await (await as(dpo, `/v1/audit/entries?${query}`)).json()) as { items: Entry[] }
+      ).items.map((e) => [e.event, e['actor'], e['channel'], e['assurance']]);
+    expect(await search('channel=assisted')).toEqual([
+      ['consent.revoked', 'jc-koeln', 'assisted', 'low'],
+    ]);
+    expect(await search('channel=portal-code&assurance=low&event=consent.granted')).toEqual([
+      ['consent.granted', 'subject', 'portal-code', 'low'],
+      ['consent.granted', 'subject', 'portal-code', 'low'],
+    ]);
+    expect(await search('assurance=substantial')).toEqual([]);
+    const bad = await as(dpo, '/v1/audit/entries?channel=telepathy');
+    expect(bad.status).toBe(422);
+    expect(await bad.json()).toMatchObject({ code: 'validation_failed' });
+  });
+
   it('signs tree heads with the JWKS key, and every entry is provably included', async () => {
     await consentRound();
     const head = (await (await as(dpo, '/v1/audit/tree-head')).json()) as {

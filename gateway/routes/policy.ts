@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { PolicySet } from '../../policies/index.ts';
+import { ASSURANCE_LEVELS, DATA_CATEGORIES, type PolicySet } from '../../policies/index.ts';
 import type { GatewayEnv } from '../env.ts';
 
 const RuleSchema = z
@@ -12,6 +12,15 @@ const RuleSchema = z
     legalBasis: z.string(),
     retentionDays: z.number().int(),
     specialCategories: z.boolean(),
+    minAssurance: z.enum(ASSURANCE_LEVELS).optional().openapi({
+      description: 'the least assurance a grant for this purpose needs (absent: low)',
+    }),
+    categoryAssurance: z
+      .partialRecord(z.enum(DATA_CATEGORIES), z.enum(ASSURANCE_LEVELS))
+      .optional()
+      .openapi({
+        description: 'per data category, the least assurance a grant needs (health: substantial)',
+      }),
     reason: z.string(),
   })
   .openapi('PolicyRule');
