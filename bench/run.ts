@@ -150,7 +150,7 @@ async function measureConsentCheck(people: number, checks: number): Promise<void
           requestId: request.id,
           validFrom: now,
           channel: 'portal-code',
-    assurance: 'low',
+          assurance: 'low',
           receiptId: `r${i}`,
           receipt: 'x',
         },

@@ -111,7 +111,9 @@ describe('newWithdrawalCode', () => {
     const code = newWithdrawalCode();
     expect(code).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){4}[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(WITHDRAWAL_CODE_SYMBOLS * Math.log2(CROCKFORD.length)).toBe(100);
-    expect(normalizeCode(code.toLowerCase(), WITHDRAWAL_CODE_SYMBOLS)).toBe(code.replaceAll('-', ''));
+    expect(normalizeCode(code.toLowerCase(), WITHDRAWAL_CODE_SYMBOLS)).toBe(
+      code.replaceAll('-', ''),
+    );
     // A one-time code is never taken for a withdrawal code, nor the other way round.
     expect(normalizeCode(code)).toBeUndefined();
     expect(normalizeCode(newOneTimeCode(), WITHDRAWAL_CODE_SYMBOLS)).toBeUndefined();

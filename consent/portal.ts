@@ -295,7 +295,8 @@ export async function revokeDeclared(
   consentId: string,
 ): Promise<ConsentWithState> {
   const found = await deps.consents.consent(caller.tenantId, consentId);
-  const party = found && [...found.consent.senders, ...found.consent.recipients].includes(caller.id);
+  const party =
+    found && [...found.consent.senders, ...found.consent.recipients].includes(caller.id);
   if (!found || !party) throw new GatewayError('not_found', { detail: 'no such consent' });
   return recordRevocation(deps, found, { actor: caller.id, channel: 'assisted', assurance: 'low' });
 }

@@ -121,8 +121,18 @@ export interface ConsentEvent {
  * subject whose requests carry the same identity hash (resolved on each use, per tenant).
  */
 export type PortalAccess =
-  | { readonly kind: 'request'; readonly tenantId: string; readonly subject: string; readonly requestId: string }
-  | { readonly kind: 'consent'; readonly tenantId: string; readonly subject: string; readonly consentId: string }
+  | {
+      readonly kind: 'request';
+      readonly tenantId: string;
+      readonly subject: string;
+      readonly requestId: string;
+    }
+  | {
+      readonly kind: 'consent';
+      readonly tenantId: string;
+      readonly subject: string;
+      readonly consentId: string;
+    }
   | {
       readonly kind: 'person';
       readonly identities: readonly { readonly tenantId: string; readonly identityHash: string }[];

@@ -78,7 +78,9 @@ try {
     config.eid &&
     createEidProvider(await eidConfigFrom(config.eid, (path) => readFile(path, 'utf8')));
 } catch (error) {
-  fail(`invalid eID sign-in configuration: ${error instanceof Error ? error.message : String(error)}`);
+  fail(
+    `invalid eID sign-in configuration: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 let storage: SqliteStorage;

@@ -134,7 +134,11 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
     // The withdrawal code goes to the person here, once, and nowhere else.
     c.header('Cache-Control', 'no-store');
     return c.json(
-      { consent: view(grant.consent), receipt: grant.receipt, withdrawalCode: grant.withdrawalCode },
+      {
+        consent: view(grant.consent),
+        receipt: grant.receipt,
+        withdrawalCode: grant.withdrawalCode,
+      },
       200,
     );
   });

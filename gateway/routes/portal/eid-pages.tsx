@@ -71,7 +71,8 @@ export function registerEidPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKit): 
       if (eid === undefined) throw notOffered();
       const id = getCookie(c, cookieName);
       deleteCookie(c, cookieName, { path: '/', secure: kit.options.https });
-      const inFlight = id === undefined ? undefined : await deps.consents.takeEidSignIn(await sha256(id));
+      const inFlight =
+        id === undefined ? undefined : await deps.consents.takeEidSignIn(await sha256(id));
       const fresh =
         inFlight !== undefined &&
         new Date(inFlight.createdAt).getTime() + SIGN_IN_WINDOW_MS > deps.clock.now().getTime();

@@ -104,12 +104,15 @@ export function registerRequestPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKi
         isLanguage(form.lang) && form.noticeHash !== undefined
           ? { language: form.lang, noticeHash: form.noticeHash }
           : undefined;
-      if (shown === undefined) return renderRequest(c, person, id, { error: tr.t('request.changed') });
+      if (shown === undefined)
+        return renderRequest(c, person, id, { error: tr.t('request.changed') });
       try {
         const grant = await grantRequest(deps, person, id, shown);
         // The withdrawal code exists only in this answer: shown once, never cached, no redirect.
         c.header('Cache-Control', 'no-store');
-        return renderReceipt(kit, c, person, grant.consent, { withdrawalCode: grant.withdrawalCode });
+        return await renderReceipt(kit, c, person, grant.consent, {
+          withdrawalCode: grant.withdrawalCode,
+        });
       } catch (error) {
         if (isGatewayError(error) && error.reasons?.some((r) => r.code === 'notice_changed')) {
           return renderRequest(c, person, id, { error: tr.t('request.changed') });

@@ -20,7 +20,10 @@ const WithdrawalForm = z.object({
 });
 
 type Status = 200 | 401 | 403 | 410 | 422 | 429;
-type Message = { kind: 'info' | 'error'; text: string };
+interface Message {
+  kind: 'info' | 'error';
+  text: string;
+}
 
 /** Where each refusal of a sign-in sends the person, in words and status. */
 const REFUSALS: Partial<Record<GatewayError['code'], readonly [MessageKey, Status]>> = {
@@ -77,7 +80,9 @@ export function registerSignInPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKit
       const opened = await kit.options.signIn(c, input);
       kit.session.write(c, opened.token);
       const { access } = opened.person;
-      return { to: access.kind === 'request' ? `/portal/requests/${access.requestId}` : '/portal/consents' };
+      return {
+        to: access.kind === 'request' ? `/portal/requests/${access.requestId}` : '/portal/consents',
+      };
     } catch (error) {
       if (!isGatewayError(error)) throw error;
       if (error.code === 'rate_limited') {
