@@ -107,7 +107,12 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   });
 
   app.use(requestContext({ logger: deps.logger }));
-  app.use(securityHeaders({ https: deps.config.publicUrl.startsWith('https:') }));
+  app.use(
+    securityHeaders({
+      https: deps.config.publicUrl.startsWith('https:'),
+      formOrigins: deps.eid === undefined ? [] : [deps.eid.signInOrigin],
+    }),
+  );
   app.use(limitBody(deps.config.bodyLimit));
   app.use('/v1/*', jsonBody());
 

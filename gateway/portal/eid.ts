@@ -78,6 +78,12 @@ export type EidRefusalCode =
 
 /** Sign-in through OpenID Connect: authorization code flow with PKCE (S256), state and nonce. */
 export interface EidProvider {
+  /**
+   * The origin the browser is sent to for the sign-in (the issuer's: a broker such as Keycloak
+   * serves its authorization endpoint there). The portal's CSP names it in `form-action`, which
+   * browsers apply to where a form's redirect leads too.
+   */
+  readonly signInOrigin: string;
   /** Starts a sign-in: the URL to redirect to and the values `complete` must be given back. */
   begin(): Promise<EidAuthorization>;
   /**
@@ -117,6 +123,7 @@ export function createEidProvider(config: EidConfig): EidProvider {
   };
 
   return {
+    signInOrigin: config.issuer.origin,
     async begin() {
       const client = await configuration();
       const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -133,7 +140,13 @@ export function createEidProvider(config: EidConfig): EidProvider {
       if (config.acrValues !== undefined && config.acrValues.length > 0) {
         parameters['acr_values'] = config.acrValues.join(' ');
       }
-      return { url: oidc.buildAuthorizationUrl(client, parameters), state, nonce, codeVerifier };
+      const url = oidc.buildAuthorizationUrl(client, parameters);
+      // The portal's CSP lets forms lead to the issuer's origin only: another origin would be
+      // blocked by the browser with nothing for the person to see, so it is refused here, loudly.
+      if (url.origin !== config.issuer.origin) {
+        throw refusal('provider_error', 'the authorization endpoint is not on the issuer’s origin');
+      }
+      return { url, state, nonce, codeVerifier };
     },
 
     async complete(callbackUrl, expected) {

@@ -13,6 +13,8 @@ export interface PageFrame {
   readonly csrf?: string | undefined;
   /** An identity-verified session: the menu offers the person's own data report. */
   readonly personWide?: boolean | undefined;
+  /** A portal path to go on to at once (a same-site step after a cross-site redirect). */
+  readonly refreshTo?: string | undefined;
 }
 
 /**
@@ -26,6 +28,7 @@ export const Layout: FC<PageFrame & { children?: Child }> = ({
   path,
   csrf,
   personWide,
+  refreshTo,
   children,
 }) => (
   <>
@@ -35,6 +38,9 @@ export const Layout: FC<PageFrame & { children?: Child }> = ({
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
+        {refreshTo === undefined ? null : (
+          <meta http-equiv="refresh" content={`0; url=${refreshTo}`} />
+        )}
         <title>{`${title} – ${tr.t('site.name')}`}</title>
         <link rel="stylesheet" href="/portal/assets/portal.css" />
       </head>

@@ -12,6 +12,7 @@ import {
 import type { GatewayEnv } from '../../env.ts';
 import type { PortalContext, PortalKit } from '../../portal/kit.tsx';
 import { SignInPage } from '../../portal/pages/sign-in.tsx';
+import { SignedInPage } from '../../portal/pages/signed-in.tsx';
 
 /** How long a person may take at the provider before the sign-in in flight is void. */
 const SIGN_IN_WINDOW_MS = 10 * 60_000;
@@ -81,7 +82,18 @@ export function registerEidPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKit): 
         const identity = await eid.complete(new URL(c.req.url), inFlight);
         const opened = await openEidSession(deps, identity);
         kit.session.write(c, opened.token);
-        return c.redirect(inFlight.returnTo ?? '/portal/consents', 303);
+        const to = inFlight.returnTo ?? '/portal/consents';
+        const tr = kit.languageOf(c);
+        const linkText = tr.t(
+          inFlight.returnTo === undefined ? 'nav.consents' : 'consents.openLink',
+        );
+        return c.html(
+          <SignedInPage
+            frame={kit.frame(c, tr, tr.t('signIn.eidTitle'), opened.person)}
+            to={to}
+            linkText={linkText}
+          />,
+        );
       } catch (error) {
         if (isGatewayError(error) && error.code === 'unauthenticated') {
           c.var.log.info(
