@@ -87,7 +87,7 @@ export function registerEidPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKit): 
         const linkText = tr.t(
           inFlight.returnTo === undefined ? 'nav.consents' : 'consents.openLink',
         );
-        return c.html(
+        return await c.html(
           <SignedInPage
             frame={kit.frame(c, tr, tr.t('signIn.eidTitle'), opened.person)}
             to={to}
