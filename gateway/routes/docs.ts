@@ -85,10 +85,15 @@ export function registerDocs(
       {
         name: 'Portal',
         description:
-          'The person decides, reviews and withdraws (session cookie). The same operations as ' +
-          'HTML pages for people, in de, en, ar, uk, fa and tr: `/portal/sign-in?code=…`, ' +
-          '`/portal/requests/{id}`, `/portal/consents`, `/portal/history`, ' +
-          '`/portal/consents/{id}/receipt` and `/portal/consents/{id}/receipt.jwt`.',
+          'The person decides, reviews and withdraws (session cookie). A session reaches what its ' +
+          'credential opens: a one-time code its own request and the consent granted from it ' +
+          '(spent once decided: 410 `code_used`), a withdrawal code its one consent, the ' +
+          'identity-verified sign-in (OpenID Connect) everything of the person; anything else ' +
+          'answers 404. The same operations as HTML pages for people, in de, en, ar, uk, fa and ' +
+          'tr: `/portal/sign-in?code=…`, `/portal/withdraw`, `/portal/eid/start` (POST, a form) → ' +
+          'the provider → `/portal/eid/callback`, `/portal/requests/{id}`, `/portal/consents`, ' +
+          '`/portal/history`, `/portal/consents/{id}/receipt` and ' +
+          '`/portal/consents/{id}/receipt.jwt`.',
       },
     ],
   });

@@ -1,4 +1,3 @@
-import type { WrappedKey } from '../../certs/index.ts';
 import type {
   Assurance,
   Channel,
@@ -17,6 +16,7 @@ import { inTransaction, type SqliteDatabase } from './database.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { guarded } from './guarded.ts';
 import { sqlitePortalSessions } from './portal-session-store.ts';
+import { sqliteSubjects } from './subject-store.ts';
 
 interface VersionRow {
   seq: number;
@@ -123,21 +123,6 @@ const toConsent = (row: ConsentRow): ConsentRecord => ({
 });
 
 export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
-  const secret = db.prepare<[string, string], { wrapped: string }>(
-    'SELECT wrapped FROM tenant_secrets WHERE tenant_id = ? AND name = ?',
-  );
-  const insertSecret = db.prepare(
-    'INSERT OR IGNORE INTO tenant_secrets (tenant_id, name, wrapped, created_at) VALUES (?, ?, ?, ?)',
-  );
-  const subjectRow = db.prepare<
-    [string, string],
-    { pseudonym: string; wrapped_key: string; created_at: string }
-  >(
-    'SELECT pseudonym, wrapped_key, created_at FROM subjects WHERE tenant_id = ? AND pseudonym = ?',
-  );
-  const insertSubject = db.prepare(
-    'INSERT OR IGNORE INTO subjects (tenant_id, pseudonym, wrapped_key, created_at) VALUES (?, ?, ?, ?)',
-  );
   const insertRequest = db.prepare(`INSERT INTO consent_requests (id, tenant_id, subject,
     requested_by, senders, recipients, purpose, categories, valid_until, language, notice_text,
     notice_hash, code_hash, second_factor_hash, identity_hash, code_expires_at, created_at)
@@ -256,41 +241,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
   };
 
   return {
-    async tenantSecret(tenantId, name, create) {
-      const existing = secret.get(tenantId, name);
-      if (existing) return JSON.parse(existing.wrapped) as WrappedKey;
-      const wrapped = await create();
-      // OR IGNORE + re-read: a concurrent creator wins, and both use its secret.
-      insertSecret.run(tenantId, name, JSON.stringify(wrapped), new Date().toISOString());
-      return JSON.parse(secret.get(tenantId, name)?.wrapped ?? 'null') as WrappedKey;
-    },
-    async ensureSubject(tenantId, pseudonym, newKey, at) {
-      let row = subjectRow.get(tenantId, pseudonym);
-      if (!row) {
-        insertSubject.run(tenantId, pseudonym, JSON.stringify(await newKey()), at);
-        row = subjectRow.get(tenantId, pseudonym);
-      }
-      if (!row) throw new Error('subject could not be recorded');
-      return {
-        tenantId,
-        pseudonym,
-        wrappedKey: JSON.parse(row.wrapped_key) as WrappedKey,
-        createdAt: row.created_at,
-      };
-    },
-    subject(tenantId, pseudonym) {
-      const row = subjectRow.get(tenantId, pseudonym);
-      return Promise.resolve(
-        row
-          ? {
-              tenantId,
-              pseudonym,
-              wrappedKey: JSON.parse(row.wrapped_key) as WrappedKey,
-              createdAt: row.created_at,
-            }
-          : undefined,
-      );
-    },
+    ...sqliteSubjects(db),
     addRequest(request, parties, audit) {
       return guarded('that request', () => {
         inTransaction(db, () => {
