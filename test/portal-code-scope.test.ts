@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testGateway, type TestGateway } from './support/app.ts';
+import { formBrowser } from './support/form-browser.ts';
 import {
   addPrincipal,
   assertionFor,
@@ -86,37 +87,10 @@ function jsonPerson() {
   };
 }
 
-/** A browser without JavaScript: a cookie jar, GETs and form posts, redirects not followed. */
+/** A browser without JavaScript, signing in with the birth date the office recorded. */
 function browser(origin: string | null = AUD) {
-  const jar = new Map<string, string>();
-  const request = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set('Cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await gw.app.request(path, { ...init, headers });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (/Max-Age=0/i.test(line)) jar.delete(name);
-      else jar.set(name, value);
-    }
-    return res;
-  };
-  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  return {
-    get: (path: string) => request(path),
-    async post(path: string, fields: Record<string, string>) {
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/x-www-form-urlencoded',
-      };
-      if (origin !== null) headers['Origin'] = origin;
-      return request(path, { method: 'POST', headers, body: new URLSearchParams(fields) });
-    },
-    csrfOf,
-    async signIn(code: string, secondFactor = BIRTH) {
-      const page = await (await request(`/portal/sign-in?code=${code}`)).text();
-      return this.post('/portal/sign-in', { csrf: csrfOf(page), code, secondFactor });
-    },
-  };
+  const b = formBrowser(gw.app, origin);
+  return { ...b, signIn: (code: string, secondFactor = BIRTH) => b.signIn(code, secondFactor) };
 }
 
 const requestState = (id: string) =>

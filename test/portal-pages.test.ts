@@ -2,6 +2,7 @@ import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256 } from '../core/index.ts';
 import { testGateway, type TestGateway } from './support/app.ts';
+import { formBrowser } from './support/form-browser.ts';
 import {
   addPrincipal,
   assertionFor,
@@ -63,38 +64,7 @@ async function askConsent(subject = '100000000101', language = 'de') {
 }
 
 /** A browser without JavaScript: a cookie jar, GETs and form posts, redirects not followed. */
-function browser(origin: string | null = AUD) {
-  const jar = new Map<string, string>();
-  const request = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set('Cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await gw.app.request(path, { ...init, headers });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (/Max-Age=0/i.test(line)) jar.delete(name);
-      else jar.set(name, value);
-    }
-    return res;
-  };
-  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  return {
-    jar,
-    get: (path: string, headers: Record<string, string> = {}) => request(path, { headers }),
-    async post(path: string, fields: Record<string, string>) {
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/x-www-form-urlencoded',
-      };
-      if (origin !== null) headers['Origin'] = origin;
-      return request(path, { method: 'POST', headers, body: new URLSearchParams(fields) });
-    },
-    csrfOf,
-    async signIn(code: string, secondFactor = '1990-01-31') {
-      const page = await (await request(`/portal/sign-in?code=${code}`)).text();
-      return this.post('/portal/sign-in', { csrf: csrfOf(page), code, secondFactor });
-    },
-  };
-}
+const browser = (origin: string | null = AUD) => formBrowser(gw.app, origin);
 
 const consentRows = () =>
   gw.storage.db.prepare('SELECT id, language, notice_hash, notice_text FROM consents').all() as {
