@@ -12,11 +12,13 @@ import { tempDir } from './support/temp.ts';
  * The person's portal in Debian's Chromium, as a person uses it: from the link in the letter to
  * sign-in, the request, grant, the receipt, revoke and the history, in German and in Arabic, with
  * JavaScript switched off. Every page in every language is scanned with axe-core and checked at
- * 320 px width. Screenshots of each page land in docs/screenshots/ for the README.
+ * 320 px width. With SCREENSHOTS=1 (`npm run screenshots`) each page is also photographed into
+ * docs/screenshots/ for the README; `npm test` never rewrites tracked files.
  */
 const dir = tempDir();
 const data = join(dir.path, 'data');
 const screenshots = join(projectRoot, 'docs', 'screenshots');
+const photograph = process.env['SCREENSHOTS'] === '1';
 const axeSource = readFileSync(join(projectRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 let gw: GatewayProcess;
 let browser: Browser;
@@ -78,6 +80,7 @@ async function exchangeFor(subject: string) {
 }
 
 async function shoot(page: Page, language: Language, name: string) {
+  if (!photograph) return;
   await page.screenshot({ path: join(screenshots, `${language}-${name}.png`), fullPage: true });
 }
 
@@ -89,7 +92,7 @@ async function expectLanguage(page: Page, language: Language) {
 }
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
+  if (photograph) mkdirSync(screenshots, { recursive: true });
   // The browser must reach the gateway at its public URL: forms from any other origin are refused.
   const port = String(await freePort());
   aud = `http://127.0.0.1:${port}`;
