@@ -457,6 +457,29 @@ describe('the one-time code and the session', () => {
     expect((await person().signIn(created.code)).status).toBe(201);
   });
 
+  it('lets at most the limit of 100 parallel wrong sign-ins from one address reach the code check', async () => {
+    const created = await askConsent();
+    const wrong = Array.from({ length: 100 }, (_, i) =>
+      i % 2 === 0
+        ? person().signIn('AAAA-BBBB-CCCC')
+        : person().signIn(created.code, `1970-01-${String((i % 28) + 1).padStart(2, '0')}`),
+    );
+    const answers = await Promise.all(
+      wrong.map(async (res) => {
+        const r = await res;
+        return { status: r.status, code: ((await r.json()) as { code: string }).code };
+      }),
+    );
+    const checked = answers.filter((a) => a.status !== 429);
+    expect(checked.length).toBeLessThanOrEqual(10);
+    expect(answers.filter((a) => a.status === 429).every((a) => a.code === 'rate_limited')).toBe(
+      true,
+    );
+    expect(checked.every((a) => [401, 403].includes(a.status))).toBe(true);
+    // The right code waits too: the address spent its budget on wrong attempts.
+    expect((await person().signIn(created.code)).status).toBe(429);
+  });
+
   it('spends the code on the decision: later it answers 410 code_used, and the withdrawal code opens the consent instead', async () => {
     const created = await askConsent({ validUntil: '2027-11-25T00:00:00Z' });
     const first = person();

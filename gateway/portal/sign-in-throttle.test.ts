@@ -18,6 +18,20 @@ describe('SignInThrottle', () => {
     expect(throttle.retryAfter('a')).toBe(0);
   });
 
+  it('counts an attempt when reserved, so no more than the limit go ahead, and gives back a success', () => {
+    const clock = new FixedClock('2026-11-25T10:00:00Z');
+    const throttle = new SignInThrottle({ limit: 3, windowMs: 60_000, clock });
+    // Three reserved, none settled yet: the fourth waits, though nothing has failed so far.
+    expect([1, 2, 3, 4].map(() => throttle.reserve('a'))).toEqual([0, 0, 0, 60]);
+    // One of them succeeds: its place is free again, for one more attempt.
+    throttle.release('a');
+    expect(throttle.reserve('a')).toBe(0);
+    expect(throttle.reserve('a')).toBe(60);
+    expect(throttle.retryAfter('b')).toBe(0);
+    throttle.release('b'); // nothing reserved: nothing to give back
+    expect(throttle.reserve('b')).toBe(0);
+  });
+
   it('keeps its table bounded under a flood of addresses', () => {
     const clock = new FixedClock('2026-11-25T10:00:00Z');
     const throttle = new SignInThrottle({ limit: 1, windowMs: 60_000, clock, maxEntries: 100 });

@@ -5,6 +5,10 @@ import type { Clock } from '../../core/index.ts';
  * the address must wait for the window to pass. This sits in front of the per-code lockout (five
  * wrong second factors), so one address cannot try many codes either.
  *
+ * An attempt is counted before it is evaluated ({@link SignInThrottle.reserve}) and given back
+ * only when it succeeds ({@link SignInThrottle.release}), so parallel attempts from one address
+ * cannot overtake the count: at most `limit` of them reach the code check in a window.
+ *
  * Kept in memory: right for the embedded single-process deployment; each worker isolate keeps its
  * own. The table is bounded, so a flood of addresses costs a fixed amount of memory.
  */
@@ -34,6 +38,34 @@ export class SignInThrottle {
       1,
       Math.ceil((entry.since + this.#windowMs - this.#clock.now().getTime()) / 1000),
     );
+  }
+
+  /**
+   * Counts one attempt of `key` before it is evaluated: 0 when it may go ahead (and is now
+   * counted, as a failure until {@link release}d), or the seconds to wait when the budget is spent
+   * (and nothing is counted).
+   *
+   * @example
+   * ```ts
+   * const wait = throttle.reserve(address);
+   * if (wait > 0) throw new GatewayError('rate_limited', { retryAfter: wait });
+   * const session = await openSession(input); // throws on a wrong code: the attempt stays counted
+   * throttle.release(address);
+   * ```
+   */
+  reserve(key: string): number {
+    const wait = this.retryAfter(key);
+    if (wait > 0) return wait;
+    this.fail(key);
+    return 0;
+  }
+
+  /** Gives back one attempt {@link reserve}d for `key`: it succeeded, so it is no failure. */
+  release(key: string): void {
+    const entry = this.#current(key);
+    if (entry === undefined) return;
+    entry.count -= 1;
+    if (entry.count <= 0) this.#failures.delete(key);
   }
 
   /** Counts one failed attempt of `key`. */

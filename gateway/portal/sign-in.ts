@@ -20,7 +20,9 @@ export type PortalSignIn = (
 
 /**
  * Sign-in behind the per-address throttle: an address over its budget gets `rate_limited` (with
- * `retryAfter`) before any code is looked at, and every refused attempt counts against it.
+ * `retryAfter`) before any code is looked at, and every refused attempt counts against it. The
+ * attempt is reserved before the code check and given back only on success, so parallel attempts
+ * from one address reach the check at most `limit` times.
  */
 export function throttledSignIn(
   deps: ConsentDeps,
@@ -29,20 +31,18 @@ export function throttledSignIn(
 ): PortalSignIn {
   return async function signIn(c, input) {
     const address = clientAddress(c) ?? 'unknown';
-    const wait = throttle.retryAfter(address);
+    const wait = throttle.reserve(address);
     if (wait > 0) {
       throw new GatewayError('rate_limited', {
         detail: `too many failed sign-ins from this address; try again in ${wait} s`,
         retryAfter: wait,
       });
     }
-    try {
-      return 'withdrawalCode' in input
+    const session =
+      'withdrawalCode' in input
         ? await openWithdrawalSession(deps, input)
         : await openPortalSession(deps, input);
-    } catch (error) {
-      throttle.fail(address);
-      throw error;
-    }
+    throttle.release(address);
+    return session;
   };
 }
