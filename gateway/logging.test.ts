@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogCollector, testGateway, type TestGateway } from '../test/support/app.ts';
-import { createLogger } from './logging.ts';
+import { createLogger, droppingDestination } from './logging.ts';
 
 describe('request log', () => {
   let gw: TestGateway;
@@ -79,5 +79,70 @@ describe('redaction', () => {
     const logs = new LogCollector();
     createLogger({ level: 'warn', destination: logs }).info('quiet');
     expect(logs.lines).toEqual([]);
+  });
+});
+
+describe('droppingDestination', () => {
+  /** A target whose reader is stalled until `drain()`: it keeps what it was handed. */
+  function stalledTarget() {
+    const lines: string[] = [];
+    let pending = 0;
+    return {
+      lines,
+      write(chunk: string) {
+        lines.push(chunk);
+        pending += chunk.length;
+        return false;
+      },
+      get writableLength() {
+        return pending;
+      },
+      drain() {
+        pending = 0;
+      },
+    };
+  }
+
+  it('drops and counts lines while more than the bound waits for the reader', () => {
+    const target = stalledTarget();
+    const destination = droppingDestination(target, 100);
+    const log = createLogger({ level: 'info', destination });
+    for (let i = 0; i < 50; i++) log.info({ i }, 'busy');
+    expect(target.writableLength).toBeLessThan(100 + 200);
+    expect(destination.dropped()).toBeGreaterThan(45);
+    expect(target.lines.length + destination.dropped()).toBe(50);
+  });
+
+  it('reports the dropped lines once the reader caught up, before the next line', () => {
+    const target = stalledTarget();
+    const destination = droppingDestination(target, 100);
+    const log = createLogger({ level: 'info', destination });
+    for (let i = 0; i < 10; i++) log.info('busy');
+    const dropped = destination.dropped();
+    expect(dropped).toBeGreaterThan(0);
+    const before = target.lines.length;
+    target.drain();
+    log.info('after');
+    const [report, next] = target.lines
+      .slice(before)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(report).toMatchObject({ level: 'warn', msg: 'log lines dropped', dropped });
+    expect(next).toMatchObject({ msg: 'after' });
+    target.drain();
+    log.info('later');
+    expect(target.lines.at(-1)).toContain('"msg":"later"');
+    expect(target.lines.filter((line) => line.includes('log lines dropped'))).toHaveLength(1);
+  });
+
+  it('drops nothing while the reader keeps up', () => {
+    const lines: string[] = [];
+    const destination = droppingDestination({
+      write: (chunk) => lines.push(chunk) > 0,
+      writableLength: 0,
+    });
+    const log = createLogger({ level: 'info', destination });
+    for (let i = 0; i < 1000; i++) log.info('fine');
+    expect(lines).toHaveLength(1000);
+    expect(destination.dropped()).toBe(0);
   });
 });

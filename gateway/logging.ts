@@ -54,9 +54,70 @@ export const redactPaths: readonly string[] = sensitiveKeys.flatMap((key) => [
   `*.*.${key}`,
 ]);
 
+/** The part of a `Writable` that {@link droppingDestination} needs; `process.stdout` has it. */
+export interface LogTarget {
+  write(chunk: string): boolean;
+  readonly writableLength: number;
+}
+
+export interface DroppingDestination extends DestinationStream {
+  /** Lines dropped so far because the target's reader did not keep up. */
+  dropped(): number;
+}
+
+/** How many bytes may wait for a slow log reader before lines are dropped; sized for bursts. */
+export const DEFAULT_LOG_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A log destination that never blocks and never grows without bound: it hands each line to
+ * `target` (stdout by default, asynchronous on a pipe), and while more than `maxBufferedBytes`
+ * are still waiting for the reader it drops lines and counts them. When the reader catches up, the
+ * next line is preceded by a `log lines dropped` warning carrying the count so far.
+ *
+ * Why not pino's default: it writes synchronously and, on a full pipe, retries in a futex wait on
+ * the main thread, so a stalled log reader stopped the gateway from answering requests and from
+ * handling SIGTERM. A gateway that loses log lines under a stalled reader is the lesser harm.
+ *
+ * @example
+ * const destination = droppingDestination();
+ * const logger = createLogger({ level: 'info', destination });
+ * // at shutdown: logger.info({ droppedLogLines: destination.dropped() }, 'stopped');
+ */
+export function droppingDestination(
+  target: LogTarget = process.stdout,
+  maxBufferedBytes: number = DEFAULT_LOG_BUFFER_BYTES,
+): DroppingDestination {
+  let dropped = 0;
+  let reported = 0;
+  return {
+    write(line: string) {
+      if (target.writableLength > maxBufferedBytes) {
+        dropped++;
+        return;
+      }
+      if (dropped > reported) {
+        const since = dropped - reported;
+        reported = dropped;
+        target.write(
+          `${JSON.stringify({
+            level: 'warn',
+            time: new Date().toISOString(),
+            service: 'consent-gateway',
+            dropped: since,
+            droppedTotal: dropped,
+            msg: 'log lines dropped',
+          })}\n`,
+        );
+      }
+      target.write(line);
+    },
+    dropped: () => dropped,
+  };
+}
+
 export interface LoggerOptions {
   readonly level: LogLevel;
-  /** Where lines go; stdout by default. Tests pass a collector. */
+  /** Where lines go; stdout through {@link droppingDestination} by default. Tests pass a collector. */
   readonly destination?: DestinationStream;
 }
 
@@ -72,5 +133,5 @@ export function createLogger(options: LoggerOptions): Logger {
     redact: { paths: [...redactPaths], censor: '[redacted]' },
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  return pino(settings, options.destination ?? droppingDestination());
 }

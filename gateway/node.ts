@@ -32,10 +32,11 @@ import {
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { clientAddressOf } from './client-address.ts';
 import { eidConfigFrom, readConfig } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
-import { createLogger } from './logging.ts';
+import { createLogger, droppingDestination } from './logging.ts';
 import { seedDemoAgencies } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
 import { startNodeServer } from './node-server.ts';
@@ -52,7 +53,9 @@ if (!result.ok) {
   fail(result.problems[0] ?? 'invalid configuration');
 }
 const config = result.config;
-const logger = createLogger({ level: config.logLevel });
+// Never blocks on a stalled stdout reader: lines it cannot take are dropped and counted.
+const logDestination = droppingDestination();
+const logger = createLogger({ level: config.logLevel, destination: logDestination });
 
 // The policy is checked before anything else is opened: a bad file stops start-up with its reasons.
 let policy: PolicySet;
@@ -81,6 +84,15 @@ try {
   fail(
     `invalid eID sign-in configuration: ${error instanceof Error ? error.message : String(error)}`,
   );
+}
+
+// One gateway per data dir, taken before storage opens (migrations, the demo tenant). The lock is
+// held for the life of the process; the OS drops it however the process ends.
+let dataDirLock: DataDirLock;
+try {
+  dataDirLock = lockDataDir(config.dataDir);
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
 }
 
 let storage: SqliteStorage;
@@ -268,7 +280,15 @@ async function stop(signal: string): Promise<void> {
     await running.shutdown();
   } finally {
     storage.close();
-    note('stopped');
+    dataDirLock.release();
+    const dropped = logDestination.dropped();
+    note('stopped', { droppedLogLines: dropped });
+    // Said on stderr too: when stdout's reader stalled, the line above is likely dropped as well.
+    if (dropped > 0) {
+      process.stderr.write(
+        `consent-gateway: log lines dropped: ${dropped} (stdout was not read)\n`,
+      );
+    }
     process.exit(0);
   }
 }
