@@ -10,16 +10,31 @@ async function ownMessage(
   deps: ExchangeDeps,
   caller: AuthenticatedPrincipal,
   id: string,
+  options: { acknowledged?: boolean } = {},
 ): Promise<MailboxMessage> {
   const message = await deps.exchanges.message(caller.tenantId, id);
   if (
     message?.recipient !== caller.id ||
-    message.state === 'acknowledged' ||
+    (message.state === 'acknowledged' && options.acknowledged !== true) ||
     message.state === 'purged'
   ) {
     throw new GatewayError('not_found', { detail: 'no such message' });
   }
   return message;
+}
+
+/**
+ * Why a transition of a waiting message did not happen: it was withheld meanwhile (410 with its
+ * reason), or acknowledged or purged (404, as a message no longer there).
+ */
+async function changedMeanwhile(
+  deps: ExchangeDeps,
+  caller: AuthenticatedPrincipal,
+  id: string,
+): Promise<GatewayError> {
+  const now = await deps.exchanges.message(caller.tenantId, id);
+  if (now?.state === 'withheld') return withheldError(now.withheldReason);
+  return new GatewayError('not_found', { detail: 'no such message' });
 }
 
 /** The caller's waiting messages, metadata only, oldest first; after `after` when given. */
@@ -34,7 +49,9 @@ export async function waitingMessages(
 
 /**
  * Hands a message's ciphertext to its recipient after checking the consent again: a message
- * whose consent was revoked or ended meanwhile is withheld (410), its ciphertext deleted.
+ * whose consent was revoked or ended meanwhile is withheld (410), its ciphertext deleted. The
+ * ciphertext is handed out only if the message's own move to `delivered` succeeded: a revocation
+ * that withheld it between the consent check and that move wins, and the fetch answers 410.
  */
 export async function fetchMessage(
   deps: ExchangeDeps,
@@ -57,7 +74,7 @@ export async function fetchMessage(
         : ((await deps.exchanges.message(caller.tenantId, id))?.withheldReason ?? reason),
     );
   }
-  await deps.audit.record(
+  const delivered = await deps.audit.record(
     caller.tenantId,
     {
       ...(await subjectRefOf(deps, message)),
@@ -74,16 +91,21 @@ export async function fetchMessage(
     (prepared) =>
       deps.exchanges.transition(message.id, ['queued', 'delivered'], 'delivered', prepared),
   );
+  if (!delivered) throw await changedMeanwhile(deps, caller, id);
   return message;
 }
 
-/** The recipient confirms receipt; the gateway forgets the ciphertext. */
+/**
+ * The recipient confirms receipt; the gateway forgets the ciphertext. Idempotent: a repeat by the
+ * recipient answers as the first did, and audits nothing more; anyone else still gets 404.
+ */
 export async function acknowledgeMessage(
   deps: ExchangeDeps,
   caller: AuthenticatedPrincipal,
   id: string,
 ): Promise<void> {
-  const message = await ownMessage(deps, caller, id);
+  const message = await ownMessage(deps, caller, id, { acknowledged: true });
+  if (message.state === 'acknowledged') return;
   if (message.state === 'withheld') throw withheldError(message.withheldReason);
   const done = await deps.audit.record(
     caller.tenantId,
@@ -99,7 +121,11 @@ export async function acknowledgeMessage(
     (prepared) =>
       deps.exchanges.transition(message.id, ['queued', 'delivered'], 'acknowledged', prepared),
   );
-  if (!done) throw new GatewayError('conflict', { detail: 'the message changed meanwhile' });
+  if (done) return;
+  // A concurrent acknowledgement by the same recipient is the same answer.
+  const now = await deps.exchanges.message(caller.tenantId, id);
+  if (now?.state === 'acknowledged') return;
+  throw await changedMeanwhile(deps, caller, id);
 }
 
 /**

@@ -91,7 +91,11 @@ export interface ExchangeStore {
   ): Promise<{ message: MailboxMessage; reason: WithholdingReason }[]>;
   /** Messages still waiting after their retention ended, oldest first. */
   dueForPurge(now: string, limit: number): Promise<MailboxMessage[]>;
-  /** Moves the message to `state` (deleting its ciphertext unless delivered) with its audit entry. */
+  /**
+   * Moves the message from one of `from` to `state` (deleting its ciphertext unless delivered)
+   * with its audit entry, in one transaction. Only a waiting (queued or delivered) message moves;
+   * false, and nothing written, if it was in no state of `from` or no longer waiting.
+   */
   transition(
     id: string,
     from: readonly MessageState[],

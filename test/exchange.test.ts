@@ -1,7 +1,7 @@
 import { CompactSign, compactDecrypt, compactVerify, createLocalJWKSet, importX509 } from 'jose';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PkiDeps } from '../certs/index.ts';
 import { DEFAULT_POLICY, loadPolicySet } from '../policies/index.ts';
 import { testGateway, type TestGateway } from './support/app.ts';
@@ -775,6 +775,74 @@ describe('withholding when a consent ends', () => {
       'exchange.accepted',
       'exchange.withheld',
     ]);
+  });
+
+  it('hands out no ciphertext when a revocation withholds the message between the consent check and the delivery', async () => {
+    const { withholdMessagesOf } = await import('../exchange/index.ts');
+    const id = await acceptedId(await send());
+    const store = gw.storage.consents;
+    const consentOf = store.consent.bind(store);
+    // The fetch reads the consent while it is still active; the revocation lands right after.
+    const spy = vi.spyOn(store, 'consent').mockImplementationOnce(async (tenantId, which) => {
+      const found = await consentOf(tenantId, which);
+      await endConsent(consentId, 'revoked');
+      expect(
+        await withholdMessagesOf(await withholdDeps(), 'koeln', consentId, 'consent_revoked'),
+      ).toBe(1);
+      return found;
+    });
+    const res = await as(jc, `/v1/mailbox/${id}`);
+    spy.mockRestore();
+    expect(res.status).toBe(410);
+    const body = await res.text();
+    expect(JSON.parse(body)).toMatchObject({ code: 'consent_revoked' });
+    expect(body).not.toContain('ciphertext');
+    expect(messageRow(id)).toEqual({
+      state: 'withheld',
+      gone: 1,
+      withheld_reason: 'consent_revoked',
+    });
+    expect(auditOf('exchange.delivered')).toEqual([]);
+  });
+
+  it('never delivers a message after a revocation that races many fetches withheld it', async () => {
+    const id = await acceptedId(await send());
+    const fetches = Array.from({ length: 20 }, () => as(jc, `/v1/mailbox/${id}`));
+    const revoked = gw.app.request(`/v1/portal/consents/${consentId}/revoke`, {
+      method: 'POST',
+      headers: { Cookie: cookie },
+    });
+    const answers = await Promise.all(fetches);
+    expect((await revoked).status).toBe(200);
+    expect(answers.every((r) => r.status === 200 || r.status === 410)).toBe(true);
+    const delivered = auditOf('exchange.delivered').length;
+    // Every 200 is a delivery audited before the withholding, never after it.
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(delivered);
+    const events = gw.storage.db
+      .prepare("SELECT event FROM audit_entries WHERE event LIKE 'exchange.%' ORDER BY seq")
+      .pluck()
+      .all() as string[];
+    expect(events.lastIndexOf('exchange.delivered')).toBeLessThan(
+      events.indexOf('exchange.withheld'),
+    );
+    expect(messageRow(id)).toMatchObject({ state: 'withheld', gone: 1 });
+  });
+
+  it('acknowledges idempotently: a repeat answers 204 and audits nothing more; another agency still 404', async () => {
+    const id = await acceptedId(await send());
+    expect((await as(jc, `/v1/mailbox/${id}`)).status).toBe(200);
+    const acks = await Promise.all(
+      [1, 2, 3].map(() => as(jc, `/v1/mailbox/${id}/ack`, { method: 'POST' })),
+    );
+    expect(acks.map((r) => r.status)).toEqual([204, 204, 204]);
+    expect((await as(jc, `/v1/mailbox/${id}/ack`, { method: 'POST' })).status).toBe(204);
+    expect(auditOf('exchange.acknowledged')).toHaveLength(1);
+    const theirs = await as(so, `/v1/mailbox/${id}/ack`, { method: 'POST' });
+    expect(theirs.status).toBe(404);
+    expect(await theirs.json()).toMatchObject({ code: 'not_found' });
+    // The message itself stays gone.
+    expect((await as(jc, `/v1/mailbox/${id}`)).status).toBe(404);
+    expect((await as(jc, '/v1/mailbox/ex_nothing/ack', { method: 'POST' })).status).toBe(404);
   });
 
   it("decides a fetch by the message's own consent, even when another consent covers the flow", async () => {

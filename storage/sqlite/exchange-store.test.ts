@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PreparedAppend } from '../../audit/index.ts';
 import { tempDir } from '../../test/support/temp.ts';
 import { openSqlite, type SqliteDatabase } from './database.ts';
 import { sqliteExchangeStore } from './exchange-store.ts';
@@ -100,6 +101,25 @@ describe('the exchange store', () => {
       'ex_b',
       'ex_c',
     ]);
+  });
+
+  it('moves only a waiting message: a withheld one stays withheld, whatever the caller asks', async () => {
+    const { db, exchanges } = store();
+    insertMessage(db, 'ex_withheld', { state: 'withheld' });
+    insertMessage(db, 'ex_queued');
+    const prepared = { tenantId: 'koeln' } as unknown as PreparedAppend; // never committed
+    for (const from of [['queued', 'delivered'], ['withheld'], ['queued', 'withheld']] as const)
+      expect(await exchanges.transition('ex_withheld', from, 'delivered', prepared)).toBe(false);
+    expect(await exchanges.transition('ex_queued', ['delivered'], 'acknowledged', prepared)).toBe(
+      false,
+    );
+    expect(
+      db.prepare('SELECT id, state, ciphertext FROM mailbox_messages ORDER BY id').all(),
+    ).toEqual([
+      { id: 'ex_queued', state: 'queued', ciphertext: 'ciphertext' },
+      { id: 'ex_withheld', state: 'withheld', ciphertext: null },
+    ]);
+    expect(db.prepare('SELECT COUNT(*) FROM audit_entries').pluck().get()).toBe(0);
   });
 
   it('counts a message whose consent is gone (erased with its subject) as ended', async () => {

@@ -195,15 +195,19 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
       );
     },
     transition(id, from, state, audit) {
+      // Only a waiting message moves: withheld, acknowledged and purged are final, whatever
+      // `from` says, so a fetch racing a revocation cannot undo its withholding.
+      const waitingFrom = from.filter((s) => s === 'queued' || s === 'delivered');
+      if (waitingFrom.length === 0) return Promise.resolve(false);
       return guarded('that transition', () =>
         inTransaction(db, () => {
           const keep = state === 'delivered';
           const result = db
             .prepare(
               `UPDATE mailbox_messages SET state = ?, ciphertext = ${keep ? 'ciphertext' : 'NULL'}
-               WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`,
+               WHERE id = ? AND state IN (${waitingFrom.map(() => '?').join(', ')})`,
             )
-            .run(state, id, ...from);
+            .run(state, id, ...waitingFrom);
           if (result.changes === 0) return false;
           commitAuditEntry(db, audit);
           return true;
