@@ -242,8 +242,15 @@ export async function sendExchange(
       outcome: 'refused',
       reasons: refusal.reasons.map((r) => r.code),
     });
-    throw new GatewayError(refusal.code, {
-      status: refusal.code === 'fields_not_covered' ? 422 : 403,
+    // One code, one status: a send no active consent covers is `consent_missing` (403), also
+    // when the consent it would have used was revoked or ended; its reasons say which and why.
+    // `consent_revoked` and `consent_expired` answer only a withheld message (410).
+    const code =
+      refusal.code === 'consent_revoked' || refusal.code === 'consent_expired'
+        ? 'consent_missing'
+        : refusal.code;
+    throw new GatewayError(code, {
+      status: code === 'fields_not_covered' ? 422 : 403,
       reasons: refusal.reasons,
       ...(refusal.fields.length > 0 ? { fields: refusal.fields } : {}),
     });

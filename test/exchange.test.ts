@@ -291,8 +291,14 @@ describe('an exchange under consent', () => {
         .prepare('SELECT state, ciphertext, withheld_reason FROM mailbox_messages')
         .get(),
     ).toEqual({ state: 'withheld', ciphertext: null, withheld_reason: 'consent_revoked' });
-    // And nothing new passes.
-    expect(await (await send()).json()).toMatchObject({ code: 'consent_revoked' });
+    // And nothing new passes: no active consent covers the send (403 consent_missing), and the
+    // reasons name the revoked consent.
+    const refused = await send();
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({
+      code: 'consent_missing',
+      reasons: [{ code: 'consent_revoked', message: `consent ${consentId} was withdrawn` }],
+    });
   });
 
   it('keeps other agencies out of the mailbox with 404', async () => {
@@ -676,6 +682,15 @@ describe('withholding when a consent ends', () => {
     expect(auditOf('exchange.withheld')).toEqual([
       expect.objectContaining({ exchangeId: id, actor: 'jc-koeln', reasons: ['consent_expired'] }),
     ]);
+    // A send under the ended consent: no active consent covers it, the reasons say which ended.
+    const refused = await send();
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({
+      code: 'consent_missing',
+      reasons: [
+        { code: 'consent_expired', message: expect.stringContaining(consentId) as unknown },
+      ],
+    });
   });
 
   it('withholds every waiting message under a revoked consent at once, each audited with its subject', async () => {
@@ -1058,14 +1073,10 @@ describe('the OpenAPI document', () => {
       paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
     };
     const send = doc.paths['/v1/exchanges']?.['post']?.responses ?? {};
-    for (const code of [
-      'forbidden',
-      'consent_missing',
-      'consent_revoked',
-      'consent_expired',
-      'policy_denied',
-    ])
+    for (const code of ['forbidden', 'consent_missing', 'policy_denied'])
       expect(send['403']?.description).toContain(`\`${code}\``);
+    expect(send['403']?.description).toContain('never answers `consent_revoked`');
+    expect(send['410']).toBeUndefined();
     for (const code of ['fields_not_covered', 'validation_failed'])
       expect(send['422']?.description).toContain(`\`${code}\``);
     expect(send['409']?.description).toContain('`conflict`');

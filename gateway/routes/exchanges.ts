@@ -73,10 +73,12 @@ const sendRoute = createRoute({
     },
     ...authProblems,
     403: problemDoc(
-      '`consent_missing`: no consent of the person covers sender, recipient, purpose and ' +
-        'categories (`reasons` say which part); `consent_revoked`: the person withdrew it; ' +
-        '`consent_expired`: it has ended; `policy_denied`: the policy has no rule for this flow ' +
-        '(`reasons` name it); `forbidden`: the caller is not an agency',
+      '`consent_missing`: no active consent of the person covers sender, recipient, purpose, ' +
+        'categories and the time (`reasons` say which part; when the consent it would have used ' +
+        'was revoked or has ended, a reason `consent_revoked` / `consent_expired` names that ' +
+        'consent); `policy_denied`: the policy has no rule for this flow (`reasons` name it); ' +
+        '`forbidden`: the caller is not an agency. A send never answers `consent_revoked`: that ' +
+        'code (410) is only for a withheld message',
     ),
     409: problemDoc(
       '`conflict`: the Idempotency-Key was used with another body, or the recipient has no ' +
@@ -148,7 +150,10 @@ const fetchRoute = createRoute({
     },
     ...authProblems,
     404: problemDoc('`not_found`'),
-    410: problemDoc('`consent_revoked` / `consent_expired`: withheld and deleted'),
+    410: problemDoc(
+      '`consent_revoked` / `consent_expired`: withheld and deleted, also when the revocation ' +
+        'came while this fetch was under way; no ciphertext is handed out then',
+    ),
   },
 });
 
@@ -156,14 +161,16 @@ const ackRoute = createRoute({
   method: 'post',
   path: '/v1/mailbox/{id}/ack',
   tags: ['Exchange'],
-  summary: 'Confirm receipt; the gateway forgets the ciphertext',
+  summary: 'Confirm receipt; the gateway forgets the ciphertext (idempotent)',
   security: [{ clientAssertion: [] }],
   request: { params: IdParam },
   responses: {
-    204: { description: 'Acknowledged' },
+    204: {
+      description:
+        'Acknowledged. Idempotent: a repeat by the recipient answers 204 again (and audits nothing more)',
+    },
     ...authProblems,
-    404: problemDoc('`not_found`'),
-    409: problemDoc('`conflict`: the message changed meanwhile'),
+    404: problemDoc('`not_found`: no such message, or not the caller’s'),
     410: problemDoc(
       '`consent_revoked` / `consent_expired`: the message was withheld and deleted, for that reason',
     ),
