@@ -66,7 +66,7 @@ export interface DroppingDestination extends DestinationStream {
 }
 
 /** How many bytes may wait for a slow log reader before lines are dropped; sized for bursts. */
-export const DEFAULT_LOG_BUFFER_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_LOG_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * A log destination that never blocks and never grows without bound: it hands each line to
