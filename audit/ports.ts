@@ -18,6 +18,8 @@ export const AUDIT_EVENTS = [
   'audit.read',
   'audit.exported',
   'subject.erased',
+  /** The first request of a principal refused by its rate limit since it was last allowed. */
+  'rate.limited',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AuditLog, type AuditStore } from '../audit/index.ts';
 import { withholdMessagesOf, type ExchangeStore } from '../exchange/index.ts';
 import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
@@ -16,6 +16,15 @@ import { jsonBody } from './middleware/json-body.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonPointer } from './problem.ts';
+import {
+  authenticatedAndLimited,
+  MemoryRateLimitStore,
+  rateLimit,
+  rateLimitsOf,
+  type RateLimitPolicy,
+  type RateLimitStore,
+  type RouteClass,
+} from './rate-limit/index.ts';
 import { registerDocs, type DocsAssets } from './routes/docs.ts';
 import { registerAssistedRevocation } from './routes/assisted-revocation.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -71,6 +80,13 @@ export interface GatewayDeps {
   readonly clientAddress?: (c: Context<GatewayEnv>) => string | undefined;
   /** Failed portal sign-ins one address may make per window (default 10 per 15 minutes). */
   readonly signInThrottle?: { readonly limit: number; readonly windowMs: number };
+  /**
+   * Requests per principal and route class (send, mailbox, consent-requests, audit); a class not
+   * named gets the default, 50 a second with bursts of 100.
+   */
+  readonly rateLimits?: Partial<Record<RouteClass, RateLimitPolicy>>;
+  /** Where the rate-limit buckets live (default: this process's memory). */
+  readonly rateLimitStore?: RateLimitStore;
   /**
    * The identity-verified portal sign-in (OpenID Connect to an eID broker), where the deployment
    * configured one; without it only codes open the portal.
@@ -141,6 +157,21 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   });
 
   const audit = new AuditLog(deps.storage.audit, deps.clock);
+  // After authentication, so the budget is the principal's; refusals after it count as well.
+  const limit = rateLimit({
+    limits: rateLimitsOf(deps.rateLimits),
+    store: deps.rateLimitStore ?? new MemoryRateLimitStore(),
+    clock: deps.clock,
+    onFirstRefusal: async (principal, routeClass) => {
+      await audit.append(principal.tenantId, {
+        event: 'rate.limited',
+        actor: principal.id,
+        outcome: 'refused',
+        reasons: [`rate_limited ${routeClass}`],
+      });
+    },
+  });
+  const limited = (guard: MiddlewareHandler<GatewayEnv>) => authenticatedAndLimited(guard, limit);
   const signer = createGatewaySigner({ pki: deps.storage.pki, masterKey: deps.keys.masterKey });
   const consent: ConsentDeps = {
     audit,
@@ -175,11 +206,11 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   };
   registerConsentRequestRoutes(app, {
     consent,
-    agencies: authenticate({ ...assertionCheck, allow: ['agency'] }),
+    agencies: limited(authenticate({ ...assertionCheck, allow: ['agency'] })),
   });
   registerAssistedRevocation(app, {
     consent,
-    agencies: authenticate({ ...assertionCheck, allow: ['agency'] }),
+    agencies: limited(authenticate({ ...assertionCheck, allow: ['agency'] })),
   });
   const portal = {
     consent,
@@ -196,7 +227,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   };
   registerPortalApi(app, portal);
   registerPortalPages(app, { ...portal, eid: deps.eid });
-  const agencies = authenticate({ ...assertionCheck, allow: ['agency'] });
+  const agencies = limited(authenticate({ ...assertionCheck, allow: ['agency'] }));
   registerExchangeRoutes(app, {
     exchange: {
       exchanges: deps.storage.exchanges,
@@ -211,7 +242,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     },
     agencies,
   });
-  const dpo = authenticate({ ...assertionCheck, allow: ['dpo'] });
+  const dpo = limited(authenticate({ ...assertionCheck, allow: ['dpo'] }));
   registerSubjectRights(app, { consent, dpo });
   registerAuditRoutes(app, {
     pki: deps.storage.pki,

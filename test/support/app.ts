@@ -1,7 +1,7 @@
 import { importMasterKey } from '../../certs/index.ts';
 import { FixedClock } from '../../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../../policies/index.ts';
-import { createApp, type GatewayApp } from '../../gateway/app.ts';
+import { createApp, type GatewayApp, type GatewayDeps } from '../../gateway/app.ts';
 import { createLogger } from '../../gateway/logging.ts';
 import { nodeDocsAssets } from '../../gateway/node-docs-assets.ts';
 import { openSqliteStorage, type SqliteStorage } from '../../storage/sqlite/index.ts';
@@ -35,7 +35,7 @@ export interface TestGateway {
 
 /** The real app over real SQLite in a temp dir, with a frozen clock and captured logs. */
 export async function testGateway(
-  options: { bodyLimit?: number; publicUrl?: string } = {},
+  options: { bodyLimit?: number; publicUrl?: string; rateLimits?: GatewayDeps['rateLimits'] } = {},
 ): Promise<TestGateway> {
   const dir = tempDir();
   const storage = openSqliteStorage(dir.path);
@@ -55,6 +55,7 @@ export async function testGateway(
       keys: { masterKey },
       docsAssets: nodeDocsAssets(),
       policy,
+      ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     });
   const app = appUnder(await loadPolicySet(DEFAULT_POLICY));
   return {
