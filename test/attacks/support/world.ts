@@ -32,9 +32,9 @@ export interface AttackWorld {
   readonly cookie: string;
   readonly messageId: string;
   /** A request authenticated as `p`, with a fresh assertion. */
-  as(p: TestPrincipal, path: string, init?: RequestInit): Promise<Response>;
+  readonly as: (p: TestPrincipal, path: string, init?: RequestInit) => Promise<Response>;
   /** Every row a refused request could have changed, as one comparable string. */
-  state(): string;
+  readonly state: () => string;
 }
 
 /** Tables a refusal must leave alone (audit entries and used jtis may grow; they are not state). */
