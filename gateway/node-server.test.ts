@@ -1,9 +1,28 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { LogCollector } from '../test/support/app.ts';
 import { createLogger } from './logging.ts';
 import { startNodeServer } from './node-server.ts';
 
 const logger = createLogger({ level: 'silent', destination: new LogCollector() });
+
+/** Writes `text` on a raw connection; resolves with what came back once the server closed it. */
+async function exchangeRaw(
+  port: number,
+  text: string,
+  waitMs = 5_000,
+): Promise<{ answer: string; closedAfterMs: number }> {
+  const socket = connect(port, '127.0.0.1');
+  let answer = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const started = performance.now();
+  socket.write(text);
+  await Promise.race([closed, sleep(waitMs)]);
+  socket.destroy();
+  return { answer, closedAfterMs: performance.now() - started };
+}
 const sleep = (ms: number) =>
   new Promise((resolve) => {
     setTimeout(resolve, ms);
@@ -60,5 +79,89 @@ describe('startNodeServer', () => {
       startNodeServer({ fetch: () => new Response(), port: first.port, host: '127.0.0.1', logger }),
     ).rejects.toMatchObject({ code: 'EADDRINUSE' });
     await first.shutdown();
+  });
+
+  it('answers 408 to headers that do not arrive within the configured time, logged as a timeout', async () => {
+    const logs = new LogCollector();
+    const server = await startNodeServer({
+      fetch: () => new Response('never'),
+      port: 0,
+      host: '127.0.0.1',
+      logger: createLogger({ level: 'info', destination: logs }),
+      headersTimeoutMs: 400,
+      requestTimeoutMs: 2_000,
+    });
+    try {
+      const { answer, closedAfterMs } = await exchangeRaw(
+        server.port,
+        'GET /health HTTP/1.1\r\nHost: gateway\r\n',
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      // The configured 400 ms, checked every 200 ms: not Node's 30 s checking interval.
+      expect(closedAfterMs).toBeLessThan(1_500);
+      expect(logs.entries).toEqual([
+        expect.objectContaining({ level: 'info', msg: 'request timeout', headersTimeout: 400 }),
+      ]);
+    } finally {
+      await server.shutdown();
+    }
+  });
+
+  it('answers 408 to a body that does not arrive whole within the request timeout', async () => {
+    const logs = new LogCollector();
+    const server = await startNodeServer({
+      fetch: async (request) => new Response(await request.text()),
+      port: 0,
+      host: '127.0.0.1',
+      logger: createLogger({ level: 'info', destination: logs }),
+      headersTimeoutMs: 400,
+      requestTimeoutMs: 800,
+    });
+    try {
+      const { answer, closedAfterMs } = await exchangeRaw(
+        server.port,
+        'POST /v1/exchanges HTTP/1.1\r\nHost: gateway\r\nContent-Length: 100\r\n\r\n{"a":',
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(closedAfterMs).toBeLessThan(2_500);
+      expect(logs.entries).toContainEqual(
+        expect.objectContaining({ level: 'info', msg: 'request timeout' }),
+      );
+      expect(logs.entries.filter((entry) => entry['level'] === 'error')).toEqual([]);
+    } finally {
+      await server.shutdown();
+    }
+  });
+
+  it('answers 400 to a request it cannot parse, logged as malformed, not as an error', async () => {
+    const logs = new LogCollector();
+    const server = await startNodeServer({
+      fetch: () => new Response('never'),
+      port: 0,
+      host: '127.0.0.1',
+      logger: createLogger({ level: 'info', destination: logs }),
+    });
+    try {
+      const { answer } = await exchangeRaw(server.port, 'NOT HTTP AT ALL\r\n\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(logs.entries).toEqual([
+        expect.objectContaining({ level: 'info', msg: 'malformed request' }),
+      ]);
+    } finally {
+      await server.shutdown();
+    }
+  });
+
+  it('refuses a request timeout shorter than the header timeout at start', () => {
+    expect(() =>
+      startNodeServer({
+        fetch: () => new Response(),
+        port: 0,
+        host: '127.0.0.1',
+        logger,
+        headersTimeoutMs: 2_000,
+        requestTimeoutMs: 1_000,
+      }),
+    ).toThrow(RangeError);
   });
 });
