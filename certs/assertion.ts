@@ -154,8 +154,9 @@ function checkHeader(header: ProtectedHeaderParameters): void {
     throw refuse(`algorithm not allowed; use one of ${ALLOWED_JWS_ALGORITHMS.join(', ')}`);
   }
   // Keys named by URL or embedded in the token would let the caller choose what it is checked
-  // against; `crit` names extensions the gateway would have to understand, and it knows none.
-  for (const name of ['jku', 'x5u', 'jwk', 'crit'] as const) {
+  // against; `crit` names extensions the gateway would have to understand, and it knows none;
+  // `zip` belongs to JWE only, and a JWS that claims compression is not one a client should send.
+  for (const name of ['jku', 'x5u', 'jwk', 'crit', 'zip'] as const) {
     if (name in header) throw refuse(`the "${name}" header is not accepted`);
   }
   const hasX5c = 'x5c' in header;
