@@ -5,8 +5,8 @@ import { claimsOf, handSigned, strangerKeys, type Signer } from './support/jws.t
 import { attackWorld, AUD, refused, type AttackWorld } from './support/world.ts';
 
 /**
- * Hostile client assertions, one table row each (the sender payloads are in sender-payload.test.ts). Every assertion is
- * aimed at jc's mailbox (which holds a message), so a wrongly accepted one would read it.
+ * Hostile client assertions, one table row each (sender payloads: sender-payload.test.ts). Every
+ * one is aimed at jc's mailbox, which holds a message, so a wrongly accepted one would read it.
  */
 let w: AttackWorld;
 // One world for the file: every row is a refusal, and the rows that need state make their own.
