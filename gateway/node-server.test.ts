@@ -97,8 +97,8 @@ describe('startNodeServer', () => {
         'GET /health HTTP/1.1\r\nHost: gateway\r\n',
       );
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
-      // The configured 400 ms, checked every 200 ms: not Node's 30 s checking interval.
-      expect(closedAfterMs).toBeLessThan(1_500);
+      // The configured 400 ms (checked every 200 ms), not after Node's default 30 s check interval.
+      expect(closedAfterMs).toBeLessThan(3_000);
       expect(logs.entries).toEqual([
         expect.objectContaining({ level: 'info', msg: 'request timeout', headersTimeout: 400 }),
       ]);
@@ -123,7 +123,7 @@ describe('startNodeServer', () => {
         'POST /v1/exchanges HTTP/1.1\r\nHost: gateway\r\nContent-Length: 100\r\n\r\n{"a":',
       );
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
-      expect(closedAfterMs).toBeLessThan(2_500);
+      expect(closedAfterMs).toBeLessThan(4_000);
       expect(logs.entries).toContainEqual(
         expect.objectContaining({ level: 'info', msg: 'request timeout' }),
       );
