@@ -1,4 +1,4 @@
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler, Hono, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { GatewayError, isGatewayError, type ErrorCode } from '../core/index.ts';
 import type { GatewayEnv } from './env.ts';
@@ -44,6 +44,40 @@ export function reportUnexpected(c: Context<GatewayEnv>, error: unknown): void {
 
 export const onNotFound: NotFoundHandler<GatewayEnv> = (c) =>
   problemResponse(c, new GatewayError('not_found', { detail: 'no such resource' }));
+
+/**
+ * Makes each of `paths` answer a method it has no route for with 405 `method_not_allowed` and an
+ * `Allow` header naming the methods it has (RFC 9110 §15.5.6), instead of the 404 Hono gives a
+ * known path under a wrong method. Call it after the paths' routes are registered; middleware
+ * registered for the paths (authentication, limits) still runs first.
+ *
+ * @example
+ * ```ts
+ * app.openapi(sendRoute, handler);
+ * answerWrongMethods(app, ['/v1/exchanges']); // DELETE /v1/exchanges → 405, Allow: POST
+ * ```
+ */
+export function answerWrongMethods<E extends GatewayEnv>(
+  app: Hono<E>,
+  paths: readonly string[],
+): void {
+  for (const path of paths) {
+    const methods = new Set(
+      app.routes.filter((r) => r.path === path && r.method !== 'ALL').map((r) => r.method),
+    );
+    if (methods.size === 0) throw new Error(`answerWrongMethods: no route for ${path} yet`);
+    if (methods.has('GET')) methods.add('HEAD');
+    const allow = [...methods].sort().join(', ');
+    app.all(path, function methodNotAllowed(c) {
+      const res = problemResponse(
+        c,
+        new GatewayError('method_not_allowed', { detail: `this resource answers ${allow}` }),
+      );
+      res.headers.set('Allow', allow);
+      return res;
+    });
+  }
+}
 
 function errorTypeOf(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;

@@ -7,8 +7,9 @@ import {
   revokeDeclared,
   type ConsentDeps,
 } from '../../consent/index.ts';
-import { GatewayError } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
+import { answerWrongMethods } from '../error-handler.ts';
+import { assertNoFields } from '../no-fields.ts';
 import { problemDoc } from '../problem.ts';
 import { authProblems } from './principals.ts';
 
@@ -78,21 +79,5 @@ export function registerAssistedRevocation(
       200,
     );
   });
-}
-
-/** The route takes no fields: no body, an empty body and `{}` alike; anything else is refused. */
-function assertNoFields(text: string): Promise<void> {
-  // jsonBody() already refused a non-empty body that is not JSON.
-  const value: unknown = text.trim() === '' ? {} : JSON.parse(text);
-  const empty =
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.keys(value).length === 0;
-  if (empty) return Promise.resolve();
-  return Promise.reject(
-    new GatewayError('validation_failed', {
-      errors: [{ path: '', message: 'this route takes no fields: send no body or {}' }],
-    }),
-  );
+  answerWrongMethods(app, [revokeRoute.getRoutingPath()]);
 }

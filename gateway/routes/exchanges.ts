@@ -11,6 +11,7 @@ import {
   type ExchangeDeps,
 } from '../../exchange/index.ts';
 import type { GatewayEnv } from '../env.ts';
+import { answerWrongMethods } from '../error-handler.ts';
 import { problemDoc } from '../problem.ts';
 import { authProblems } from './principals.ts';
 
@@ -235,4 +236,9 @@ export function registerExchangeRoutes(
     await acknowledgeMessage(deps.exchange, c.var.principal, c.req.valid('param').id);
     return c.body(null, 204);
   });
+
+  answerWrongMethods(
+    app,
+    [sendRoute, listRoute, fetchRoute, ackRoute].map((r) => r.getRoutingPath()),
+  );
 }

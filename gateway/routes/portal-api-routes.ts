@@ -6,6 +6,21 @@ import { problemDoc } from '../problem.ts';
 /** The person's JSON API, as OpenAPI routes: what a program or a test does instead of the pages. */
 const sessionProblems = { 401: problemDoc('`unauthenticated`: no session, or it ended') };
 
+const NO_FIELDS =
+  'Takes no fields: no body, an empty body (also as `application/json`) and `{}` mean the same; ' +
+  'a body with fields answers 422 `validation_failed`.';
+
+/** The notice the person read in another language, or nothing (`{}`): both fields or neither. */
+const ShownNoticeBody = z
+  .strictObject({
+    language: z.enum(LANGUAGES).optional(),
+    noticeHash: z.string().min(1).max(128).optional(),
+  })
+  .refine((shown) => (shown.language === undefined) === (shown.noticeHash === undefined), {
+    message: 'send language and noticeHash together, or neither',
+    path: ['noticeHash'],
+  });
+
 const PartySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -139,21 +154,16 @@ export const portalRoutes = {
     tags: ['Portal'],
     summary: 'Grant: records the consent and answers a receipt signed by the gateway',
     description:
-      'Without a body the consent records the notice in the language the office chose. With ' +
-      '`{ language, noticeHash }` it records the notice the person read in that language; a hash ' +
-      'that is no longer the current text answers 409 `conflict` (reason `notice_changed`).',
+      'Without fields (no body, an empty body, also as `application/json`, or `{}`: all mean ' +
+      'the same) the consent records the notice in the language the office chose. With ' +
+      '`{ language, noticeHash }` (both or neither) it records the notice the person read in ' +
+      'that language; a hash that is no longer the current text answers 409 `conflict` (reason ' +
+      '`notice_changed`).',
     request: {
       params: IdParam,
       body: {
         required: false,
-        content: {
-          'application/json': {
-            schema: z.strictObject({
-              language: z.enum(LANGUAGES),
-              noticeHash: z.string().min(1).max(128),
-            }),
-          },
-        },
+        content: { 'application/json': { schema: ShownNoticeBody } },
       },
     },
     responses: {
@@ -181,6 +191,9 @@ export const portalRoutes = {
       404: problemDoc('`not_found`'),
       409: problemDoc('`conflict`: decided already'),
       410: problemDoc('`code_expired`'),
+      422: problemDoc(
+        '`validation_failed`: a body with other fields, or `language` without `noticeHash`',
+      ),
     },
   }),
   decline: createRoute({
@@ -188,12 +201,15 @@ export const portalRoutes = {
     path: '/v1/portal/requests/{id}/decline',
     tags: ['Portal'],
     summary: 'Decline the request',
+    description: NO_FIELDS,
+    // The body is read by hand: a declared JSON body would refuse the empty one the contract allows.
     request: { params: IdParam },
     responses: {
       204: { description: 'Declined' },
       ...sessionProblems,
       404: problemDoc('`not_found`'),
       409: problemDoc('`conflict`: decided already'),
+      422: problemDoc('`validation_failed`: a body other than none, empty or `{}`'),
     },
   }),
   consents: createRoute({
@@ -293,6 +309,7 @@ export const portalRoutes = {
     path: '/v1/portal/consents/{id}/revoke',
     tags: ['Portal'],
     summary: 'Withdraw a consent, effective at once',
+    description: NO_FIELDS,
     request: { params: IdParam },
     responses: {
       200: {
@@ -302,6 +319,7 @@ export const portalRoutes = {
       ...sessionProblems,
       404: problemDoc('`not_found`'),
       409: problemDoc('`conflict`: not active'),
+      422: problemDoc('`validation_failed`: a body other than none, empty or `{}`'),
     },
   }),
 };

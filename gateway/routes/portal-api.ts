@@ -19,6 +19,8 @@ import {
 } from '../../consent/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
+import { answerWrongMethods } from '../error-handler.ts';
+import { assertNoFields, emptyBodyAsNoFields } from '../no-fields.ts';
 import { sessionCookie } from '../portal/session-cookie.ts';
 import type { PortalSignIn } from '../portal/sign-in.ts';
 import { portalRoutes as routes, type PortalConsentView } from './portal-api-routes.ts';
@@ -127,9 +129,12 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
     );
   });
 
+  app.use(routes.grant.getRoutingPath(), emptyBodyAsNoFields());
   app.openapi(routes.grant, async (c) => {
     const who = await person(c);
-    const shown = (await c.req.text()) === '' ? undefined : c.req.valid('json');
+    const { language, noticeHash } = c.req.valid('json');
+    const shown =
+      language === undefined || noticeHash === undefined ? undefined : { language, noticeHash };
     const grant = await grantRequest(deps, who, c.req.valid('param').id, shown);
     // The withdrawal code goes to the person here, once, and nowhere else.
     c.header('Cache-Control', 'no-store');
@@ -145,6 +150,7 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
 
   app.openapi(routes.decline, async (c) => {
     const who = await person(c);
+    await assertNoFields(await c.req.text());
     await declineRequest(deps, who, c.req.valid('param').id);
     return c.body(null, 204);
   });
@@ -193,6 +199,9 @@ export function registerPortalApi(app: OpenAPIHono<GatewayEnv>, options: PortalA
 
   app.openapi(routes.revoke, async (c) => {
     const who = await person(c);
+    await assertNoFields(await c.req.text());
     return c.json(view(await revokeConsent(deps, who, c.req.valid('param').id)), 200);
   });
+
+  answerWrongMethods(app, [...new Set(Object.values(routes).map((r) => r.getRoutingPath()))]);
 }
