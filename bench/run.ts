@@ -11,6 +11,7 @@ import { checkConsent } from '../consent/index.ts';
 import { systemClock } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet } from '../policies/index.ts';
 import { createApp } from '../gateway/app.ts';
+import { rateLimitsOf } from '../gateway/rate-limit/index.ts';
 import { createLogger } from '../gateway/logging.ts';
 import { nodeDocsAssets } from '../gateway/node-docs-assets.ts';
 import { startNodeServer } from '../gateway/node-server.ts';
@@ -97,6 +98,8 @@ const app = createApp({
   keys: { masterKey },
   docsAssets: nodeDocsAssets(),
   policy: await loadPolicySet(DEFAULT_POLICY),
+  // The benchmark measures the gateway's work, not its rate limit (default 50/s per principal).
+  rateLimits: rateLimitsOf({}, { rate: 1_000_000, burst: 1_000_000 }),
 });
 const server = await startNodeServer({ fetch: app.fetch, port: 0, host: '127.0.0.1', logger });
 const base = `http://127.0.0.1:${server.port}`;

@@ -12,6 +12,12 @@ describe('readConfig', () => {
         publicUrl: 'http://localhost:8787',
         logLevel: 'info',
         bodyLimit: 1048576,
+        rateLimits: {
+          send: { rate: 50, burst: 100 },
+          mailbox: { rate: 50, burst: 100 },
+          'consent-requests': { rate: 50, burst: 100 },
+          audit: { rate: 50, burst: 100 },
+        },
         trustedProxies: [],
       },
     });
@@ -39,6 +45,7 @@ describe('readConfig', () => {
       LOG_LEVEL: 'warn',
       GATEWAY_BODY_LIMIT: '2048',
       GATEWAY_TRUSTED_PROXIES: '10.0.0.2, ::1',
+      GATEWAY_RATE_LIMIT: '10/s,burst=20',
     });
     expect(result).toEqual({
       ok: true,
@@ -49,6 +56,12 @@ describe('readConfig', () => {
         publicUrl: 'https://gateway.koeln.example',
         logLevel: 'warn',
         bodyLimit: 2048,
+        rateLimits: {
+          send: { rate: 10, burst: 20 },
+          mailbox: { rate: 10, burst: 20 },
+          'consent-requests': { rate: 10, burst: 20 },
+          audit: { rate: 10, burst: 20 },
+        },
         trustedProxies: ['10.0.0.2', '::1'],
       },
     });
@@ -67,6 +80,7 @@ describe('readConfig', () => {
     ['GATEWAY_PUBLIC_URL', 'https://user:pw@gateway.example'],
     ['LOG_LEVEL', 'loud'],
     ['GATEWAY_BODY_LIMIT', '17'],
+    ['GATEWAY_RATE_LIMIT', '50/s,burst=secret'],
     ['GATEWAY_BODY_LIMIT', 'lots'],
   ])('refuses %s=%j with one line naming the variable but not its value', (name, value) => {
     const result = readConfig({ [name]: value });
@@ -84,6 +98,61 @@ describe('readConfig', () => {
       'PORT',
       'LOG_LEVEL',
     ]);
+  });
+});
+
+describe('readConfig: rate limits (GATEWAY_RATE_LIMIT*)', () => {
+  it('sets every route class with GATEWAY_RATE_LIMIT and one class with its own variable', () => {
+    const result = readConfig({
+      GATEWAY_RATE_LIMIT: '20/s,burst=40',
+      GATEWAY_RATE_LIMIT_SEND: '600/min',
+      GATEWAY_RATE_LIMIT_AUDIT: '3600/h,burst=5',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        rateLimits: {
+          send: { rate: 10, burst: 600 },
+          mailbox: { rate: 20, burst: 40 },
+          'consent-requests': { rate: 20, burst: 40 },
+          audit: { rate: 1, burst: 5 },
+        },
+      },
+    });
+  });
+
+  it('overrides one class over the default 50/s with bursts of 100', () => {
+    const result = readConfig({
+      GATEWAY_RATE_LIMIT_MAILBOX: '5/s',
+      GATEWAY_RATE_LIMIT_CONSENT_REQUESTS: '1/s,burst=2',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        rateLimits: {
+          send: { rate: 50, burst: 100 },
+          mailbox: { rate: 5, burst: 5 },
+          'consent-requests': { rate: 1, burst: 2 },
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['GATEWAY_RATE_LIMIT', '50'],
+    ['GATEWAY_RATE_LIMIT', '50 per second'],
+    ['GATEWAY_RATE_LIMIT_SEND', '0/s'],
+    ['GATEWAY_RATE_LIMIT_MAILBOX', '50/s,burst=0'],
+    ['GATEWAY_RATE_LIMIT_CONSENT_REQUESTS', '50/day'],
+    ['GATEWAY_RATE_LIMIT_AUDIT', '2.5/s'],
+  ])('refuses %s=%j with one line naming the variable and the syntax', (name, value) => {
+    const result = readConfig({ [name]: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toBe(
+      `invalid configuration: ${name} must be <count>/<s|min|h> with an optional ",burst=<count>" (e.g. "50/s,burst=100"), counts from 1 to 1000000`,
+    );
   });
 });
 

@@ -6,6 +6,12 @@ import {
   type EidConfig,
   type EidKeyAlgorithm,
 } from './portal/eid.ts';
+import {
+  parseRateLimit,
+  RATE_LIMIT_SYNTAX,
+  rateLimitsOf,
+  type RateLimits,
+} from './rate-limit/index.ts';
 
 /** Log levels pino understands, plus `silent`. */
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -50,6 +56,16 @@ const AcrMap = z
       )
       .refine((map) => Object.keys(map).length > 0, acrMapMessage),
   );
+
+/** `50/s,burst=100`: a per-principal token bucket (see `parseRateLimit`). */
+const RateLimitVariable = z.string().transform((value, context) => {
+  const limit = parseRateLimit(value);
+  if (limit === undefined) {
+    context.addIssue({ code: 'custom', message: RATE_LIMIT_SYNTAX });
+    return z.NEVER;
+  }
+  return limit;
+});
 
 /**
  * The environment the Node entry reads, once, at start-up. Each variable says what it must be in
@@ -132,6 +148,11 @@ const EnvSchema = z.object({
     .min(1024, 'must be a size in bytes between 1024 and 67108864')
     .max(64 * MiB, 'must be a size in bytes between 1024 and 67108864')
     .default(MiB),
+  GATEWAY_RATE_LIMIT: RateLimitVariable.optional(),
+  GATEWAY_RATE_LIMIT_SEND: RateLimitVariable.optional(),
+  GATEWAY_RATE_LIMIT_MAILBOX: RateLimitVariable.optional(),
+  GATEWAY_RATE_LIMIT_CONSENT_REQUESTS: RateLimitVariable.optional(),
+  GATEWAY_RATE_LIMIT_AUDIT: RateLimitVariable.optional(),
 });
 
 export interface GatewayConfig {
@@ -143,6 +164,8 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
+  /** Requests per principal and route class: GATEWAY_RATE_LIMIT, then GATEWAY_RATE_LIMIT_<CLASS>. */
+  readonly rateLimits: RateLimits;
   /** Wraps every private key at rest; absent: the embedded default key file in the data dir. */
   readonly masterKey: string | undefined;
   /** A JSON policy set replacing the default one. */
@@ -227,6 +250,17 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
       publicUrl,
       logLevel: env2.LOG_LEVEL,
       bodyLimit: env2.GATEWAY_BODY_LIMIT,
+      rateLimits: rateLimitsOf(
+        {
+          ...(env2.GATEWAY_RATE_LIMIT_SEND && { send: env2.GATEWAY_RATE_LIMIT_SEND }),
+          ...(env2.GATEWAY_RATE_LIMIT_MAILBOX && { mailbox: env2.GATEWAY_RATE_LIMIT_MAILBOX }),
+          ...(env2.GATEWAY_RATE_LIMIT_CONSENT_REQUESTS && {
+            'consent-requests': env2.GATEWAY_RATE_LIMIT_CONSENT_REQUESTS,
+          }),
+          ...(env2.GATEWAY_RATE_LIMIT_AUDIT && { audit: env2.GATEWAY_RATE_LIMIT_AUDIT }),
+        },
+        env2.GATEWAY_RATE_LIMIT,
+      ),
       masterKey: env2.GATEWAY_MASTER_KEY,
       policyFile: env2.GATEWAY_POLICY_FILE,
       trustedProxies: (env2.GATEWAY_TRUSTED_PROXIES ?? '')

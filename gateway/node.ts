@@ -161,6 +161,7 @@ const app = createApp({
   keys: { masterKey },
   docsAssets: nodeDocsAssets(),
   policy,
+  rateLimits: config.rateLimits,
   ...(eid === undefined ? {} : { eid }),
   // The socket's peer, or behind a proxy named in GATEWAY_TRUSTED_PROXIES the client it saw.
   clientAddress: (c) =>
