@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unarmor } from 'openpgp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PkiDeps } from '../certs/index.ts';
 import { main } from '../cli/main.ts';
@@ -273,6 +274,76 @@ describe('audit exports', () => {
     );
     expect(broken.stderr).toMatch(/^FAIL export: not valid JSON at offset \d+/m);
     expect([broken.code, broken.named]).toEqual([1, [3]]);
+  });
+
+  it('finds the detached signature beside the bundle (BUNDLE.asc, or a binary BUNDLE.sig), and fails closed without one', async () => {
+    await someEntries(3);
+    const res = await as(dpo, '/v1/audit/exports', { method: 'POST', body: '{}' });
+    expect(res.status).toBe(200);
+    const exported = (await res.json()) as { bundle: string; signature: string };
+    const dir = join(gw.dataDir, 'beside');
+    mkdirSync(dir, { mode: 0o700 });
+    const file = (name: string) => join(dir, name);
+    writeFileSync(
+      file('gateway.asc'),
+      await (await gw.app.request('/.well-known/openpgp-key.asc')).text(),
+    );
+    writeFileSync(file('jwks.json'), await (await gw.app.request('/.well-known/jwks.json')).text());
+    const verify = async (name: string) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(
+        [
+          'audit',
+          'verify',
+          file(name),
+          '--jwks',
+          file('jwks.json'),
+          '--openpgp-key',
+          file('gateway.asc'),
+        ],
+        {
+          stdout: { write: (text: string) => (stdout += text) },
+          stderr: { write: (text: string) => (stderr += text) },
+          env: {},
+        },
+      );
+      return { code, stdout, stderr };
+    };
+
+    // As GnuPG users keep them: bundle.json and bundle.json.asc side by side.
+    writeFileSync(file('bundle.json'), exported.bundle);
+    writeFileSync(file('bundle.json.asc'), exported.signature);
+    const armored = await verify('bundle.json');
+    expect(armored.code, armored.stderr).toBe(0);
+    expect(armored.stdout).toContain(`ok   openpgp signature from ${file('bundle.json.asc')}`);
+    expect(armored.stdout).toContain('verified: 3 entries');
+
+    // A binary signature (gpg --detach-sign) in bundle2.json.sig.
+    writeFileSync(file('bundle2.json'), exported.bundle);
+    writeFileSync(file('bundle2.json.sig'), (await unarmor(exported.signature)).data as Uint8Array);
+    const binary = await verify('bundle2.json');
+    expect(binary.code, binary.stderr).toBe(0);
+    expect(binary.stdout).toContain(`ok   openpgp signature from ${file('bundle2.json.sig')}`);
+
+    // The signature beside a changed bundle does not verify.
+    writeFileSync(
+      file('changed.json'),
+      exported.bundle.replace('"actor":"jc-koeln"', '"actor":"jc-koelm"'),
+    );
+    writeFileSync(file('changed.json.asc'), exported.signature);
+    const changed = await verify('changed.json');
+    expect(changed.code).not.toBe(0);
+    expect(changed.stderr).toContain('FAIL openpgp signature from');
+    expect(changed.stderr).toContain('NOT verified');
+
+    // Nothing beside it, no --signature: it fails closed, saying where it looked.
+    writeFileSync(file('alone.json'), exported.bundle);
+    const alone = await verify('alone.json');
+    expect(alone.code).not.toBe(0);
+    expect(alone.stderr).toContain('FAIL openpgp signature: none given');
+    expect(alone.stderr).toContain('BUNDLE.asc / BUNDLE.sig');
+    expect(alone.stderr).toContain('NOT verified');
   });
 
   it('records the export, and refuses it to an agency', async () => {

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { JSONWebKeySet } from 'jose';
+import { armor, enums } from 'openpgp';
 import { entryAt, scanJson } from '../../audit/bundle.ts';
 import { checkBundle } from '../../audit/index.ts';
 import { verifyDetached } from '../../certs/index.ts';
@@ -11,7 +12,9 @@ const MAX_BUNDLE = 256 * 1024 * 1024;
 /**
  * `audit verify BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE]`: checks an export
  * offline. BUNDLE is either the export answer as saved (`{ bundle, signature }`) or the bundle
- * text alone (then `--signature`). Pin the keys with --jwks / --openpgp-key (from
+ * text alone; its detached signature is `--signature`, else the one in the export, else
+ * `BUNDLE.asc` or `BUNDLE.sig` beside it (armored or binary, as GnuPG users keep them). With none
+ * of these it fails. Pin the keys with --jwks / --openpgp-key (from
  * /.well-known/…) so a forger cannot bring their own; without them the keys in the bundle are
  * used, and their fingerprints printed to compare. Exit 0 only if every check holds. A changed
  * entry is named by its position in the bundle (from 0) and, where readable, its seq — also when
@@ -96,8 +99,18 @@ export async function auditVerifyCommand(
       ? undefined
       : (JSON.parse(readFileSync(values.jwks, 'utf8')) as JSONWebKeySet);
 
+  let signatureFrom = '';
   if (signature === undefined) {
-    fail('openpgp signature: none given (--signature FILE)');
+    const beside = [`${file}.asc`, `${file}.sig`].find((path) => existsSync(path));
+    if (beside !== undefined) {
+      signature = armoredSignature(readFileSync(beside));
+      signatureFrom = ` from ${beside}`;
+    }
+  }
+  if (signature === undefined) {
+    fail(
+      'openpgp signature: none given (--signature FILE, or BUNDLE.asc / BUNDLE.sig beside the bundle)',
+    );
   } else {
     let key =
       values['openpgp-key'] === undefined ? undefined : readFileSync(values['openpgp-key'], 'utf8');
@@ -111,10 +124,10 @@ export async function auditVerifyCommand(
     try {
       await verifyDetached(key ?? '', signed, signature);
       lines.push(
-        `ok   openpgp signature${values['openpgp-key'] === undefined ? ' (key from the bundle: compare it with the published one)' : ''}`,
+        `ok   openpgp signature${signatureFrom}${values['openpgp-key'] === undefined ? ' (key from the bundle: compare it with the published one)' : ''}`,
       );
     } catch {
-      fail('openpgp signature: does not verify over the bundle bytes');
+      fail(`openpgp signature${signatureFrom}: does not verify over the bundle bytes`);
     }
   }
   const report = await checkBundle(bundleText, pinnedJwks);
@@ -204,4 +217,11 @@ function brokenExport(raw: string): { offset: number; message: string; entry: st
   const prefix = literalPrefix(raw, within.start, error.offset);
   const entry = entryAt(prefix, prefix.length);
   return entry === undefined ? undefined : { offset: error.offset, message: error.message, entry };
+}
+
+/** A detached signature as read from a file: armored as it is, binary (`gpg --detach-sign`) armored. */
+function armoredSignature(bytes: Uint8Array): string {
+  const text = new TextDecoder().decode(bytes);
+  if (text.trimStart().startsWith('-----BEGIN PGP SIGNATURE-----')) return text;
+  return armor(enums.armor.signature, bytes);
 }
