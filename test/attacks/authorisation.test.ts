@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addPrincipal, provisionedTenant, type TestPrincipal } from '../support/pki.ts';
 import {
   attackWorld,
@@ -28,6 +28,10 @@ beforeAll(async () => {
 });
 afterAll(() => {
   w.gw.close();
+});
+// The clock is frozen; a second per test refills the per-principal rate budget (50/s).
+beforeEach(() => {
+  w.gw.clock.advance(1_000);
 });
 
 type Who = 'abh' | 'so' | 'dpo' | 'foreign';

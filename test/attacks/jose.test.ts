@@ -1,5 +1,5 @@
 import * as x509 from '@peculiar/x509';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addPrincipal, provisionedTenant, x5cOf } from '../support/pki.ts';
 import { claimsOf, handSigned, strangerKeys, type Signer } from './support/jws.ts';
 import { attackWorld, AUD, refused, type AttackWorld } from './support/world.ts';
@@ -15,6 +15,10 @@ beforeAll(async () => {
 });
 afterAll(() => {
   w.gw.close();
+});
+// The clock is frozen; a second per test refills the per-principal rate budget (50/s).
+beforeEach(() => {
+  w.gw.clock.advance(1_000);
 });
 
 const der = (pem: string) => Uint8Array.from(Buffer.from(x5cOf(pem), 'base64'));
@@ -127,6 +131,11 @@ const ASSERTION_ATTACKS: Record<string, AssertionAttack> = {
   },
   'an unknown kid': {
     header: { x5c: undefined, kid: 'f'.repeat(64) },
+    status: 401,
+    code: 'unauthenticated',
+  },
+  'zip DEF (compression belongs to JWE)': {
+    header: { zip: 'DEF' },
     status: 401,
     code: 'unauthenticated',
   },

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { personGrants } from '../support/person.ts';
 import { portalBrowser, SESSION } from './support/browser.ts';
 import { askConsent, attackWorld, AUD, BIRTH, refused, type AttackWorld } from './support/world.ts';
@@ -33,6 +33,10 @@ beforeAll(async () => {
 });
 afterAll(() => {
   w.gw.close();
+});
+// The clock is frozen; a second per test refills the per-principal rate budget (50/s).
+beforeEach(() => {
+  w.gw.clock.advance(1_000);
 });
 
 const json = (path: string, cookie: string, method = 'GET', headers: Record<string, string> = {}) =>

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provisionTenant, registerWithCsr } from '../../certs/index.ts';
 import { keyAndCsr, type TestPrincipal } from '../support/pki.ts';
 import { portalBrowser } from './support/browser.ts';
@@ -70,6 +70,10 @@ beforeAll(async () => {
 });
 afterAll(() => {
   w.gw.close();
+});
+// The clock is frozen; a second per test refills the per-principal rate budget (50/s).
+beforeEach(() => {
+  w.gw.clock.advance(1_000);
 });
 
 const decoded = (html: string) =>

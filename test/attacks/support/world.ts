@@ -87,9 +87,14 @@ export async function attackWorld(): Promise<AttackWorld> {
   expect(sent.status, await sent.clone().text()).toBe(201);
   const messageId = ((await sent.json()) as { id: string }).id;
 
+  // A session's last_seen_at moves on every use; that is the session living, not a change.
   const state = () =>
     JSON.stringify(
-      GUARDED.map((table) => gw.storage.db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all()),
+      GUARDED.map((table) =>
+        (gw.storage.db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all() as object[]).map(
+          (row) => ({ ...row, last_seen_at: undefined }),
+        ),
+      ),
     );
   return {
     gw,
