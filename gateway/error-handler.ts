@@ -45,11 +45,15 @@ export function reportUnexpected(c: Context<GatewayEnv>, error: unknown): void {
 export const onNotFound: NotFoundHandler<GatewayEnv> = (c) =>
   problemResponse(c, new GatewayError('not_found', { detail: 'no such resource' }));
 
+/** Paths that already answer a wrong method, per app, so a second call adds nothing twice. */
+const answering = new WeakMap<object, Set<string>>();
+
 /**
- * Makes each of `paths` answer a method it has no route for with 405 `method_not_allowed` and an
- * `Allow` header naming the methods it has (RFC 9110 §15.5.6), instead of the 404 Hono gives a
- * known path under a wrong method. Call it after the paths' routes are registered; middleware
- * registered for the paths (authentication, limits) still runs first.
+ * Makes each of `paths` (by default every path with a route so far) answer a method it has no
+ * route for with 405 `method_not_allowed` and an `Allow` header naming the methods it has
+ * (RFC 9110 §15.5.6), instead of the 404 Hono gives a known path under a wrong method. Call it
+ * after the paths' routes are registered; middleware registered for the paths (authentication,
+ * limits) still runs first. Calling it again for a path changes nothing.
  *
  * @example
  * ```ts
@@ -59,9 +63,14 @@ export const onNotFound: NotFoundHandler<GatewayEnv> = (c) =>
  */
 export function answerWrongMethods<E extends GatewayEnv>(
   app: Hono<E>,
-  paths: readonly string[],
+  paths: readonly string[] = [
+    ...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => r.path)),
+  ].filter((path) => !path.includes('*')),
 ): void {
+  const done = answering.get(app) ?? new Set<string>();
+  answering.set(app, done);
   for (const path of paths) {
+    if (done.has(path)) continue;
     const methods = new Set(
       app.routes.filter((r) => r.path === path && r.method !== 'ALL').map((r) => r.method),
     );
@@ -76,6 +85,7 @@ export function answerWrongMethods<E extends GatewayEnv>(
       res.headers.set('Allow', allow);
       return res;
     });
+    done.add(path);
   }
 }
 
