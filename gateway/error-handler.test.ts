@@ -36,6 +36,8 @@ describe('answerWrongMethods', () => {
     const routes = app.routes.length;
     answerWrongMethods(app, ['/things']);
     expect(app.routes).toHaveLength(routes);
-    expect(() => answerWrongMethods(app, ['/nowhere'])).toThrow(/no route/);
+    expect(() => {
+      answerWrongMethods(app, ['/nowhere']);
+    }).toThrow(/no route/);
   });
 });
