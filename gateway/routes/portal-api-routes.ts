@@ -117,7 +117,11 @@ export const portalRoutes = {
       401: problemDoc('`unauthenticated`'),
       403: problemDoc('`code_locked`'),
       410: problemDoc('`code_expired`, `code_used`: the request is decided'),
-      429: problemDoc('`rate_limited`: too many failed sign-ins from this address (Retry-After)'),
+      429: problemDoc(
+        '`rate_limited`: too many failed sign-ins from this address (Retry-After). Each attempt ' +
+          'counts before its code is checked and is given back only on success, so attempts ' +
+          'sent in parallel cannot pass the limit',
+      ),
     },
   }),
   signOut: createRoute({
