@@ -35,6 +35,9 @@ import type { ExchangeStore, MailboxMessage } from './ports.ts';
 export const ATTESTATION_TYP = 'exchange-attestation+jwt';
 const MAX_JWS = 900 * 1024;
 
+/** Header parameters a sender's JWS must not carry (see the check in sendExchange). */
+const REFUSED_SENDER_HEADERS = ['zip', 'crit', 'b64', 'jku', 'x5u', 'jwk'] as const;
+
 /** The body of `POST /v1/exchanges`. */
 export const ExchangeInput = z.strictObject({
   recipient: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/),
@@ -146,6 +149,9 @@ export async function sendExchange(
     ) as { alg?: string };
     const alg = header.alg ?? '';
     if (!(jwsAlgorithmsFor(keyInfo) as readonly string[]).includes(alg)) throw new Error('alg');
+    // The JWS travels on unchanged to the recipient, whose library must read it exactly as the
+    // gateway did: nothing that changes how a payload or key is read (`zip` is JWE's alone).
+    if (REFUSED_SENDER_HEADERS.some((name) => name in header)) throw new Error('header');
     const { payload } = await compactVerify(
       input.payload,
       await certificateKey(senderCert.certificatePem, alg),

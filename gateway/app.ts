@@ -8,7 +8,7 @@ import { GatewayError, type Clock } from '../core/index.ts';
 import type { PolicySet } from '../policies/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
 import type { GatewayEnv } from './env.ts';
-import { onError, onNotFound } from './error-handler.ts';
+import { answerWrongMethods, onError, onNotFound } from './error-handler.ts';
 import type { Logger } from './logging.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import { authenticate } from './middleware/authenticate.ts';
@@ -269,6 +269,8 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     publicUrl: deps.config.publicUrl,
   });
 
+  // Every known path answers a method it has no route for with 405 and `Allow`, not 404.
+  answerWrongMethods(app);
   app.notFound(onNotFound);
   app.onError(onError);
   return app;

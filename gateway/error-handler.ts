@@ -33,6 +33,11 @@ export const onError: ErrorHandler<GatewayEnv> = (error, c) => {
     const code = codeForStatus[error.status];
     if (code) return problemResponse(c, new GatewayError(code, { status: error.status }));
   }
+  // A client that hung up mid-body: its own doing, and nobody is left to read an answer.
+  if (c.req.raw.signal.aborted) {
+    c.var.log.info({ errorType: errorTypeOf(error) }, 'client closed the request');
+    return c.body(null, 499 as 400);
+  }
   reportUnexpected(c, error);
   return problemResponse(c, new GatewayError('internal_error'));
 };

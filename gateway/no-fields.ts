@@ -45,7 +45,15 @@ export function assertNoFields(text: string): Promise<void> {
  */
 export function emptyBodyAsNoFields(): MiddlewareHandler {
   return async function emptyBodyAsNoFields(c, next) {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && (await c.req.text()).trim() === '') {
+    // Only a body declared as JSON reaches the validator; without a Content-Type the route's own
+    // gate must keep seeing an empty body (a made-up `{}` would read as an undeclared one: 415).
+    const declared = (c.req.header('Content-Type') ?? '') !== '';
+    if (
+      declared &&
+      c.req.method !== 'GET' &&
+      c.req.method !== 'HEAD' &&
+      (await c.req.text()).trim() === ''
+    ) {
       // Hono's validator parses the request's cached text, so from here on the body reads as `{}`.
       // The cache holds promises (Hono's declared type names the values); test/contract.test.ts
       // drives this through the app, so a Hono that caches otherwise fails there.

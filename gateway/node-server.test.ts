@@ -167,7 +167,7 @@ describe('startNodeServer', () => {
 
   // Needs gateway/error-handler.ts to check `c.req.raw.signal.aborted` before reporting an error
   // as unexpected: @hono/node-server aborts the request's signal when the client hangs up.
-  it.fails(
+  it(
     'logs a client that hangs up mid-body as having closed the request, not as an unexpected error',
     async () => {
       const gw = await testGateway();

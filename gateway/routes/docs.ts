@@ -68,7 +68,10 @@ export function registerDocs(
       version: info.version,
       description:
         'Consent-bound exchange of case data between municipal offices. Every error is ' +
-        'RFC 9457 problem+json with a stable `code`.',
+        'RFC 9457 problem+json with a stable `code`. A known path under a method it does not ' +
+        'serve answers 405 `method_not_allowed` with an `Allow` header. Agencies, DPOs and ' +
+        'operators are rate-limited per principal and route class: 429 `rate_limited` with ' +
+        '`Retry-After`, `RateLimit-Policy` and `RateLimit`.',
     },
     servers: [{ url: info.publicUrl }],
     tags: [

@@ -7,6 +7,11 @@ import { problemDoc } from '../problem.ts';
 export const authProblems = {
   401: problemDoc('`unauthenticated`, `certificate_revoked` or `replayed_assertion`'),
   403: problemDoc('`forbidden`: authenticated, but not a principal this route serves'),
+  429: problemDoc(
+    '`rate_limited`: over the principal’s limit for this route class (send, mailbox, consent ' +
+      'requests, audit); `Retry-After` says when, `RateLimit-Policy` and `RateLimit` ' +
+      '(draft-ietf-httpapi-ratelimit-headers-11) the budget',
+  ),
 };
 
 const PrincipalSchema = z
