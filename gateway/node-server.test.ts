@@ -167,32 +167,29 @@ describe('startNodeServer', () => {
 
   // Needs gateway/error-handler.ts to check `c.req.raw.signal.aborted` before reporting an error
   // as unexpected: @hono/node-server aborts the request's signal when the client hangs up.
-  it(
-    'logs a client that hangs up mid-body as having closed the request, not as an unexpected error',
-    async () => {
-      const gw = await testGateway();
-      gw.app.post('/v1/echo', async (c) => c.text(await c.req.text()));
-      const server = await startNodeServer({
-        fetch: gw.app.fetch,
-        port: 0,
-        host: '127.0.0.1',
-        logger,
-      });
-      try {
-        await exchangeRaw(
-          server.port,
-          'POST /v1/echo HTTP/1.1\r\nHost: gateway\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nhalf',
-          200,
-        );
-        await sleep(300);
-        expect(gw.logs.entries).toContainEqual(
-          expect.objectContaining({ level: 'info', msg: 'client closed the request' }),
-        );
-        expect(gw.logs.entries.filter((entry) => entry['level'] === 'error')).toEqual([]);
-      } finally {
-        await server.shutdown();
-        gw.close();
-      }
-    },
-  );
+  it('logs a client that hangs up mid-body as having closed the request, not as an unexpected error', async () => {
+    const gw = await testGateway();
+    gw.app.post('/v1/echo', async (c) => c.text(await c.req.text()));
+    const server = await startNodeServer({
+      fetch: gw.app.fetch,
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+    });
+    try {
+      await exchangeRaw(
+        server.port,
+        'POST /v1/echo HTTP/1.1\r\nHost: gateway\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nhalf',
+        200,
+      );
+      await sleep(300);
+      expect(gw.logs.entries).toContainEqual(
+        expect.objectContaining({ level: 'info', msg: 'client closed the request' }),
+      );
+      expect(gw.logs.entries.filter((entry) => entry['level'] === 'error')).toEqual([]);
+    } finally {
+      await server.shutdown();
+      gw.close();
+    }
+  });
 });
