@@ -1,55 +1,25 @@
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromBase64, leafHash, verifyConsistency, verifyInclusion } from '../audit/index.ts';
-import type { PkiDeps } from '../certs/index.ts';
-import { testGateway, type TestGateway } from './support/app.ts';
-import {
-  addPrincipal,
-  assertionFor,
-  pkiDeps,
-  provisionedTenant,
-  type TestPrincipal,
-} from './support/pki.ts';
+import type { TestGateway } from './support/app.ts';
+import type { TestPrincipal } from './support/pki.ts';
 import { personGrants } from './support/person.ts';
+import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
-const AUD = 'http://localhost:8787';
 const CANARY = '313370000031';
+let world: KoelnWorld;
 let gw: TestGateway;
-let deps: PkiDeps;
 let jc: TestPrincipal;
 let dpo: TestPrincipal;
+let as: KoelnWorld['as'];
 
 beforeEach(async () => {
-  gw = await testGateway({ publicUrl: AUD });
-  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'abh-koeln',
-    kind: 'agency',
-    agencyType: 'immigration_office',
-  });
-  jc = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'jc-koeln',
-    kind: 'agency',
-    agencyType: 'jobcenter',
-  });
-  dpo = await addPrincipal(deps, { tenantId: 'koeln', id: 'dsb-koeln', kind: 'dpo' });
+  world = await koelnWorld({ agencies: ['abh', 'jc'] });
+  ({ gw, jc, dpo, as } = world);
 });
 afterEach(() => {
-  gw.close();
+  world.close();
 });
-
-const as = async (p: TestPrincipal, path: string, init: RequestInit = {}) => {
-  const headers = new Headers(init.headers);
-  headers.set(
-    'Authorization',
-    `Bearer ${await assertionFor(p, { audience: AUD, now: gw.clock.now() })}`,
-  );
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return gw.app.request(path, { ...init, headers });
-};
 
 /** A consent round: requested, granted, revoked — three audit entries. */
 async function consentRound(): Promise<void> {

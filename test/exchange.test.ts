@@ -4,36 +4,22 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PkiDeps } from '../certs/index.ts';
 import { DEFAULT_POLICY, loadPolicySet } from '../policies/index.ts';
-import { testGateway, type TestGateway } from './support/app.ts';
-import {
-  addPrincipal,
-  assertionFor,
-  pkiDeps,
-  provisionedTenant,
-  type TestPrincipal,
-} from './support/pki.ts';
+import type { TestGateway } from './support/app.ts';
+import { addPrincipal, assertionFor, type TestPrincipal } from './support/pki.ts';
 import { personGrants } from './support/person.ts';
+import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
 
-const AUD = 'http://localhost:8787';
 const SUBJECT = { scheme: 'azr', value: '100200300401' };
 const PAYLOAD_CANARY = 'PAYLOAD-CANARY-Aufenthalt-7731';
+let world: KoelnWorld;
 let gw: TestGateway;
 let deps: PkiDeps;
 let abh: TestPrincipal;
 let jc: TestPrincipal;
 let so: TestPrincipal;
+let as: KoelnWorld['as'];
 let cookie = '';
 let consentId = '';
-
-const as = async (p: TestPrincipal, path: string, init: RequestInit = {}) => {
-  const headers = new Headers(init.headers);
-  headers.set(
-    'Authorization',
-    `Bearer ${await assertionFor(p, { audience: AUD, now: gw.clock.now() })}`,
-  );
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return gw.app.request(path, { ...init, headers });
-};
 
 /** A consent of `subject` to abh-koeln telling the requester about residence status. */
 async function grantedConsent(
@@ -59,32 +45,13 @@ async function grantedConsent(
 }
 
 beforeEach(async () => {
-  gw = await testGateway({ publicUrl: AUD });
-  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  abh = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'abh-koeln',
-    kind: 'agency',
-    agencyType: 'immigration_office',
-  });
-  jc = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'jc-koeln',
-    kind: 'agency',
-    agencyType: 'jobcenter',
-  });
-  so = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'so-koeln',
-    kind: 'agency',
-    agencyType: 'social_office',
-  });
+  world = await koelnWorld({ dpo: false });
+  ({ gw, deps, abh, jc, so, as } = world);
   // The person consents: immigration office → Jobcenter, residence status and permission.
   ({ consentId, cookie } = await grantedConsent(jc, SUBJECT));
 });
 afterEach(() => {
-  gw.close();
+  world.close();
 });
 
 const notice = (extra: Record<string, unknown> = {}) => ({
