@@ -14,49 +14,24 @@ import {
   provisionedTenant,
   type TestPrincipal,
 } from './support/pki.ts';
+import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
 
-const AUD = 'http://localhost:8787';
 const CANARY = '908170000017';
+let world: KoelnWorld;
 let gw: TestGateway;
 let deps: PkiDeps;
 let abh: TestPrincipal;
 let jc: TestPrincipal;
 let so: TestPrincipal;
+let asAgency: KoelnWorld['as'];
 
 beforeEach(async () => {
-  gw = await testGateway({ publicUrl: AUD });
-  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  abh = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'abh-koeln',
-    kind: 'agency',
-    agencyType: 'immigration_office',
-  });
-  jc = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'jc-koeln',
-    kind: 'agency',
-    agencyType: 'jobcenter',
-  });
-  so = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'so-koeln',
-    kind: 'agency',
-    agencyType: 'social_office',
-  });
+  world = await koelnWorld({ dpo: false });
+  ({ gw, deps, abh, jc, so, as: asAgency } = world);
 });
 afterEach(() => {
-  gw.close();
+  world.close();
 });
-
-async function asAgency(p: TestPrincipal, path: string, init: RequestInit = {}): Promise<Response> {
-  const token = await assertionFor(p, { audience: AUD, now: gw.clock.now() });
-  const headers = new Headers(init.headers);
-  headers.set('Authorization', `Bearer ${token}`);
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return gw.app.request(path, { ...init, headers });
-}
 
 const requestBody = (overrides: Record<string, unknown> = {}) => ({
   subject: { scheme: 'azr', value: CANARY },

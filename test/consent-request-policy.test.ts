@@ -1,45 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PkiDeps } from '../certs/index.ts';
 import { identityHash, TenantHasher } from '../consent/index.ts';
 import { DATABASE_FILE } from '../storage/sqlite/index.ts';
-import { testGateway, type TestGateway } from './support/app.ts';
-import {
-  addPrincipal,
-  assertionFor,
-  pkiDeps,
-  provisionedTenant,
-  type TestPrincipal,
-} from './support/pki.ts';
+import type { TestGateway } from './support/app.ts';
+import type { TestPrincipal } from './support/pki.ts';
+import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
-const AUD = 'http://localhost:8787';
+let world: KoelnWorld;
 let gw: TestGateway;
-let deps: PkiDeps;
 let abh: TestPrincipal;
 let so: TestPrincipal;
+let asAgency: KoelnWorld['as'];
 
 beforeEach(async () => {
-  gw = await testGateway({ publicUrl: AUD });
-  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  const agency = (id: string, agencyType: 'immigration_office' | 'jobcenter' | 'social_office') =>
-    addPrincipal(deps, { tenantId: 'koeln', id, kind: 'agency', agencyType });
-  abh = await agency('abh-koeln', 'immigration_office');
-  await agency('jc-koeln', 'jobcenter');
-  so = await agency('so-koeln', 'social_office');
+  world = await koelnWorld({ dpo: false });
+  ({ gw, abh, so, as: asAgency } = world);
 });
 afterEach(() => {
-  gw.close();
+  world.close();
 });
-
-async function asAgency(p: TestPrincipal, path: string, init: RequestInit = {}): Promise<Response> {
-  const token = await assertionFor(p, { audience: AUD, now: gw.clock.now() });
-  const headers = new Headers(init.headers);
-  headers.set('Authorization', `Bearer ${token}`);
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return gw.app.request(path, { ...init, headers });
-}
 
 const requestBody = (overrides: Record<string, unknown> = {}) => ({
   subject: { scheme: 'azr', value: '100000004711' },
