@@ -1,14 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testGateway, type TestGateway } from './support/app.ts';
+import type { TestGateway } from './support/app.ts';
 import { formBrowser } from './support/form-browser.ts';
-import {
-  addPrincipal,
-  assertionFor,
-  pkiDeps,
-  provisionedTenant,
-  type TestPrincipal,
-} from './support/pki.ts';
+import type { TestPrincipal } from './support/pki.ts';
 import { personGrants } from './support/person.ts';
+import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
 
 /**
  * Issue 11, the attack as the reviewer found it: an office that is party to nothing of a person
@@ -16,37 +11,22 @@ import { personGrants } from './support/person.ts';
  * The session must reach that request (and the consent granted from it) and nothing else; every
  * other request and consent of the person answers exactly as an id that does not exist.
  */
-const AUD = 'http://localhost:8787';
 const AZR = '123456789012';
 const BIRTH = '1990-01-31';
+let world: KoelnWorld;
 let gw: TestGateway;
 let abh: TestPrincipal;
 let jc: TestPrincipal;
 let so: TestPrincipal;
+let asAgency: KoelnWorld['as'];
 
 beforeEach(async () => {
-  gw = await testGateway({ publicUrl: AUD });
-  const deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  const agency = (id: string, agencyType: string) =>
-    addPrincipal(deps, { tenantId: 'koeln', id, kind: 'agency', agencyType });
-  abh = await agency('abh-koeln', 'immigration_office');
-  jc = await agency('jc-koeln', 'jobcenter');
-  so = await agency('so-koeln', 'social_office');
+  world = await koelnWorld({ dpo: false });
+  ({ gw, abh, jc, so, as: asAgency } = world);
 });
 afterEach(() => {
-  gw.close();
+  world.close();
 });
-
-async function asAgency(p: TestPrincipal, path: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  headers.set(
-    'Authorization',
-    `Bearer ${await assertionFor(p, { audience: AUD, now: gw.clock.now() })}`,
-  );
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return gw.app.request(path, { ...init, headers });
-}
 
 async function ask(
   by: TestPrincipal,

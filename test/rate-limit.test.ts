@@ -1,30 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PkiDeps } from '../certs/index.ts';
-import { testGateway, type TestGateway } from './support/app.ts';
-import {
-  addPrincipal,
-  assertionFor,
-  pkiDeps,
-  provisionedTenant,
-  type TestPrincipal,
-} from './support/pki.ts';
+import type { TestGateway } from './support/app.ts';
+import type { TestPrincipal } from './support/pki.ts';
+import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
-const AUD = 'http://localhost:8787';
+let world: KoelnWorld;
 let gw: TestGateway;
-let deps: PkiDeps;
 let abh: TestPrincipal;
 let jc: TestPrincipal;
 let dpo: TestPrincipal;
-
-const as = async (p: TestPrincipal, path: string, init: RequestInit = {}) => {
-  const headers = new Headers(init.headers);
-  headers.set(
-    'Authorization',
-    `Bearer ${await assertionFor(p, { audience: AUD, now: gw.clock.now() })}`,
-  );
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return gw.app.request(path, { ...init, headers });
-};
+let as: KoelnWorld['as'];
 
 /** Sends `count` requests one after another and answers their statuses. */
 async function repeat(count: number, request: () => Promise<Response>): Promise<number[]> {
@@ -53,30 +37,17 @@ function auditEntries(event: string): Record<string, unknown>[] {
 const SMALL = { rate: 5, burst: 10 };
 
 async function start(limit?: typeof SMALL): Promise<void> {
-  gw = await testGateway({
-    publicUrl: AUD,
+  world = await koelnWorld({
+    agencies: ['abh', 'jc'],
+    dpo: 'dpo-koeln',
     ...(limit === undefined
       ? {}
       : { rateLimits: { send: limit, mailbox: limit, 'consent-requests': limit, audit: limit } }),
   });
-  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  abh = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'abh-koeln',
-    kind: 'agency',
-    agencyType: 'immigration_office',
-  });
-  jc = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'jc-koeln',
-    kind: 'agency',
-    agencyType: 'jobcenter',
-  });
-  dpo = await addPrincipal(deps, { tenantId: 'koeln', id: 'dpo-koeln', kind: 'dpo' });
+  ({ gw, abh, jc, dpo, as } = world);
 }
 afterEach(() => {
-  gw.close();
+  world.close();
 });
 
 describe('rate limits per principal and route class', () => {
