@@ -4,34 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewaySigner, type PkiDeps } from '../certs/index.ts';
 import { backoffMs, deliverNotifications } from '../exchange/index.ts';
-import { testGateway, type TestGateway } from './support/app.ts';
-import {
-  addPrincipal,
-  assertionFor,
-  pkiDeps,
-  provisionedTenant,
-  type TestPrincipal,
-} from './support/pki.ts';
+import type { TestGateway } from './support/app.ts';
+import { addPrincipal, type TestPrincipal } from './support/pki.ts';
 import { personGrants } from './support/person.ts';
+import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
-const AUD = 'http://localhost:8787';
 const SUBJECT = { scheme: 'azr', value: '555000111222' };
+let world: KoelnWorld;
 let gw: TestGateway;
 let deps: PkiDeps;
 let abh: TestPrincipal;
+let as: KoelnWorld['as'];
 let server: Server;
 let received: { contentType: string | undefined; body: string }[];
 let failFirst: number;
-
-const as = async (p: TestPrincipal, path: string, init: RequestInit = {}) => {
-  const headers = new Headers(init.headers);
-  headers.set(
-    'Authorization',
-    `Bearer ${await assertionFor(p, { audience: AUD, now: gw.clock.now() })}`,
-  );
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return gw.app.request(path, { ...init, headers });
-};
 
 beforeEach(async () => {
   received = [];
@@ -48,22 +34,9 @@ beforeEach(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 
-  gw = await testGateway({ publicUrl: AUD });
-  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  abh = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'abh-koeln',
-    kind: 'agency',
-    agencyType: 'immigration_office',
-  });
-  const jc = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'jc-koeln',
-    kind: 'agency',
-    agencyType: 'jobcenter',
-    webhookUrl: url,
-  });
+  world = await koelnWorld({ agencies: ['abh', 'jc'], dpo: false, webhookUrls: { jc: url } });
+  ({ gw, deps, abh, as } = world);
+  const jc = world.jc;
   const created = (await (
     await as(jc, '/v1/consent-requests', {
       method: 'POST',
@@ -82,7 +55,7 @@ beforeEach(async () => {
   await personGrants(gw.app, created);
 });
 afterEach(async () => {
-  gw.close();
+  world.close();
   await new Promise<void>((resolve) =>
     server.close(() => {
       resolve();
