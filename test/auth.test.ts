@@ -2,37 +2,29 @@ import * as x509 from '@peculiar/x509';
 import { SignJWT, base64url } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { certificateFingerprint, type PkiDeps } from '../certs/index.ts';
-import { testGateway, type TestGateway } from './support/app.ts';
+import type { TestGateway } from './support/app.ts';
 import {
   addPrincipal,
   assertionFor,
   keyAndCsr,
-  pkiDeps,
   provisionedTenant,
   x5cOf,
   type TestPrincipal,
 } from './support/pki.ts';
+import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
 
-const AUD = 'http://localhost:8787';
+let world: KoelnWorld;
 let gw: TestGateway;
 let deps: PkiDeps;
 let agency: TestPrincipal;
 let dpo: TestPrincipal;
 
 beforeEach(async () => {
-  gw = await testGateway({ publicUrl: AUD });
-  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  agency = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'jc-koeln',
-    kind: 'agency',
-    agencyType: 'jobcenter',
-  });
-  dpo = await addPrincipal(deps, { tenantId: 'koeln', id: 'dsb-koeln', kind: 'dpo' });
+  world = await koelnWorld({ agencies: ['jc'] });
+  ({ gw, deps, jc: agency, dpo } = world);
 });
 afterEach(() => {
-  gw.close();
+  world.close();
 });
 
 const call = (token: string | undefined, path = '/v1/whoami') =>

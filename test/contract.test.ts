@@ -3,48 +3,26 @@
  * body, always sending a Content-Type, trying the wrong method) get the answers the contract names.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PkiDeps } from '../certs/index.ts';
-import { testGateway, type TestGateway } from './support/app.ts';
-import {
-  addPrincipal,
-  assertionFor,
-  pkiDeps,
-  provisionedTenant,
-  type TestPrincipal,
-} from './support/pki.ts';
+import type { TestGateway } from './support/app.ts';
+import type { TestPrincipal } from './support/pki.ts';
+import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
-const AUD = 'http://localhost:8787';
+let world: KoelnWorld;
 let gw: TestGateway;
-let deps: PkiDeps;
 let jc: TestPrincipal;
 
 beforeEach(async () => {
-  gw = await testGateway({ publicUrl: AUD });
-  deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'abh-koeln',
-    kind: 'agency',
-    agencyType: 'immigration_office',
-  });
-  jc = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'jc-koeln',
-    kind: 'agency',
-    agencyType: 'jobcenter',
-  });
+  world = await koelnWorld({ agencies: ['abh', 'jc'], dpo: false });
+  ({ gw, jc } = world);
 });
 afterEach(() => {
-  gw.close();
+  world.close();
 });
 
+/** Unlike world.as, sets no Content-Type: these tests send the client's own. */
 async function asAgency(p: TestPrincipal, path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  headers.set(
-    'Authorization',
-    `Bearer ${await assertionFor(p, { audience: AUD, now: gw.clock.now() })}`,
-  );
+  headers.set('Authorization', `Bearer ${await world.assertion(p)}`);
   return gw.app.request(path, { ...init, headers });
 }
 

@@ -1,51 +1,33 @@
 import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256 } from '../core/index.ts';
-import { testGateway, type TestGateway } from './support/app.ts';
+import type { TestGateway } from './support/app.ts';
 import { formBrowser } from './support/form-browser.ts';
-import {
-  addPrincipal,
-  assertionFor,
-  pkiDeps,
-  provisionedTenant,
-  type TestPrincipal,
-} from './support/pki.ts';
+import type { TestPrincipal } from './support/pki.ts';
+import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
 
 /**
  * The portal pages in-process, as a browser without JavaScript drives them: form posts, cookies,
  * redirects. The real browser round (and axe) is in portal-browser.test.ts; this suite covers the
  * refusals and the safety properties one by one.
  */
-const AUD = 'http://localhost:8787';
+let world: KoelnWorld;
 let gw: TestGateway;
 let jc: TestPrincipal;
 
 beforeEach(async () => {
-  gw = await testGateway({ publicUrl: AUD });
-  const deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'abh-koeln',
-    kind: 'agency',
-    agencyType: 'immigration_office',
-  });
-  jc = await addPrincipal(deps, {
-    tenantId: 'koeln',
-    id: 'jc-koeln',
-    kind: 'agency',
-    agencyType: 'jobcenter',
-  });
+  world = await koelnWorld({ agencies: ['abh', 'jc'], dpo: false });
+  ({ gw, jc } = world);
 });
 afterEach(() => {
-  gw.close();
+  world.close();
 });
 
 async function askConsent(subject = '100000000101', language = 'de') {
   const res = await gw.app.request('/v1/consent-requests', {
     method: 'POST',
     headers: {
-      Authorization: `Bearer ${await assertionFor(jc, { audience: AUD, now: gw.clock.now() })}`,
+      Authorization: `Bearer ${await world.assertion(jc)}`,
       'Content-Type': 'application/json',
     },
     body: JSON.stringify({
