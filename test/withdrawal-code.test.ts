@@ -1,25 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testGateway, type TestGateway } from './support/app.ts';
+import type { TestGateway } from './support/app.ts';
 import { formBrowser } from './support/form-browser.ts';
-import {
-  addPrincipal,
-  assertionFor,
-  pkiDeps,
-  provisionedTenant,
-  type TestPrincipal,
-} from './support/pki.ts';
+import type { TestPrincipal } from './support/pki.ts';
+import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
 
 /**
  * Issue 11: the withdrawal code the person gets on grant opens that one consent again (withdraw,
  * history, receipt), and an office party to a consent records a revocation the person declared to
  * it. The code is the person's alone: no office, log line or database byte ever holds it in clear.
  */
-const AUD = 'http://localhost:8787';
 const AZR = '123456789012';
 const BIRTH = '1990-01-31';
 const CROCKFORD_GROUPS = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/;
+let world: KoelnWorld;
 let gw: TestGateway;
 let abh: TestPrincipal;
 let jc: TestPrincipal;
@@ -27,18 +22,11 @@ let so: TestPrincipal;
 let dpo: TestPrincipal;
 
 beforeEach(async () => {
-  gw = await testGateway({ publicUrl: AUD });
-  const deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
-  await provisionedTenant(deps, 'koeln');
-  const agency = (id: string, agencyType: string) =>
-    addPrincipal(deps, { tenantId: 'koeln', id, kind: 'agency', agencyType });
-  abh = await agency('abh-koeln', 'immigration_office');
-  jc = await agency('jc-koeln', 'jobcenter');
-  so = await agency('so-koeln', 'social_office');
-  dpo = await addPrincipal(deps, { tenantId: 'koeln', id: 'dsb-koeln', kind: 'dpo' });
+  world = await koelnWorld();
+  ({ gw, abh, jc, so, dpo } = world);
 });
 afterEach(() => {
-  gw.close();
+  world.close();
 });
 
 /** Every answer an office or the DPO got, kept to search for the withdrawal code afterwards. */
@@ -49,10 +37,7 @@ beforeEach(() => {
 
 async function as(p: TestPrincipal, path: string, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
-  headers.set(
-    'Authorization',
-    `Bearer ${await assertionFor(p, { audience: AUD, now: gw.clock.now() })}`,
-  );
+  headers.set('Authorization', `Bearer ${await world.assertion(p)}`);
   if (typeof init.body === 'string' && init.body !== '')
     headers.set('Content-Type', 'application/json');
   const res = await gw.app.request(path, { ...init, headers });
