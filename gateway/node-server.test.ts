@@ -165,8 +165,8 @@ describe('startNodeServer', () => {
     ).toThrow(RangeError);
   });
 
-  // Needs gateway/error-handler.ts to check `c.req.raw.signal.aborted` before reporting an error
-  // as unexpected: @hono/node-server aborts the request's signal when the client hangs up.
+  // @hono/node-server aborts the request's signal when the client hangs up; the error handler
+  // reads that, so the log tells a hang-up from a fault.
   it('logs a client that hangs up mid-body as having closed the request, not as an unexpected error', async () => {
     const gw = await testGateway();
     gw.app.post('/v1/echo', async (c) => c.text(await c.req.text()));
