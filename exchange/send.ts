@@ -1,11 +1,6 @@
-import { compactVerify } from 'jose';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/index.ts';
 import {
-  certificateKey,
-  checkSubjectKey,
-  jwsAlgorithmsFor,
-  parseCertificate,
   tenantPgpKey,
   type AuthenticatedPrincipal,
   type GatewaySigner,
@@ -30,13 +25,11 @@ import {
 } from '../core/index.ts';
 import { evaluate, PURPOSES, type ConsentTerms, type PolicySet } from '../policies/index.ts';
 import { sealForRecipient } from './envelope.ts';
+import { verifiedSenderMessage } from './sender-jws.ts';
 import type { ExchangeStore, MailboxMessage } from './ports.ts';
 
 export const ATTESTATION_TYP = 'exchange-attestation+jwt';
 const MAX_JWS = 900 * 1024;
-
-/** Header parameters a sender's JWS must not carry (see the check in sendExchange). */
-const REFUSED_SENDER_HEADERS = ['zip', 'crit', 'b64', 'jku', 'x5u', 'jwk'] as const;
 
 /** The body of `POST /v1/exchanges`. */
 export const ExchangeInput = z.strictObject({
@@ -141,23 +134,9 @@ export async function sendExchange(
       'sender_not_an_agency',
       new GatewayError('forbidden', { detail: 'only agencies send' }),
     );
-  const keyInfo = await checkSubjectKey(parseCertificate(senderCert.certificatePem).publicKey);
   let message: unknown;
   try {
-    const header = JSON.parse(
-      atob(input.payload.split('.')[0]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
-    ) as { alg?: string };
-    const alg = header.alg ?? '';
-    if (!(jwsAlgorithmsFor(keyInfo) as readonly string[]).includes(alg)) throw new Error('alg');
-    // The JWS travels on unchanged to the recipient, whose library must read it exactly as the
-    // gateway did: nothing that changes how a payload or key is read (`zip` is JWE's alone).
-    if (REFUSED_SENDER_HEADERS.some((name) => name in header)) throw new Error('header');
-    const { payload } = await compactVerify(
-      input.payload,
-      await certificateKey(senderCert.certificatePem, alg),
-      { algorithms: [alg] },
-    );
-    message = JSON.parse(new TextDecoder().decode(payload));
+    message = await verifiedSenderMessage(input.payload, senderCert.certificatePem);
   } catch {
     throw await refused(
       'signature_invalid',

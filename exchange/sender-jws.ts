@@ -1,0 +1,36 @@
+import { compactVerify } from 'jose';
+import {
+  certificateKey,
+  checkSubjectKey,
+  jwsAlgorithmsFor,
+  parseCertificate,
+} from '../certs/index.ts';
+
+/**
+ * Header parameters a sender's JWS must not carry. The JWS travels on unchanged to the
+ * recipient, whose library must read it exactly as the gateway did: nothing that changes how a
+ * payload or key is read (`zip` belongs to JWE alone; `b64`/`crit` change the payload; the rest
+ * name keys the sender would choose itself).
+ */
+const REFUSED_SENDER_HEADERS = ['zip', 'crit', 'b64', 'jku', 'x5u', 'jwk'] as const;
+
+/**
+ * The message the sender signed, verified with the certificate it authenticated with, under the
+ * algorithms its key allows. Throws on anything else; the caller turns that into one refusal.
+ */
+export async function verifiedSenderMessage(
+  payloadJws: string,
+  certificatePem: string,
+): Promise<unknown> {
+  const keyInfo = await checkSubjectKey(parseCertificate(certificatePem).publicKey);
+  const header = JSON.parse(
+    atob(payloadJws.split('.')[0]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
+  ) as { alg?: string };
+  const alg = header.alg ?? '';
+  if (!(jwsAlgorithmsFor(keyInfo) as readonly string[]).includes(alg)) throw new Error('alg');
+  if (REFUSED_SENDER_HEADERS.some((name) => name in header)) throw new Error('header');
+  const { payload } = await compactVerify(payloadJws, await certificateKey(certificatePem, alg), {
+    algorithms: [alg],
+  });
+  return JSON.parse(new TextDecoder().decode(payload));
+}
