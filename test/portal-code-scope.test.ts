@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from './support/app.ts';
 import { formBrowser } from './support/form-browser.ts';
 import type { TestPrincipal } from './support/pki.ts';
-import { personGrants } from './support/person.ts';
+import { personGrants, portalClient } from './support/person.ts';
 import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
 
 /**
@@ -47,24 +47,10 @@ async function ask(
   return (await res.json()) as { id: string; code: string };
 }
 
-/** A JSON client keeping the session cookie. */
+/** A JSON client keeping the session cookie, signing in with the recorded birth date. */
 function jsonPerson() {
-  let cookie = '';
-  const call = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (cookie) headers.set('Cookie', cookie);
-    if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-    const res = await gw.app.request(path, { ...init, headers });
-    // Only the session cookie: pages also set the CSRF cookie, which must not replace it.
-    const set = res.headers.getSetCookie().find((line) => line.startsWith('cg_session='));
-    if (set) cookie = set.split(';')[0] ?? '';
-    return res;
-  };
-  return {
-    call,
-    signIn: (code: string, secondFactor = BIRTH) =>
-      call('/v1/portal/session', { method: 'POST', body: JSON.stringify({ code, secondFactor }) }),
-  };
+  const p = portalClient(gw.app);
+  return { ...p, signIn: (code: string, secondFactor = BIRTH) => p.signIn(code, secondFactor) };
 }
 
 /** A browser without JavaScript, signing in with the birth date the office recorded. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from './support/app.ts';
 import { formBrowser } from './support/form-browser.ts';
+import { portalClient } from './support/person.ts';
 import type { TestPrincipal } from './support/pki.ts';
 import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
 
@@ -74,22 +75,7 @@ async function ask(toSocialOffice = false) {
 }
 
 /** A JSON client keeping the session cookie. */
-function person() {
-  let cookie = '';
-  const call = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (cookie) headers.set('Cookie', cookie);
-    if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-    const res = await gw.app.request(path, { ...init, headers });
-    // Only the session cookie: pages also set the CSRF cookie, which must not replace it.
-    const set = res.headers.getSetCookie().find((line) => line.startsWith('cg_session='));
-    if (set) cookie = set.split(';')[0] ?? '';
-    return res;
-  };
-  const session = (body: Record<string, string>) =>
-    call('/v1/portal/session', { method: 'POST', body: JSON.stringify(body) });
-  return { call, session };
-}
+const person = () => portalClient(gw.app);
 
 /** The person signs in with the one-time code and grants; answers the consent and its codes. */
 async function granted(toSocialOffice = false) {

@@ -24,3 +24,28 @@ export async function personGrants(
   const body = (await granted.json()) as { consent: { id: string }; receipt: string };
   return { consentId: body.consent.id, cookie, receipt: body.receipt };
 }
+
+/**
+ * A program acting as the person through the portal JSON API: keeps the session cookie (only it:
+ * pages also set the CSRF cookie, which must not replace it), sends JSON bodies.
+ */
+export function portalClient(app: GatewayApp) {
+  let cookie = '';
+  const call = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (cookie) headers.set('Cookie', cookie);
+    if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+    const res = await app.request(path, { ...init, headers });
+    const set = res.headers.getSetCookie().find((line) => line.startsWith('cg_session='));
+    if (set) cookie = set.split(';')[0] ?? '';
+    return res;
+  };
+  /** Signs in with `{ code, secondFactor }` or `{ withdrawalCode }`. */
+  const session = (body: Record<string, string>) =>
+    call('/v1/portal/session', { method: 'POST', body: JSON.stringify(body) });
+  return {
+    call,
+    session,
+    signIn: (code: string, secondFactor = '1990-01-31') => session({ code, secondFactor }),
+  };
+}
