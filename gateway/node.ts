@@ -247,16 +247,6 @@ const notify = async (): Promise<void> => {
 };
 const notifier = setInterval(() => void notify(), 5_000);
 notifier.unref();
-logger.info(
-  {
-    port: running.port,
-    host: config.host,
-    publicUrl: config.publicUrl,
-    version: gatewayVersion,
-    policy: `${policy.version} ${policy.hash}`,
-  },
-  'gateway listening',
-);
 
 /** Logs if it can: a closed stdout (the parent went away) must not stop the shutdown. */
 function note(message: string, fields: Record<string, unknown> = {}): void {
@@ -297,3 +287,15 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
 // A reader that went away (a closed pipe) is not a reason to crash mid-request.
 process.stdout.on('error', () => undefined);
+
+// Said last, once the signal handlers are in place: whoever waits for this line may stop us at once.
+logger.info(
+  {
+    port: running.port,
+    host: config.host,
+    publicUrl: config.publicUrl,
+    version: gatewayVersion,
+    policy: `${policy.version} ${policy.hash}`,
+  },
+  'gateway listening',
+);
