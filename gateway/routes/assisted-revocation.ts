@@ -1,34 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import {
-  agencyConsentView,
-  ASSURANCE_LEVELS,
-  CHANNELS,
-  revokeDeclared,
-  type ConsentDeps,
-} from '../../consent/index.ts';
+import { agencyConsentView, revokeDeclared, type ConsentDeps } from '../../consent/index.ts';
 import type { GatewayEnv } from '../env.ts';
 import { answerWrongMethods } from '../error-handler.ts';
 import { assertNoFields } from '../no-fields.ts';
 import { problemDoc } from '../problem.ts';
+import { ConsentViewSchema } from './consent-requests.ts';
 import { authProblems } from './principals.ts';
-
-const RevokedSchema = z
-  .object({
-    id: z.string(),
-    state: z.enum(['active', 'revoked', 'expired']),
-    version: z.number().int(),
-    purpose: z.string(),
-    categories: z.array(z.string()),
-    senders: z.array(z.string()),
-    recipients: z.array(z.string()),
-    validFrom: z.string(),
-    validUntil: z.string(),
-    changedAt: z.string(),
-    channel: z.enum(CHANNELS).openapi({ description: 'how the grant was given' }),
-    assurance: z.enum(ASSURANCE_LEVELS),
-  })
-  .openapi('RevokedConsent');
 
 const revokeRoute = createRoute({
   method: 'post',
@@ -50,7 +28,7 @@ const revokeRoute = createRoute({
   responses: {
     200: {
       description: 'The consent, now revoked',
-      content: { 'application/json': { schema: RevokedSchema } },
+      content: { 'application/json': { schema: ConsentViewSchema } },
     },
     ...authProblems,
     404: problemDoc('`not_found`: no such consent, or this office is not party to it'),

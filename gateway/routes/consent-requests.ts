@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import {
   ASSURANCE_LEVELS,
+  CHANNELS,
   consentEventsFor,
   consentsNamingAgency,
   ConsentRequestInput,
@@ -72,7 +73,8 @@ const createRoute_ = createRoute({
   },
 });
 
-const ConsentViewSchema = z
+/** A consent as an office sees it (`agencyConsentView`), also what a recorded revocation answers. */
+export const ConsentViewSchema = z
   .object({
     id: z.string(),
     state: z.enum(['active', 'revoked', 'expired']),
@@ -84,6 +86,8 @@ const ConsentViewSchema = z
     validFrom: z.string(),
     validUntil: z.string(),
     changedAt: z.string(),
+    channel: z.enum(CHANNELS).openapi({ description: 'how the grant was given' }),
+    assurance: z.enum(ASSURANCE_LEVELS).openapi({ description: 'how sure it is who gave it' }),
   })
   .openapi('AgencyConsent');
 
