@@ -21,13 +21,13 @@ afterEach(() => {
   world.close();
 });
 
-/** A consent round: requested, granted, revoked — three audit entries. */
-async function consentRound(): Promise<void> {
+/** The Jobcenter asks for `subject`'s consent and the person grants it with the code. */
+async function grantedConsent(subject: string) {
   const created = (await (
     await as(jc, '/v1/consent-requests', {
       method: 'POST',
       body: JSON.stringify({
-        subject: { scheme: 'azr', value: CANARY },
+        subject: { scheme: 'azr', value: subject },
         senders: ['abh-koeln'],
         recipients: ['jc-koeln'],
         purpose: 'labour_market_integration',
@@ -38,7 +38,12 @@ async function consentRound(): Promise<void> {
       }),
     })
   ).json()) as { id: string; code: string };
-  const { consentId, cookie } = await personGrants(gw.app, created);
+  return personGrants(gw.app, created);
+}
+
+/** A consent round: requested, granted, revoked — three audit entries. */
+async function consentRound(): Promise<void> {
+  const { consentId, cookie } = await grantedConsent(CANARY);
   await gw.app.request(`/v1/portal/consents/${consentId}/revoke`, {
     method: 'POST',
     headers: { Cookie: cookie },
@@ -104,22 +109,7 @@ describe('the audit log', () => {
 
   it('filters consent acts by the channel and assurance they were made with', async () => {
     await consentRound(); // granted and revoked by the person with the code
-    const created = (await (
-      await as(jc, '/v1/consent-requests', {
-        method: 'POST',
-        body: JSON.stringify({
-          subject: { scheme: 'azr', value: '100000000777' },
-          senders: ['abh-koeln'],
-          recipients: ['jc-koeln'],
-          purpose: 'labour_market_integration',
-          categories: ['residence_status'],
-          validUntil: '2027-06-01T00:00:00Z',
-          language: 'en',
-          secondFactor: { type: 'birthDate', value: '1990-01-31' },
-        }),
-      })
-    ).json()) as { id: string; code: string };
-    const { consentId } = await personGrants(gw.app, created);
+    const { consentId } = await grantedConsent('100000000777');
     // The person told the Jobcenter, which records the revocation.
     expect((await as(jc, `/v1/consents/${consentId}/revoke`, { method: 'POST' })).status).toBe(200);
     const search = async (query: string) =>
