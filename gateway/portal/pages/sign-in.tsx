@@ -26,20 +26,7 @@ export const SignInPage: FC<{ frame: PageFrame; view: SignInView }> = ({ frame, 
         <p class="hint" id="code-hint">
           {tr.t('signIn.codeHint')}
         </p>
-        <input
-          class="code"
-          type="text"
-          id="code"
-          name="code"
-          value={view.code}
-          required
-          maxlength={32}
-          autocomplete="one-time-code"
-          autocapitalize="characters"
-          spellcheck={false}
-          dir="ltr"
-          aria-describedby="code-hint"
-        />
+        <CodeInput name="code" value={view.code} max={32} autocomplete="one-time-code" />
         <label for="secondFactor">{tr.t('signIn.secondFactor')}</label>
         <p class="hint" id="second-factor-hint">
           {tr.t('signIn.secondFactorHint')}
@@ -133,19 +120,7 @@ export const WithdrawalSignInPage: FC<{ frame: PageFrame; view: WithdrawalSignIn
         <p class="hint" id="withdrawal-hint">
           {tr.t('signIn.withdrawalHint')}
         </p>
-        <input
-          class="code"
-          type="text"
-          id="withdrawalCode"
-          name="withdrawalCode"
-          required
-          maxlength={48}
-          autocomplete="off"
-          autocapitalize="characters"
-          spellcheck={false}
-          dir="ltr"
-          aria-describedby="withdrawal-hint"
-        />
+        <CodeInput name="withdrawalCode" max={48} autocomplete="off" hint="withdrawal-hint" />
         <div class="actions">
           <button class="primary" type="submit">
             {tr.t('signIn.submit')}
@@ -156,3 +131,27 @@ export const WithdrawalSignInPage: FC<{ frame: PageFrame; view: WithdrawalSignIn
     </Layout>
   );
 };
+
+/** A field for a code as a person types it from paper: left to right, capitals, no spellcheck. */
+const CodeInput: FC<{
+  name: string;
+  value?: string;
+  max: number;
+  autocomplete: string;
+  hint?: string;
+}> = ({ name, value, max, autocomplete, hint }) => (
+  <input
+    class="code"
+    type="text"
+    id={name}
+    name={name}
+    value={value}
+    required
+    maxlength={max}
+    autocomplete={autocomplete}
+    autocapitalize="characters"
+    spellcheck={false}
+    dir="ltr"
+    aria-describedby={hint ?? `${name}-hint`}
+  />
+);
