@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import type { MailboxMessage, MailboxPosition } from '../../exchange/index.ts';
+import { notification } from './exchange.ts';
+import { A, B, LATER, T0, draft, endedMessage, message, type ConformanceWorld } from './world.ts';
+
+const ids = (messages: readonly MailboxMessage[]): string[] => messages.map((m) => m.id);
+
+/**
+ * ExchangeStore: the mailbox cursor, tenant isolation, and the queries of the background jobs
+ * (withholding, purge, webhook delivery).
+ */
+export function describeExchangeQueries(world: ConformanceWorld): void {
+  describeMailbox(world);
+  describeExchangeIsolation(world);
+  describeEndedConsents(world);
+  describePurge(world);
+  describeNotifications(world);
+}
+
+function describeMailbox(world: ConformanceWorld): void {
+  describe('ExchangeStore: the mailbox', () => {
+    it('pages waiting messages by (receivedAt, id), without gaps or repeats across equal timestamps', async () => {
+      const { consent } = await world.grantedConsent();
+      const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
+      // Accepted out of order; three share one timestamp, two share another.
+      const plan: [string, number][] = [
+        ['ex_m3', 1],
+        ['ex_m1', 1],
+        ['ex_m0', 2],
+        ['ex_m2', 1],
+        ['ex_m9', 0],
+        ['ex_m5', 2],
+      ];
+      for (const [id, s] of plan) await world.accepted(consent, { id, receivedAt: at(s) });
+      await world.accepted(consent, { id: 'ex_m4', receivedAt: at(1), recipient: 'other' });
+      const expected = ['ex_m9', 'ex_m1', 'ex_m2', 'ex_m3', 'ex_m0', 'ex_m5'];
+      const all = await world.storage.exchanges.waiting(A, 'jc-koeln', undefined, 100);
+      expect(ids(all)).toEqual(expected);
+      for (const size of [1, 2, 4]) {
+        const seen: string[] = [];
+        let after: MailboxPosition | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await world.storage.exchanges.waiting(A, 'jc-koeln', after, size);
+          expect(page.length).toBeLessThanOrEqual(size);
+          const last = page.at(-1);
+          if (!last) break;
+          seen.push(...ids(page));
+          after = { receivedAt: last.receivedAt, id: last.id };
+        }
+        expect(seen, `pages of ${size}`).toEqual(expected);
+      }
+    });
+
+    it('lists only waiting messages: delivered ones stay, acknowledged and withheld ones go', async () => {
+      const { consent } = await world.grantedConsent();
+      const [queued, delivered, acked, withheld] = [
+        await world.accepted(consent),
+        await world.accepted(consent),
+        await world.accepted(consent),
+        await world.accepted(consent),
+      ];
+      const move = (m: MailboxMessage, to: 'delivered' | 'acknowledged') =>
+        world.log.record(A, draft(), (p) =>
+          world.storage.exchanges.transition(m.id, ['queued'], to, p),
+        );
+      await move(delivered, 'delivered');
+      await move(acked, 'acknowledged');
+      await world.log.record(A, draft(), (p) =>
+        world.storage.exchanges.withhold(withheld.id, 'consent_revoked', p),
+      );
+      const expected = [queued.id, delivered.id].sort();
+      const waiting = await world.storage.exchanges.waiting(A, 'jc-koeln', undefined, 100);
+      expect(ids(waiting).sort()).toEqual(expected);
+      const under = await world.storage.exchanges.waitingUnderConsent(A, consent.id);
+      expect(ids(under).sort()).toEqual(expected);
+    });
+
+    it('lists what waits under one consent only, oldest first', async () => {
+      const { consent } = await world.grantedConsent();
+      const { consent: other } = await world.grantedConsent();
+      const second = await world.accepted(consent, { receivedAt: LATER });
+      const first = await world.accepted(consent);
+      await world.accepted(other);
+      const under = await world.storage.exchanges.waitingUnderConsent(A, consent.id);
+      expect(ids(under)).toEqual([first.id, second.id]);
+    });
+  });
+}
+
+function describeEndedConsents(world: ConformanceWorld): void {
+  describe('ExchangeStore: waitingAfterConsentEnded', () => {
+    // Only which messages are answered is the contract here; the reason is the domain's to tell.
+    it('answers the waiting messages whose consent is revoked, expired or past its end, oldest first', async () => {
+      const NOW = '2026-12-10T00:00:00.000Z';
+      const change = async (id: string, state: 'revoked' | 'expired') => {
+        await world.storage.consents.changeConsent(id, 1, { state, at: LATER, actor: 'x' });
+      };
+      const running = (await world.grantedConsent()).consent;
+      const revoked = (await world.grantedConsent()).consent;
+      const expired = (await world.grantedConsent()).consent;
+      const pastEnd = (await world.grantedConsent({ validUntil: NOW })).consent;
+      const inB = (await world.grantedConsent({ tenantId: B })).consent;
+      const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+      await world.accepted(running, { receivedAt: at(0) });
+      const m1 = await world.accepted(pastEnd, { receivedAt: at(4) });
+      const m2 = await world.accepted(revoked, { receivedAt: at(1) });
+      const m3 = await world.accepted(expired, { receivedAt: at(3) });
+      const m4 = await world.accepted(inB, { receivedAt: at(2) });
+      const gone = await world.accepted(revoked, { receivedAt: at(0) });
+      await world.log.record(A, draft(), (p) =>
+        world.storage.exchanges.transition(gone.id, ['queued'], 'acknowledged', p),
+      );
+      await change(revoked.id, 'revoked');
+      await change(expired.id, 'expired');
+      await change(inB.id, 'revoked');
+      const ended = await world.storage.exchanges.waitingAfterConsentEnded(NOW, 100);
+      expect(ids(ended.map(endedMessage))).toEqual([m2.id, m4.id, m3.id, m1.id]);
+      expect(ended.map(endedMessage)[0]).toEqual(m2);
+      const firstTwo = await world.storage.exchanges.waitingAfterConsentEnded(NOW, 2);
+      expect(ids(firstTwo.map(endedMessage))).toEqual([m2.id, m4.id]);
+      // Before its end the last one still runs.
+      const earlier = await world.storage.exchanges.waitingAfterConsentEnded(at(60), 100);
+      expect(ids(earlier.map(endedMessage))).toEqual([m2.id, m4.id, m3.id]);
+    });
+  });
+}
+
+function describePurge(world: ConformanceWorld): void {
+  describe('ExchangeStore: dueForPurge', () => {
+    it('answers waiting messages whose retention ended, the earliest first, at most `limit`', async () => {
+      const { consent } = await world.grantedConsent();
+      const inB = (await world.grantedConsent({ tenantId: B })).consent;
+      const day = (d: number) => `2027-01-0${d}T00:00:00.000Z`;
+      const late = await world.accepted(consent, { retainUntil: day(3) });
+      const early = await world.accepted(consent, { retainUntil: day(1) });
+      const onTheDay = await world.accepted(inB, { retainUntil: day(5) });
+      await world.accepted(consent, { retainUntil: day(6) });
+      const acked = await world.accepted(consent, { retainUntil: day(1) });
+      await world.log.record(A, draft(), (p) =>
+        world.storage.exchanges.transition(acked.id, ['queued'], 'acknowledged', p),
+      );
+      const due = await world.storage.exchanges.dueForPurge(day(5), 100);
+      expect(ids(due)).toEqual([early.id, late.id, onTheDay.id]);
+      expect(ids(await world.storage.exchanges.dueForPurge(day(5), 2))).toEqual([
+        early.id,
+        late.id,
+      ]);
+      expect(await world.storage.exchanges.dueForPurge('2026-12-31T23:59:59.999Z', 100)).toEqual(
+        [],
+      );
+    });
+  });
+}
+
+function describeNotifications(world: ConformanceWorld): void {
+  describe('ExchangeStore: webhook notifications', () => {
+    it('answers pending notifications due by now, the earliest first, at most `limit`', async () => {
+      const { consent } = await world.grantedConsent();
+      const queued = [];
+      for (const minutes of [3, 1, 2, 9]) {
+        const m = message(consent);
+        const n = notification(m, {
+          nextAttemptAt: new Date(Date.parse(T0) + minutes * 60_000).toISOString(),
+        });
+        await world.log.record(A, draft(), (p) =>
+          world.storage.exchanges.accept(m, p, undefined, n),
+        );
+        queued.push(n);
+      }
+      const [at3, at1, at2] = queued;
+      const due = await world.storage.exchanges.dueNotifications('2026-11-25T10:03:00.000Z', 10);
+      expect(due).toEqual([at1, at2, at3]);
+      expect(await world.storage.exchanges.dueNotifications(LATER, 2)).toEqual([at1, at2]);
+      expect(await world.storage.exchanges.dueNotifications(T0, 10)).toEqual([]);
+    });
+
+    it('records attempts: delivered and failed ones are no longer due, a retry is due at its time', async () => {
+      const { consent } = await world.grantedConsent();
+      const sent = [];
+      for (let i = 0; i < 3; i++) {
+        const m = message(consent);
+        const n = notification(m);
+        await world.log.record(A, draft(), (p) =>
+          world.storage.exchanges.accept(m, p, undefined, n),
+        );
+        sent.push(n);
+      }
+      const [delivered, failed, retried] = sent;
+      const exchanges = world.storage.exchanges;
+      await exchanges.notificationAttempt(delivered?.id ?? '', { delivered: true });
+      await exchanges.notificationAttempt(failed?.id ?? '', {
+        delivered: false,
+        nextAttemptAt: null,
+      });
+      await exchanges.notificationAttempt(retried?.id ?? '', {
+        delivered: false,
+        nextAttemptAt: LATER,
+      });
+      expect(await exchanges.dueNotifications(T0, 10)).toEqual([]);
+      expect(await exchanges.dueNotifications(LATER, 10)).toEqual([
+        { ...retried, attempts: 1, nextAttemptAt: LATER },
+      ]);
+    });
+  });
+}
+
+function describeExchangeIsolation(world: ConformanceWorld): void {
+  describe('ExchangeStore: tenant isolation', () => {
+    it("answers nothing of tenant A's when asked with tenant B", async () => {
+      const { consent } = await world.grantedConsent();
+      const m = message(consent);
+      const idempotency = { key: 'k', requestHash: 'h', response: 'r' };
+      await world.log.record(A, draft(), (p) => world.storage.exchanges.accept(m, p, idempotency));
+      const exchanges = world.storage.exchanges;
+      expect(await exchanges.message(B, m.id)).toBeUndefined();
+      expect(await exchanges.waiting(B, m.recipient, undefined, 10)).toEqual([]);
+      expect(await exchanges.waitingUnderConsent(B, consent.id)).toEqual([]);
+      expect(await exchanges.idempotent(B, m.sender, 'k')).toBeUndefined();
+      expect(await exchanges.message(A, m.id)).toEqual(m);
+      expect(ids(await exchanges.waitingUnderConsent(A, consent.id))).toEqual([m.id]);
+    });
+  });
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { SupervisoryAuthority } from '../../tenants/index.ts';
+import {
+  A,
+  B,
+  LATER,
+  expectConflict,
+  failureOf,
+  tenant,
+  tenantKeys,
+  type ConformanceWorld,
+} from './world.ts';
+
+const authority: SupervisoryAuthority = {
+  name: 'Die Landesbeauftragte für den Datenschutz Niedersachsen',
+  address: 'Prinzenstraße 5, 30159 Hannover',
+  email: 'poststelle@lfd.niedersachsen.de',
+  url: 'https://www.lfd.niedersachsen.de',
+};
+
+/** TenantStore: tenants as the PKI store created them, and their supervisory authority. */
+export function describeTenants(world: ConformanceWorld): void {
+  describe('TenantStore', () => {
+    it('answers a tenant by id, and all of them oldest first', async () => {
+      await world.storage.pki.createTenant(tenant('bonn', LATER), tenantKeys('bonn'));
+      await world.storage.pki.createTenant(tenant('aachen', LATER), tenantKeys('aachen'));
+      expect(await world.storage.tenants.get(A)).toEqual(tenant(A));
+      expect(await world.storage.tenants.get('muenster')).toBeUndefined();
+      const ids = (await world.storage.tenants.list()).map((t) => t.id);
+      expect(ids.slice(0, 2).sort()).toEqual([A, B].sort());
+      expect(ids.slice(2).sort()).toEqual(['aachen', 'bonn']);
+    });
+
+    it('has no supervisory authority for a new tenant', async () => {
+      expect(await world.storage.tenants.get(A)).not.toHaveProperty('supervisoryAuthority');
+    });
+
+    it('keeps the last supervisory authority set, for that tenant only', async () => {
+      await world.storage.tenants.setSupervisoryAuthority(A, { ...authority, name: 'first' });
+      await world.storage.tenants.setSupervisoryAuthority(A, authority);
+      expect((await world.storage.tenants.get(A))?.supervisoryAuthority).toEqual(authority);
+      const listed = (await world.storage.tenants.list()).find((t) => t.id === A);
+      expect(listed?.supervisoryAuthority).toEqual(authority);
+      expect(await world.storage.tenants.get(B)).not.toHaveProperty('supervisoryAuthority');
+    });
+
+    it('answers not_found for an unknown tenant and creates none', async () => {
+      const failure = await failureOf(() =>
+        world.storage.tenants.setSupervisoryAuthority('muenster', authority),
+      );
+      expect(failure).toMatchObject({ code: 'not_found' });
+      expect(await world.storage.tenants.get('muenster')).toBeUndefined();
+    });
+
+    it('keeps a tenant as created, whatever a conflicting second creation carried', async () => {
+      expectConflict(
+        await failureOf(() =>
+          world.storage.pki.createTenant({ ...tenant(A), displayName: 'Other' }, tenantKeys(A)),
+        ),
+      );
+      expect(await world.storage.tenants.get(A)).toEqual(tenant(A));
+    });
+  });
+}
