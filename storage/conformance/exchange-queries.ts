@@ -11,6 +11,7 @@ const ids = (messages: readonly MailboxMessage[]): string[] => messages.map((m) 
  */
 export function describeExchangeQueries(world: ConformanceWorld): void {
   describeMailbox(world);
+  describeMailboxCursor(world);
   describeExchangeIsolation(world);
   describeEndedConsents(world);
   describePurge(world);
@@ -218,6 +219,26 @@ function describeExchangeIsolation(world: ConformanceWorld): void {
       expect(await exchanges.idempotent(B, m.sender, 'k')).toBeUndefined();
       expect(await exchanges.message(A, m.id)).toEqual(m);
       expect(ids(await exchanges.waitingUnderConsent(A, consent.id))).toEqual([m.id]);
+    });
+  });
+}
+
+function describeMailboxCursor(world: ConformanceWorld): void {
+  describe('ExchangeStore: the mailbox cursor', () => {
+    it('continues after a position whose message no longer waits', async () => {
+      const { consent } = await world.grantedConsent();
+      const first = await world.accepted(consent);
+      const second = await world.accepted(consent);
+      const third = await world.accepted(consent, { receivedAt: LATER });
+      const sorted = [first, second].sort((x, y) => (x.id < y.id ? -1 : 1));
+      const [page] = await world.storage.exchanges.waiting(A, 'jc-koeln', undefined, 1);
+      expect(page?.id).toBe(sorted[0]?.id);
+      await world.log.record(A, draft(), (p) =>
+        world.storage.exchanges.transition(page?.id ?? '', ['queued'], 'acknowledged', p),
+      );
+      const after = { receivedAt: T0, id: page?.id ?? '' };
+      const rest = await world.storage.exchanges.waiting(A, 'jc-koeln', after, 10);
+      expect(ids(rest)).toEqual([sorted[1]?.id, third.id]);
     });
   });
 }

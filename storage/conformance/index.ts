@@ -20,8 +20,10 @@ export type { Storage, OpenStorage } from './world.ts';
  * background jobs' queries answer what is due, and erasure removes what it promises.
  *
  * `open` is called before every test and must answer empty storage (schema in place, no
- * tenants); `close` is called after it. The suite imports only vitest and the domain modules, so
- * it runs on Node and inside workerd alike.
+ * tenants); `close` is called after it. Racing writes are started together on the one storage
+ * `open` answered: an adapter over a connection pool runs them truly in parallel, the SQLite one
+ * one after another. The suite imports only vitest and the domain modules, so it runs on Node and
+ * inside workerd alike.
  *
  * @example
  * ```ts
