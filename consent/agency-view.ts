@@ -2,7 +2,7 @@ import type { AuthenticatedPrincipal } from '../certs/index.ts';
 import type { Assurance, Channel } from './assurance.ts';
 import type { ConsentDeps } from './deps.ts';
 import type { ConsentEvent, ConsentState, ConsentWithState } from './ports.ts';
-import { effectiveState } from './portal.ts';
+import { effectiveState } from './decision.ts';
 import { pseudonymOf, type SubjectIdentifier } from './subject.ts';
 
 export interface AgencyConsentView {

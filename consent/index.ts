@@ -45,12 +45,16 @@ export {
   declineRequest,
   revokeConsent,
   revokeDeclared,
-  effectiveState,
   requestNotice,
 } from './portal.ts';
 export type { Grant, ShownNotice } from './portal.ts';
-export { checkConsent } from './check.ts';
-export type { ConsentQuestion, CoveringConsent } from './check.ts';
+export { decideConsent, standingAt, effectiveState } from './decision.ts';
+export type {
+  ConsentDecision,
+  ConsentFlow,
+  ConsentReasonCode,
+  ConsentStanding,
+} from './decision.ts';
 export { agencyConsentView, consentsNamingAgency, consentEventsFor } from './agency-view.ts';
 export type { AgencyConsentView } from './agency-view.ts';
 export { RECEIPT_TYP, RECEIPT_SCHEMA } from './receipt.ts';

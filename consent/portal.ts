@@ -19,11 +19,11 @@ import { withdrawalCodeHash } from './portal-session.ts';
 import type {
   ConsentRecord,
   ConsentRequestRecord,
-  ConsentState,
   ConsentWithState,
   RequestWithState,
 } from './ports.ts';
 import { receiptClaims, RECEIPT_TYP } from './receipt.ts';
+import { effectiveState } from './decision.ts';
 import { auditSubjectRef } from './subject.ts';
 
 /**
@@ -256,13 +256,6 @@ export async function declineRequest(
       ),
   );
   if (!decided) throw new GatewayError('conflict', { detail: 'the request was decided meanwhile' });
-}
-
-/** The state a consent is in now: an active consent past its end counts as expired. */
-export function effectiveState(consent: ConsentWithState, now: Date): ConsentState {
-  if (consent.current.state === 'active' && consent.consent.validUntil <= now.toISOString())
-    return 'expired';
-  return consent.current.state;
 }
 
 /**

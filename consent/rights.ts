@@ -3,7 +3,7 @@ import type { AuthenticatedPrincipal } from '../certs/index.ts';
 import { GatewayError } from '../core/index.ts';
 import type { ConsentDeps } from './deps.ts';
 import type { PortalPerson, TenantSubject } from './portal-access.ts';
-import { effectiveState } from './portal.ts';
+import { effectiveState } from './decision.ts';
 import { auditSubjectRef, pseudonymOf, type SubjectIdentifier } from './subject.ts';
 
 /** What the gateway holds about a person, for a GDPR Art. 15 answer by the DPO. */

@@ -1,6 +1,7 @@
 import type { AuthenticatedPrincipal } from '../certs/index.ts';
-import { auditSubjectRefOf, effectiveState } from '../consent/index.ts';
+import { auditSubjectRefOf } from '../consent/index.ts';
 import { GatewayError } from '../core/index.ts';
+import { ownConsent } from './own-consent.ts';
 import type { ExchangeDeps } from './send.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { MailboxMessage, MailboxPosition, WithholdingReason } from './ports.ts';
@@ -62,16 +63,19 @@ export async function fetchMessage(
   if (message.state === 'withheld') throw withheldError(message.withheldReason);
   // The message's own consent decides, not any consent that happens to cover the flow: the
   // attestation names that consent, and a message is delivered at most until it ends.
-  const own = await deps.consents.consent(caller.tenantId, message.consentId);
-  const state = own === undefined ? 'revoked' : effectiveState(own, deps.clock.now());
-  if (state !== 'active') {
-    const reason = state === 'expired' ? 'consent_expired' : 'consent_revoked';
-    const withheld = await withhold(deps, message, reason, caller.id);
+  const own = await ownConsent(deps.consents, message, deps.clock.now());
+  if (own.standing === 'not_in_force')
+    throw new GatewayError('consent_missing', {
+      detail: 'the consent of this message is not in force now',
+      reasons: own.reasons,
+    });
+  if (own.standing === 'ended') {
+    const withheld = await withhold(deps, message, own.reason, caller.id);
     // Withheld meanwhile by someone else (a revocation, the sweep): answer its reason.
     throw withheldError(
       withheld
-        ? reason
-        : ((await deps.exchanges.message(caller.tenantId, id))?.withheldReason ?? reason),
+        ? own.reason
+        : ((await deps.exchanges.message(caller.tenantId, id))?.withheldReason ?? own.reason),
     );
   }
   const delivered = await deps.audit.record(
@@ -147,7 +151,6 @@ export async function subjectRefOf(
  */
 function withheldError(reason: WithholdingReason | undefined): GatewayError {
   return new GatewayError(reason ?? 'consent_revoked', {
-    status: 410,
     detail:
       reason === 'consent_expired'
         ? 'the consent ended before delivery; the message was withheld and deleted'
@@ -218,19 +221,23 @@ export async function withholdMessagesOf(
 }
 
 /**
- * The periodic sweep: withholds messages still waiting whose consent is no longer active — past
- * its `validUntil` (`consent_expired`), revoked without the revocation having withheld them, or
- * gone (`consent_revoked`). Fetches check consent themselves; this makes sure nothing that can no
- * longer be delivered keeps resting as ciphertext. Answers how many were withheld.
+ * The periodic sweep: withholds messages still waiting whose own consent no longer covers them —
+ * past its `validUntil` (`consent_expired`), revoked without the revocation having withheld them,
+ * or gone (`consent_revoked`). The store pre-selects candidates; the consent decision confirms
+ * each. Fetches check consent themselves; this makes sure nothing that can no longer be delivered
+ * keeps resting as ciphertext. Answers how many were withheld.
  */
 export async function withholdEndedConsents(
   deps: WithholdDeps & { readonly clock: ExchangeDeps['clock'] },
   batch = 500,
 ): Promise<number> {
-  const due = await deps.exchanges.waitingAfterConsentEnded(deps.clock.now().toISOString(), batch);
+  const now = deps.clock.now();
+  const due = await deps.exchanges.waitingAfterConsentEnded(now.toISOString(), batch);
   let withheld = 0;
-  for (const { message, reason } of due) {
-    if (await withhold(deps, message, reason, 'system')) withheld++;
+  for (const message of due) {
+    const own = await ownConsent(deps.consents, message, now);
+    if (own.standing === 'ended' && (await withhold(deps, message, own.reason, 'system')))
+      withheld++;
   }
   return withheld;
 }

@@ -82,13 +82,10 @@ export interface ExchangeStore {
   waitingUnderConsent(tenantId: string, consentId: string): Promise<MailboxMessage[]>;
   /**
    * Messages still waiting whose consent is no longer active at `now` — revoked, expired, past
-   * its `validUntil`, or gone with the subject's erasure — oldest first, with the reason to
-   * withhold each for.
+   * its `validUntil`, or gone with the subject's erasure — oldest first. A pre-selection: the
+   * consent decision confirms each and names the reason.
    */
-  waitingAfterConsentEnded(
-    now: string,
-    limit: number,
-  ): Promise<{ message: MailboxMessage; reason: WithholdingReason }[]>;
+  waitingAfterConsentEnded(now: string, limit: number): Promise<MailboxMessage[]>;
   /** Messages still waiting after their retention ended, oldest first. */
   dueForPurge(now: string, limit: number): Promise<MailboxMessage[]>;
   /**

@@ -8,7 +8,7 @@ import {
 } from '../certs/index.ts';
 import {
   auditSubjectRefOf,
-  effectiveState,
+  decideConsent,
   pseudonymOf,
   SubjectIdentifier,
   type ConsentStore,
@@ -23,7 +23,7 @@ import {
   sha256,
   type Clock,
 } from '../core/index.ts';
-import { evaluate, PURPOSES, type ConsentTerms, type PolicySet } from '../policies/index.ts';
+import { evaluate, PURPOSES, type PolicySet } from '../policies/index.ts';
 import { sealForRecipient } from './envelope.ts';
 import { verifiedSenderMessage } from './sender-jws.ts';
 import type { ExchangeStore, MailboxMessage } from './ports.ts';
@@ -189,61 +189,47 @@ export async function sendExchange(
 
   // 3. Consent ∩ policy.
   const now = deps.clock.now();
-  const candidates = (await deps.consents.consentsFor(tenantId, subject, input.purpose)).filter(
-    (c) => c.consent.senders.includes(caller.id) && c.consent.recipients.includes(recipient.id),
+  const verdict = decideConsent(
+    await deps.consents.consentsFor(tenantId, subject, input.purpose),
+    {
+      sender: caller.id,
+      recipient: recipient.id,
+      purpose: input.purpose,
+      categories: parsed.categories,
+    },
+    now,
   );
-  const terms = (c: (typeof candidates)[number]): ConsentTerms => ({
-    id: c.consent.id,
-    senders: c.consent.senders,
-    recipients: c.consent.recipients,
-    purpose: c.consent.purpose,
-    categories: c.consent.categories,
-    validFrom: c.consent.validFrom,
-    validUntil: c.consent.validUntil,
-    state: effectiveState(c, now),
-  });
-  const exchange = {
-    sender: caller.id,
-    senderType: caller.agencyType,
-    recipient: recipient.id,
-    recipientType: recipient.agencyType,
-    purpose: input.purpose,
-    fields: parsed.fields,
-    at: now.toISOString(),
-  };
-  const decisions = candidates.map((c) => ({
-    c,
-    decision: evaluate(deps.policy, terms(c), exchange),
-  }));
-  const allowed = decisions.find((d) => d.decision.allow);
+  const decision = evaluate(
+    deps.policy,
+    verdict.covered ? { covered: true, categories: verdict.consent.consent.categories } : verdict,
+    {
+      sender: caller.id,
+      senderType: caller.agencyType,
+      recipient: recipient.id,
+      recipientType: recipient.agencyType,
+      purpose: input.purpose,
+      fields: parsed.fields,
+    },
+  );
   const flow = { ...base, recipient: recipient.id, categories: [...parsed.categories] };
-  const decision = allowed?.decision;
-  if (!allowed || !decision?.allow) {
-    const refusal = decisions[0]?.decision ?? evaluate(deps.policy, undefined, exchange);
-    if (refusal.allow) throw new GatewayError('internal_error');
+  if (!decision.allow || !verdict.covered) {
+    if (decision.allow) throw new GatewayError('internal_error');
     await deps.audit.append(tenantId, {
       ...flow,
       event: 'exchange.refused',
       outcome: 'refused',
-      reasons: refusal.reasons.map((r) => r.code),
+      reasons: decision.reasons.map((r) => r.code),
     });
-    // One code, one status: a send no active consent covers is `consent_missing` (403), also
-    // when the consent it would have used was revoked or ended; its reasons say which and why.
-    // `consent_revoked` and `consent_expired` answer only a withheld message (410).
-    const code =
-      refusal.code === 'consent_revoked' || refusal.code === 'consent_expired'
-        ? 'consent_missing'
-        : refusal.code;
-    throw new GatewayError(code, {
-      status: code === 'fields_not_covered' ? 422 : 403,
-      reasons: refusal.reasons,
-      ...(refusal.fields.length > 0 ? { fields: refusal.fields } : {}),
+    throw new GatewayError(decision.code, {
+      status: decision.code === 'fields_not_covered' ? 422 : 403,
+      reasons: decision.reasons,
+      ...(decision.fields.length > 0 ? { fields: decision.fields } : {}),
     });
   }
 
   // 4. Attest, sign, encrypt, queue and audit — one transaction.
-  const consent = allowed.c;
-  const rule = decision.rule;
+  const { consent } = verdict;
+  const { rule } = decision;
   const id = randomId('ex');
   const acceptedAt = now.toISOString();
   // Only a certificate valid now, not revoked; of several (a renewal), the newest.

@@ -1,6 +1,8 @@
 import type { GatewaySigner } from '../certs/index.ts';
+import type { ConsentStore } from '../consent/index.ts';
 import type { Clock } from '../core/index.ts';
-import type { ExchangeStore } from './ports.ts';
+import { ownConsent } from './own-consent.ts';
+import type { ExchangeStore, WebhookNotification } from './ports.ts';
 
 export const NOTIFICATION_TYP = 'mailbox-notification+jwt';
 export const MAX_ATTEMPTS = 10;
@@ -14,17 +16,18 @@ export const backoffMs = (attempts: number): number =>
  * Tells agencies that a message waits: POSTs a compact JWS by the gateway (`application/jose`,
  * typ `mailbox-notification+jwt`, key in the JWKS) with message id and metadata, never content or
  * the person. A failure only schedules a retry; the message itself waits in the mailbox either
- * way. Answers how many were delivered.
+ * way. A message that can no longer be fetched (acknowledged, withheld, purged, or its own consent
+ * no longer covering it) is not announced: its notification is given up unsent. Answers how many
+ * were delivered.
  */
-export async function deliverNotifications(deps: {
-  exchanges: ExchangeStore;
-  signer: GatewaySigner;
-  clock: Clock;
-  fetch: typeof fetch;
-}): Promise<number> {
+export async function deliverNotifications(deps: NotifyDeps): Promise<number> {
   const due = await deps.exchanges.dueNotifications(deps.clock.now().toISOString(), 100);
   let delivered = 0;
   for (const n of due) {
+    if (!(await fetchable(deps, n))) {
+      await deps.exchanges.notificationAttempt(n.id, { delivered: false, nextAttemptAt: null });
+      continue;
+    }
     let ok = false;
     try {
       const jws = await deps.signer.sign(
@@ -60,4 +63,20 @@ export async function deliverNotifications(deps: {
     );
   }
   return delivered;
+}
+
+export interface NotifyDeps {
+  readonly exchanges: ExchangeStore;
+  readonly consents: ConsentStore;
+  readonly signer: GatewaySigner;
+  readonly clock: Clock;
+  readonly fetch: typeof fetch;
+}
+
+/** Would a fetch of the announced message now hand it out? The same decision a fetch makes. */
+async function fetchable(deps: NotifyDeps, n: WebhookNotification): Promise<boolean> {
+  const { messageId } = JSON.parse(n.body) as { messageId: string };
+  const message = await deps.exchanges.message(n.tenantId, messageId);
+  if (message?.state !== 'queued') return false;
+  return (await ownConsent(deps.consents, message, deps.clock.now())).standing === 'covered';
 }

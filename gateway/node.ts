@@ -234,6 +234,7 @@ const notify = async (): Promise<void> => {
   try {
     await deliverNotifications({
       exchanges: storage.exchanges,
+      consents: storage.consents,
       signer: notifySigner,
       clock: systemClock,
       fetch,

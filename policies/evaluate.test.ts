@@ -48,6 +48,15 @@ const withoutRule = (overrides: Partial<Exchange> = {}) =>
   });
 
 describe('evaluate', () => {
+  it('never allows under a refused verdict, even when no field shows the missing category', () => {
+    expect(evaluate(policy, lacking(['health']), exchange())).toMatchObject({
+      allow: false,
+      code: 'fields_not_covered',
+      fields: [],
+    });
+    expect(evaluate(policy, lacking([]), exchange())).toMatchObject({ allow: false });
+  });
+
   it('allows the core flow and names the covering rule', () => {
     const decision = evaluate(policy, covered(), exchange());
     expect(decision).toMatchObject({

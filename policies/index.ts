@@ -16,6 +16,6 @@ export { PolicyRule, PolicySetInput, loadPolicySet } from './policy.ts';
 export type { PolicySet } from './policy.ts';
 export { DEFAULT_POLICY } from './default-policy.ts';
 export { evaluate } from './evaluate.ts';
-export type { ConsentTerms, Exchange, Decision } from './evaluate.ts';
+export type { ConsentVerdict, Exchange, Decision } from './evaluate.ts';
 export { checkRequestedFlow, requiredAssurance } from './flow.ts';
 export type { FlowCheck, RequestedFlow } from './flow.ts';

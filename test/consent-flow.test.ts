@@ -5,7 +5,7 @@ import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PkiDeps } from '../certs/index.ts';
 import { AuditLog } from '../audit/index.ts';
-import { checkConsent } from '../consent/index.ts';
+import { decideConsent } from '../consent/index.ts';
 import { testGateway, type TestGateway } from './support/app.ts';
 import {
   addPrincipal,
@@ -87,6 +87,16 @@ function checkQuestion() {
     purpose: 'labour_market_integration',
     categories: ['residence_status'],
   };
+}
+
+/** The consent question exactly as a send asks it: every consent for the purpose, decided now. */
+async function consentCheck(question: ReturnType<typeof checkQuestion>) {
+  const consents = await gw.storage.consents.consentsFor(
+    question.tenantId,
+    question.subject,
+    question.purpose,
+  );
+  return decideConsent(consents, question, gw.clock.now());
 }
 
 async function jwks() {
@@ -172,9 +182,9 @@ describe('the consent lifecycle through HTTP', () => {
 
     // The exchange's consent check finds it now ...
     const question = checkQuestion();
-    await expect(checkConsent(gw.storage.consents, gw.clock, question)).resolves.toMatchObject({
-      consentId: granted.consent.id,
-      consentVersion: 1,
+    expect(await consentCheck(question)).toMatchObject({
+      covered: true,
+      consent: { consent: { id: granted.consent.id }, current: { version: 1 } },
     });
 
     const revoke = await p.call(`/v1/portal/consents/${granted.consent.id}/revoke`, {
@@ -183,8 +193,10 @@ describe('the consent lifecycle through HTTP', () => {
     expect(revoke.status).toBe(200);
     expect(await revoke.json()).toMatchObject({ state: 'revoked', version: 2 });
     // ... and refuses it in the very next check, without any waiting.
-    await expect(checkConsent(gw.storage.consents, gw.clock, question)).rejects.toMatchObject({
-      code: 'consent_revoked',
+    expect(await consentCheck(question)).toMatchObject({
+      covered: false,
+      code: 'consent_missing',
+      reasons: [{ code: 'consent_revoked' }],
     });
 
     // Revoking again is a conflict; the session stays open after a revocation.
@@ -228,8 +240,8 @@ describe('the consent lifecycle through HTTP', () => {
     for (let i = 0; i < 100_000 && tick < revokedAt + 50; i++) {
       const started = ++tick;
       checks.push(
-        checkConsent(gw.storage.consents, gw.clock, question).then(
-          () => void outcomes.push({ started, passed: true }),
+        consentCheck(question).then(
+          (decision) => void outcomes.push({ started, passed: decision.covered }),
           () => void outcomes.push({ started, passed: false }),
         ),
       );
@@ -724,9 +736,10 @@ describe('expiry by time', () => {
 
     gw.clock.advance(15 * 86_400_000);
     // The check refuses by the clock alone, before any sweep ran.
-    await expect(
-      checkConsent(gw.storage.consents, gw.clock, checkQuestion()),
-    ).rejects.toMatchObject({ code: 'consent_expired' });
+    expect(await consentCheck(checkQuestion())).toMatchObject({
+      covered: false,
+      reasons: [{ code: 'consent_expired' }],
+    });
 
     expect(
       await expireDue({

@@ -264,7 +264,9 @@ describe('an exchange under consent', () => {
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({
       code: 'consent_missing',
-      reasons: [{ code: 'consent_revoked', message: `consent ${consentId} was withdrawn` }],
+      reasons: [
+        { code: 'consent_revoked', message: `consent ${consentId} version 2 was withdrawn` },
+      ],
     });
   });
 
@@ -325,6 +327,14 @@ describe('exchanges that are refused', () => {
     expect(await res.json()).toMatchObject({
       code: 'fields_not_covered',
       fields: [{ pointer: '/address', category: 'contact' }],
+      // The consent in force that lacks the category is named.
+      reasons: [
+        {
+          code: 'categories_not_covered',
+          message: expect.stringMatching(/^consent cs_.* contact$/) as unknown,
+        },
+        { code: 'fields_not_covered' },
+      ],
     });
     const refused = gw.storage.db
       .prepare("SELECT entry FROM audit_entries WHERE event = 'exchange.refused'")
@@ -333,7 +343,7 @@ describe('exchanges that are refused', () => {
     expect(refused).toHaveLength(1);
     expect(JSON.parse(refused[0] ?? '{}')).toMatchObject({
       outcome: 'refused',
-      reasons: ['fields_not_covered'],
+      reasons: ['categories_not_covered', 'fields_not_covered'],
     });
   });
 
@@ -435,7 +445,7 @@ describe('exchanges that are refused', () => {
       ['message_invalid'],
       ['message_type_not_of_sender'],
       ['unknown_recipient'],
-      expect.arrayContaining(['consent_missing']),
+      expect.arrayContaining(['parties_not_covered']),
     ]);
     const subjectRef = entries[5]?.['subjectRef'];
     expect(subjectRef).toEqual(expect.any(String));

@@ -1,4 +1,4 @@
-import { compactVerify, createLocalJWKSet, CompactSign } from 'jose';
+import { compactVerify, createLocalJWKSet } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { createGatewaySigner, type PkiDeps } from '../certs/index.ts';
 import { backoffMs, deliverNotifications } from '../exchange/index.ts';
 import type { TestGateway } from './support/app.ts';
 import { addPrincipal, type TestPrincipal } from './support/pki.ts';
+import { askConsent, sendNotice } from './support/flows.ts';
 import { personGrants } from './support/person.ts';
 import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
@@ -18,6 +19,7 @@ let as: KoelnWorld['as'];
 let server: Server;
 let received: { contentType: string | undefined; body: string }[];
 let failFirst: number;
+let consentId: string;
 
 beforeEach(async () => {
   received = [];
@@ -36,23 +38,8 @@ beforeEach(async () => {
 
   world = await koelnWorld({ agencies: ['abh', 'jc'], dpo: false, webhookUrls: { jc: url } });
   ({ gw, deps, abh, as } = world);
-  const jc = world.jc;
-  const created = (await (
-    await as(jc, '/v1/consent-requests', {
-      method: 'POST',
-      body: JSON.stringify({
-        subject: SUBJECT,
-        senders: ['abh-koeln'],
-        recipients: ['jc-koeln'],
-        purpose: 'labour_market_integration',
-        categories: ['residence_status', 'employment_permission'],
-        validUntil: '2027-06-01T00:00:00Z',
-        language: 'de',
-        secondFactor: { type: 'birthDate', value: '1990-01-31' },
-      }),
-    })
-  ).json()) as { id: string; code: string };
-  await personGrants(gw.app, created);
+  const created = await askConsent(world, world.jc, SUBJECT);
+  ({ consentId } = await personGrants(gw.app, created));
 });
 afterEach(async () => {
   world.close();
@@ -64,25 +51,9 @@ afterEach(async () => {
 });
 
 async function send(): Promise<string> {
-  const payload = await new CompactSign(
-    new TextEncoder().encode(
-      JSON.stringify({
-        residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG' },
-        employmentPermission: { allowed: false },
-      }),
-    ),
-  )
-    .setProtectedHeader({ alg: 'ES256' })
-    .sign(abh.privateKey);
-  const res = await as(abh, '/v1/exchanges', {
-    method: 'POST',
-    body: JSON.stringify({
-      recipient: 'jc-koeln',
-      subject: SUBJECT,
-      purpose: 'labour_market_integration',
-      messageType: 'residence_status.notice',
-      payload,
-    }),
+  const res = await sendNotice(world, abh, SUBJECT, {
+    residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG' },
+    employmentPermission: { allowed: false },
   });
   expect(res.status, await res.clone().text()).toBe(201);
   return ((await res.json()) as { id: string }).id;
@@ -91,6 +62,7 @@ async function send(): Promise<string> {
 const deliver = () =>
   deliverNotifications({
     exchanges: gw.storage.exchanges,
+    consents: gw.storage.consents,
     signer: createGatewaySigner({ pki: gw.storage.pki, masterKey: gw.masterKey }),
     clock: gw.clock,
     fetch,
@@ -147,6 +119,27 @@ describe('webhook notifications', () => {
     expect(received).toHaveLength(10);
     expect(gw.storage.db.prepare('SELECT state FROM webhook_outbox').pluck().get()).toBe('failed');
     expect((await gw.storage.exchanges.message('koeln', id))?.state).toBe('queued');
+  });
+
+  it('does not announce a message withheld by a revocation', async () => {
+    const id = await send();
+    const revoked = await as(world.jc, `/v1/consents/${consentId}/revoke`, { method: 'POST' });
+    expect(revoked.status).toBe(200);
+    expect((await gw.storage.exchanges.message('koeln', id))?.state).toBe('withheld');
+    expect(await deliver()).toBe(0);
+    expect(received).toHaveLength(0);
+    expect(gw.storage.db.prepare('SELECT state FROM webhook_outbox').pluck().get()).toBe('failed');
+  });
+
+  it('does not announce a message whose consent ended, even before the sweep withheld it', async () => {
+    const id = await send();
+    gw.clock.advance(Date.parse('2027-06-01T00:00:00Z') - gw.clock.now().getTime());
+    expect(await deliver()).toBe(0);
+    expect(received).toHaveLength(0);
+    // Still waiting: withholding is the sweep's or the fetch's, which audit it.
+    expect((await gw.storage.exchanges.message('koeln', id))?.state).toBe('queued');
+    gw.clock.advance(-1);
+    expect(await deliver()).toBe(0); // given up, not retried
   });
 
   it('refuses a webhook that is not https (except to loopback)', async () => {

@@ -74,10 +74,10 @@ const sendRoute = createRoute({
     },
     ...authProblems,
     403: problemDoc(
-      '`consent_missing`: no active consent of the person covers sender, recipient, purpose, ' +
-        'categories and the time (`reasons` say which part; when the consent it would have used ' +
-        'was revoked or has ended, a reason `consent_revoked` / `consent_expired` names that ' +
-        'consent); `policy_denied`: the policy has no rule for this flow (`reasons` name it); ' +
+      '`consent_missing`: no consent of the person in force now covers sender, recipient and ' +
+        'purpose (`reasons`, one per consent that names both offices: `consent_revoked`, ' +
+        '`consent_expired`, `consent_not_yet_valid`; or `no_consent_for_purpose`, ' +
+        '`parties_not_covered`); `policy_denied`: the policy has no rule for this flow (`reasons` name it); ' +
         '`forbidden`: the caller is not an agency. A send never answers `consent_revoked`: that ' +
         'code (410) is only for a withheld message',
     ),
@@ -87,7 +87,8 @@ const sendRoute = createRoute({
     ),
     422: problemDoc(
       '`fields_not_covered`: message fields whose category consent ∩ policy do not cover ' +
-        '(listed in `fields`); `validation_failed`: the payload signature does not verify with ' +
+        '(listed in `fields`; a reason `categories_not_covered` names the consent in force that ' +
+        'lacks them); `validation_failed`: the payload signature does not verify with ' +
         'the sender’s certificate, the message type is unknown or not the sender’s, the message ' +
         'does not fit its schema, or the recipient is no known agency (`errors` point at each)',
     ),
@@ -150,6 +151,11 @@ const fetchRoute = createRoute({
       },
     },
     ...authProblems,
+    403: problemDoc(
+      '`consent_missing`: the message’s own consent is not in force at this instant (a reason ' +
+        '`consent_not_yet_valid`; only where instances’ clocks differ); the message keeps ' +
+        'waiting. `forbidden`: the caller is not an agency',
+    ),
     404: problemDoc('`not_found`'),
     410: problemDoc(
       '`consent_revoked` / `consent_expired`: withheld and deleted, also when the revocation ' +

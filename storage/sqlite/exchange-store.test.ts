@@ -126,10 +126,7 @@ describe('the exchange store', () => {
     const { db, exchanges } = store();
     insertMessage(db, 'ex_orphan', { consentId: 'co_erased' });
     expect(await exchanges.waitingAfterConsentEnded(AT, 10)).toEqual([
-      {
-        message: expect.objectContaining({ id: 'ex_orphan' }) as unknown,
-        reason: 'consent_revoked',
-      },
+      expect.objectContaining({ id: 'ex_orphan' }),
     ]);
     expect(await exchanges.waitingUnderConsent('koeln', 'co_erased')).toEqual([
       expect.objectContaining({ id: 'ex_orphan', state: 'queued' }),

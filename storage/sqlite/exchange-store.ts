@@ -74,12 +74,7 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
     WHERE tenant_id = ? AND consent_id = ? AND state IN ('queued', 'delivered')
     ORDER BY received_at, id`);
   // A consent's state is its newest version; a consent gone with its subject's erasure has ended.
-  const afterConsentEnded = db.prepare<
-    [{ now: string; limit: number }],
-    MessageRow & { reason: WithholdingReason }
-  >(`SELECT m.*, CASE
-      WHEN v.state = 'expired' OR (v.state = 'active' AND c.valid_until <= @now)
-      THEN 'consent_expired' ELSE 'consent_revoked' END AS reason
+  const afterConsentEnded = db.prepare<[{ now: string; limit: number }], MessageRow>(`SELECT m.*
     FROM mailbox_messages m
     LEFT JOIN consents c ON c.tenant_id = m.tenant_id AND c.id = m.consent_id
     LEFT JOIN consent_versions v ON v.kind = 'consent' AND v.ref_id = c.id
@@ -178,12 +173,7 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
       return Promise.resolve(underConsent.all(tenantId, consentId).map(toMessage));
     },
     waitingAfterConsentEnded(now, limit) {
-      return Promise.resolve(
-        afterConsentEnded.all({ now, limit }).map(({ reason, ...row }) => ({
-          message: toMessage(row),
-          reason,
-        })),
-      );
+      return Promise.resolve(afterConsentEnded.all({ now, limit }).map(toMessage));
     },
     withhold(id, reason, audit) {
       return guarded('that withholding', () =>
