@@ -5,7 +5,6 @@ import {
   B,
   LATER,
   T0,
-  endedMessage,
   expectAuditRace,
   failureOf,
   session,
@@ -199,9 +198,7 @@ function describeErasureOfMessages(world: ConformanceWorld): void {
       const stillWaiting = (await exchanges.waiting(A, 'jc-koeln', undefined, 100)).map(
         (m) => m.id,
       );
-      const toWithhold = (await exchanges.waitingAfterConsentEnded(LATER, 100)).map(
-        (w) => endedMessage(w).id,
-      );
+      const toWithhold = (await exchanges.waitingAfterConsentEnded(LATER, 100)).map((w) => w.id);
       for (const m of [waiting, fetched]) {
         const left = await exchanges.message(A, m.id);
         expect(left?.subject).not.toBe(consent.subject);

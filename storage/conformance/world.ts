@@ -218,16 +218,6 @@ export function session(overrides: Partial<PortalSession> = {}): PortalSession {
   };
 }
 
-/**
- * The message of one answer of `waitingAfterConsentEnded`. The port's answer is changing from
- * `{ message, reason }` to the message alone (the domain names the reason); this reads both.
- */
-export function endedMessage(
-  answer: MailboxMessage | { readonly message: MailboxMessage },
-): MailboxMessage {
-  return 'message' in answer ? answer.message : answer;
-}
-
 /** An audit draft that names what it records, so entries can be told apart. */
 export const draft = (actor = 'abh-koeln'): AuditDraft => ({
   event: 'consent.requested',
