@@ -15,8 +15,10 @@ const MAX_ATTEMPTS = 8;
  * Appends to a tenant's audit log together with the change an entry records. Hashing is async
  * (WebCrypto) and a database transaction is not, so an entry is prepared first (its seq, leaf
  * hash and the tree nodes it completes) and then committed inside the change's transaction,
- * which checks that the tree has not moved; appends within this process queue per tenant, and a
- * writer in another process (the CLI) only causes a retry.
+ * which checks that the tree has not moved; appends within this process queue per tenant. A
+ * store shared by several processes orders them itself (`sequenced`: the tenant's head row is
+ * locked in the change's transaction); with a single-writer store, a writer in another process
+ * (the CLI) only causes a retry.
  *
  * @example
  * ```ts
@@ -96,6 +98,16 @@ export class AuditLog {
     draft: AuditDraft | ((seq: number) => Promise<AuditDraft>),
     commit: (prepared: PreparedAppend) => Promise<T>,
   ): Promise<T> {
+    const sequenced = this.#store.sequenced?.bind(this.#store);
+    if (sequenced) {
+      // Hash (and, for an exchange, sign and seal) before taking the lock; only when another
+      // instance appended meanwhile is the entry prepared again, under the lock.
+      const early = await this.prepare(tenantId, draft);
+      return sequenced(tenantId, async () => {
+        const size = await this.#store.size(tenantId);
+        return commit(size === early.expectedSize ? early : await this.prepare(tenantId, draft));
+      });
+    }
     for (let attempt = 1; ; attempt++) {
       const prepared = await this.prepare(tenantId, draft);
       try {

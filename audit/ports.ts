@@ -98,4 +98,11 @@ export interface AuditStore {
   entriesAbout(tenantId: string, subjectRef: string): Promise<AuditEntry[]>;
   /** Commits an entry on its own (for events whose change is the entry itself, e.g. audit.read). */
   commit(prepared: PreparedAppend): Promise<void>;
+  /**
+   * For a store several processes append to: runs `work` holding the tenant's log head, in one
+   * transaction that every store write `work` makes joins, so appends are ordered across
+   * processes and a rollback consumes no seq. A store with a single writer leaves it out; the
+   * log then orders appends in process and retries when another process (the CLI) came first.
+   */
+  sequenced?<T>(tenantId: string, work: () => Promise<T>): Promise<T>;
 }
