@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond npm packages: Debian's chromium (browser tests),
 # openssl and gnupg (interoperability with tools we did not write), python3-jwcrypto (JOSE
-# interoperability). Installs only what is missing, so it is quick on a prepared machine.
+# interoperability), postgresql (a throwaway cluster for the PostgreSQL adapter and the
+# multi-instance test; only its binaries are used, the packaged service is not). Installs only
+# what is missing, so it is quick on a prepared machine.
 set -euo pipefail
 
 need=()
@@ -9,6 +11,8 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v gpg >/dev/null 2>&1 || need+=(gnupg)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /usr/bin/python3 -c 'import jwcrypto' >/dev/null 2>&1 || need+=(python3-jwcrypto)
+command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ||
+  need+=(postgresql)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "test:setup: installing ${need[*]}"
@@ -17,7 +21,7 @@ if [ ${#need[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}"
 else
-  echo "test:setup: openssl, gnupg, chromium and python3-jwcrypto are present"
+  echo "test:setup: openssl, gnupg, chromium, python3-jwcrypto and postgresql are present"
 fi
 
 [ -d node_modules ] || npm ci
