@@ -4,6 +4,12 @@ import { GatewayError } from '../../core/index.ts';
 
 export type Row = Record<string, unknown>;
 
+/** What a query answers: its rows, and how many rows it changed (for writes). */
+export interface QueryAnswer<R> {
+  readonly rows: R[];
+  readonly rowCount: number | null;
+}
+
 /**
  * A pool of connections to the gateway's PostgreSQL database, and the transaction the current
  * async context runs in. A store method that writes opens {@link PgDatabase.transaction}; called
@@ -13,9 +19,9 @@ export type Row = Record<string, unknown>;
  */
 export interface PgDatabase {
   /** A query on this context's transaction, or on any pooled connection outside one. */
-  query<R extends Row = Row>(text: string, values?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+  query<R = Row>(text: string, values?: readonly unknown[]): Promise<QueryAnswer<R>>;
   /** Rows of a query, as `query(...).rows`. */
-  rows<R extends Row = Row>(text: string, values?: readonly unknown[]): Promise<R[]>;
+  rows<R = Row>(text: string, values?: readonly unknown[]): Promise<R[]>;
   /** Runs `work` in one transaction (or a savepoint inside the current one); any throw undoes it. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /** Whether this async context is inside a transaction. */
@@ -23,15 +29,12 @@ export interface PgDatabase {
   close(): Promise<void>;
 }
 
-const INT8 = 20;
 /**
  * bigint (counts, sequence numbers, sizes) as a JavaScript number, not pg's default string: every
  * such value the gateway keeps stays far below 2^53.
  */
-const typeParser = ((oid: number, format?: string) =>
-  oid === INT8
-    ? (value: string) => Number(value)
-    : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser;
+const types = new pg.TypeOverrides();
+types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
 interface Context {
   readonly client: pg.PoolClient;
@@ -42,7 +45,7 @@ interface Context {
 export function openPgDatabase(url: string, options: { max?: number } = {}): PgDatabase {
   const pool = new pg.Pool({
     connectionString: url,
-    types: { getTypeParser: typeParser },
+    types,
     max: options.max ?? 10,
     // A statement that waits this long for a lock is a bug or an outage; fail instead of hanging.
     statement_timeout: 30_000,
@@ -52,9 +55,10 @@ export function openPgDatabase(url: string, options: { max?: number } = {}): PgD
   pool.on('error', () => undefined);
   const context = new AsyncLocalStorage<Context>();
 
-  const query = <R extends Row>(text: string, values?: readonly unknown[]) => {
+  const query = async <R>(text: string, values?: readonly unknown[]): Promise<QueryAnswer<R>> => {
     const on = context.getStore()?.client ?? pool;
-    return on.query<R>(text, values as unknown[] | undefined);
+    const result = await on.query(text, values as unknown[] | undefined);
+    return { rows: result.rows as R[], rowCount: result.rowCount };
   };
 
   async function transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -81,8 +85,8 @@ export function openPgDatabase(url: string, options: { max?: number } = {}): PgD
 
   return {
     query,
-    async rows(text, values) {
-      return (await query(text, values)).rows as never;
+    async rows<R>(text: string, values?: readonly unknown[]) {
+      return (await query<R>(text, values)).rows;
     },
     transaction,
     inTransaction: () => context.getStore() !== undefined,
