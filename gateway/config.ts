@@ -83,6 +83,9 @@ const EnvSchema = z.object({
     .regex(/^[0-9a-zA-Z.:-]{1,253}$/, 'must be a host name or IP address to listen on')
     .default('127.0.0.1'),
   GATEWAY_DATA_DIR: z.string().trim().min(1, 'must be a directory path').default('./data'),
+  GATEWAY_DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
+    .optional(),
   GATEWAY_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
     .refine((value) => {
@@ -159,6 +162,8 @@ export interface GatewayConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** PostgreSQL shared by several instances; absent: the embedded SQLite file in the data dir. */
+  readonly databaseUrl: string | undefined;
   /** The gateway's base URL without a trailing slash; agencies sign their assertions for it. */
   readonly publicUrl: string;
   readonly logLevel: LogLevel;
@@ -241,12 +246,21 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
   );
   const eid = eidSettingsFrom(env2, publicUrl);
   if (typeof eid === 'string') return { ok: false, problems: [eid] };
+  // Instances on PostgreSQL share the wrapped keys, so they must share the key that opens them.
+  if (env2.GATEWAY_DATABASE_URL !== undefined && env2.GATEWAY_MASTER_KEY === undefined)
+    return {
+      ok: false,
+      problems: [
+        'GATEWAY_DATABASE_URL needs GATEWAY_MASTER_KEY: every instance must hold the same key',
+      ],
+    };
   return {
     ok: true,
     config: {
       port: env2.PORT,
       host: env2.HOST,
       dataDir: env2.GATEWAY_DATA_DIR,
+      databaseUrl: env2.GATEWAY_DATABASE_URL,
       publicUrl,
       logLevel: env2.LOG_LEVEL,
       bodyLimit: env2.GATEWAY_BODY_LIMIT,

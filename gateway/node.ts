@@ -1,23 +1,13 @@
 /**
- * The Node entry: reads the configuration once, opens SQLite storage, builds the app and serves
- * it until SIGTERM or SIGINT. Everything runtime-specific lives here and in `node-*.ts`.
+ * The Node entry: reads the configuration once, opens storage (SQLite, or PostgreSQL when
+ * GATEWAY_DATABASE_URL is set), builds the app and serves it until SIGTERM or SIGINT. Everything
+ * runtime-specific lives here and in `node-*.ts`.
  */
 import 'reflect-metadata';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock } from '../core/index.ts';
-import {
-  checkMasterKey,
-  createGatewaySigner,
-  isKeyUnwrapError,
-  provisionTenant,
-} from '../certs/index.ts';
+import { checkMasterKey, isKeyUnwrapError, provisionTenant } from '../certs/index.ts';
 import { AuditLog } from '../audit/index.ts';
-import { expireDue } from '../consent/index.ts';
-import {
-  deliverNotifications,
-  purgeExpiredMessages,
-  withholdEndedConsents,
-} from '../exchange/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
@@ -29,10 +19,11 @@ import {
   MASTER_KEY_WARNING,
   type LoadedMasterKey,
 } from '../storage/master-key-file.ts';
-import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { backgroundJobs, JOB_INTERVALS_MS } from './jobs.ts';
+import { openNodeStorage, type NodeStorage } from './node-storage.ts';
 import { clientAddressOf } from './client-address.ts';
 import { eidConfigFrom, readConfig } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
@@ -87,22 +78,26 @@ try {
 }
 
 // One gateway per data dir, taken before storage opens (migrations, the demo tenant). The lock is
-// held for the life of the process; the OS drops it however the process ends.
-let dataDirLock: DataDirLock;
-try {
-  dataDirLock = lockDataDir(config.dataDir);
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+// held for the life of the process; the OS drops it however the process ends. Instances on
+// PostgreSQL share the database, not a data dir, and need no such lock.
+let dataDirLock: DataDirLock | undefined;
+if (config.databaseUrl === undefined) {
+  try {
+    dataDirLock = lockDataDir(config.dataDir);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
 }
 
-let storage: SqliteStorage;
+let opened: NodeStorage;
 try {
-  storage = openSqliteStorage(config.dataDir);
+  opened = await openNodeStorage(config);
 } catch (error) {
   fail(
-    `cannot open storage in ${config.dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+    `cannot open storage ${config.databaseUrl === undefined ? `in ${config.dataDir}` : 'on PostgreSQL'}: ${error instanceof Error ? error.message : String(error)}`,
   );
 }
+const { storage } = opened;
 
 let masterKey: CryptoKey;
 let masterKeySource: LoadedMasterKey['source'];
@@ -114,7 +109,7 @@ try {
   masterKey = master.key;
   masterKeySource = master.source;
 } catch (error) {
-  storage.close();
+  await opened.close();
   fail(`cannot load the master key: ${error instanceof Error ? error.message : String(error)}`);
 }
 
@@ -122,7 +117,7 @@ try {
 try {
   await checkMasterKey({ pki: storage.pki, masterKey });
 } catch (error) {
-  storage.close();
+  await opened.close();
   const key =
     masterKeySource === 'env' ? 'GATEWAY_MASTER_KEY' : join(config.dataDir, MASTER_KEY_FILE);
   fail(
@@ -133,6 +128,16 @@ try {
 }
 
 if ((await storage.tenants.list()).length === 0) {
+  try {
+    await seedDemo();
+  } catch (error) {
+    // Instances starting together on one empty database: one of them seeds, the others go on.
+    if (!isGatewayError(error) || error.code !== 'conflict') throw error;
+    logger.info('another instance created the demo tenant');
+  }
+}
+
+async function seedDemo(): Promise<void> {
   const demo = await provisionTenant(
     { pki: storage.pki, clock: systemClock, masterKey },
     DEMO_TENANT,
@@ -181,7 +186,7 @@ try {
     logger,
   });
 } catch (error) {
-  storage.close();
+  await opened.close();
   const code = (error as NodeJS.ErrnoException).code;
   fail(
     code === 'EADDRINUSE'
@@ -191,62 +196,13 @@ try {
 }
 const running = server;
 
-// Ends brought by time become versions within a minute; checks do not wait for this.
-const sweepAudit = new AuditLog(storage.audit, systemClock);
-const sweep = async (): Promise<void> => {
-  try {
-    const written = await expireDue({
-      consents: storage.consents,
-      clock: systemClock,
-      audit: sweepAudit,
-    });
-    const purged = await purgeExpiredMessages({
-      exchanges: storage.exchanges,
-      audit: sweepAudit,
-      clock: systemClock,
-      consents: storage.consents,
-      masterKey,
-    });
-    const withheld = await withholdEndedConsents({
-      exchanges: storage.exchanges,
-      audit: sweepAudit,
-      clock: systemClock,
-      consents: storage.consents,
-      masterKey,
-    });
-    if (withheld > 0) logger.info({ withheld }, 'withheld messages whose consent ended');
-    if (purged > 0) logger.info({ purged }, 'purged messages past their retention');
-    if (written > 0) logger.info({ written }, 'expired consents and requests recorded');
-  } catch (error) {
-    logger.error(
-      { errorType: error instanceof Error ? error.name : 'unknown' },
-      'expiry sweep failed',
-    );
-  }
-};
-void sweep();
-const sweeper = setInterval(() => void sweep(), 60_000);
+// Ends brought by time become versions within a minute (checks do not wait for this); webhook
+// notifications are retried with backoff, and a failing agency endpoint never blocks anything.
+const jobs = backgroundJobs({ storage, clock: systemClock, masterKey, logger, fetch });
+void jobs.sweep();
+const sweeper = setInterval(() => void jobs.sweep(), JOB_INTERVALS_MS.sweep);
 sweeper.unref();
-
-// Webhook notifications: retried with backoff; a failing agency endpoint never blocks anything.
-const notifySigner = createGatewaySigner({ pki: storage.pki, masterKey });
-const notify = async (): Promise<void> => {
-  try {
-    await deliverNotifications({
-      exchanges: storage.exchanges,
-      consents: storage.consents,
-      signer: notifySigner,
-      clock: systemClock,
-      fetch,
-    });
-  } catch (error) {
-    logger.error(
-      { errorType: error instanceof Error ? error.name : 'unknown' },
-      'webhook delivery failed',
-    );
-  }
-};
-const notifier = setInterval(() => void notify(), 5_000);
+const notifier = setInterval(() => void jobs.notify(), JOB_INTERVALS_MS.notify);
 notifier.unref();
 
 /** Logs if it can: a closed stdout (the parent went away) must not stop the shutdown. */
@@ -271,8 +227,8 @@ async function stop(signal: string): Promise<void> {
   try {
     await running.shutdown();
   } finally {
-    storage.close();
-    dataDirLock.release();
+    await opened.close();
+    dataDirLock?.release();
     const dropped = logDestination.dropped();
     note('stopped', { droppedLogLines: dropped });
     // Said on stderr too: when stdout's reader stalled, the line above is likely dropped as well.

@@ -1,0 +1,76 @@
+import { AuditLog } from '../audit/index.ts';
+import { createGatewaySigner } from '../certs/index.ts';
+import { expireDue } from '../consent/index.ts';
+import type { Clock } from '../core/index.ts';
+import {
+  deliverNotifications,
+  purgeExpiredMessages,
+  withholdEndedConsents,
+} from '../exchange/index.ts';
+import type { GatewayStorage } from './app.ts';
+import type { Logger } from './logging.ts';
+
+/** How often each job runs on a long-lived runtime (Node); a cron trigger on the edge. */
+export const JOB_INTERVALS_MS = { sweep: 60_000, notify: 5_000 } as const;
+
+/**
+ * The gateway's background work, the same on every runtime: the entry only decides when it runs
+ * (timers on Node, cron triggers on Workers). Each item a job touches changes by a conditional
+ * transition with its audit entry, so two instances running a job at once never do an item twice.
+ * A failing run is logged (its error type, nothing more) and the next run tries again.
+ */
+export interface BackgroundJobs {
+  /** Ends brought by time: expired consents and requests, purged and withheld messages. */
+  sweep(): Promise<void>;
+  /** Webhook notifications that are due, retried with backoff. */
+  notify(): Promise<void>;
+}
+
+export function backgroundJobs(deps: {
+  readonly storage: GatewayStorage;
+  readonly clock: Clock;
+  readonly masterKey: CryptoKey;
+  readonly logger: Logger;
+  readonly fetch: typeof fetch;
+}): BackgroundJobs {
+  const { storage, clock, masterKey, logger } = deps;
+  const audit = new AuditLog(storage.audit, clock);
+  const signer = createGatewaySigner({ pki: storage.pki, masterKey });
+  const failed = (what: string) => (error: unknown) => {
+    logger.error({ errorType: error instanceof Error ? error.name : 'unknown' }, what);
+  };
+  const withholding = {
+    exchanges: storage.exchanges,
+    consents: storage.consents,
+    audit,
+    clock,
+    masterKey,
+  };
+  return {
+    async sweep() {
+      try {
+        const written = await expireDue({ consents: storage.consents, clock, audit });
+        const purged = await purgeExpiredMessages(withholding);
+        const withheld = await withholdEndedConsents(withholding);
+        if (withheld > 0) logger.info({ withheld }, 'withheld messages whose consent ended');
+        if (purged > 0) logger.info({ purged }, 'purged messages past their retention');
+        if (written > 0) logger.info({ written }, 'expired consents and requests recorded');
+      } catch (error) {
+        failed('expiry sweep failed')(error);
+      }
+    },
+    async notify() {
+      try {
+        await deliverNotifications({
+          exchanges: storage.exchanges,
+          consents: storage.consents,
+          signer,
+          clock,
+          fetch: deps.fetch,
+        });
+      } catch (error) {
+        failed('webhook delivery failed')(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { PgMigration } from '../migrations.ts';
+import { AUDIT_SCHEMA } from './audit.ts';
+import { CONSENT_SCHEMA } from './consent.ts';
+import { EXCHANGE_SCHEMA } from './exchange.ts';
+import { PKI_SCHEMA } from './pki.ts';
+
+/**
+ * The PostgreSQL schema. It starts where the SQLite schema stands after its ninth step, as one
+ * step per area; later changes are new steps at the end, never edits of these.
+ */
+export const pgMigrations: readonly PgMigration[] = [
+  { version: 1, name: 'tenants, keys, principals, certificates', sql: PKI_SCHEMA },
+  { version: 2, name: 'audit log', sql: AUDIT_SCHEMA },
+  {
+    version: 3,
+    name: 'subjects, consent requests, consents, portal sessions',
+    sql: CONSENT_SCHEMA,
+  },
+  { version: 4, name: 'mailbox, idempotency, webhooks', sql: EXCHANGE_SCHEMA },
+];
