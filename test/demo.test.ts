@@ -1,14 +1,20 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 import { run, startGateway, type GatewayProcess } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
-/** The README's walk-through, step by step, against `npm start`'s demo agencies on an empty data dir. */
+/**
+ * The README's walk-through, step by step, against `npm start`'s demo agencies on an empty data
+ * dir: on the embedded SQLite file, and on a PostgreSQL server (GATEWAY_DATABASE_URL).
+ */
 const dir = tempDir();
 const data = join(dir.path, 'data');
 let gw: GatewayProcess;
 let aud = '';
+let postgres: TestPostgres | undefined;
 
 const cli = async (...args: string[]) => {
   const result = await run('cli/bin.mjs', args);
@@ -26,114 +32,139 @@ const token = (agency: string) =>
     aud,
   );
 
-beforeAll(async () => {
-  gw = await startGateway({ GATEWAY_DATA_DIR: data });
-  aud = `http://localhost:${new URL(gw.baseUrl).port}`;
-}, 60_000);
-afterAll(async () => {
-  await gw.stop();
-  dir.remove();
-});
+const BACKENDS = {
+  sqlite: () => Promise.resolve({}),
+  postgres: async (): Promise<Record<string, string>> => {
+    postgres = await startTestPostgres();
+    return {
+      GATEWAY_DATABASE_URL: await postgres.createDatabase('readme'),
+      GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
+    };
+  },
+};
 
-describe('the README round with the demo agencies', () => {
-  it('creates the demo agencies with owner-only keys on first start', () => {
-    for (const id of ['abh-demo', 'jc-demo', 'so-demo']) {
-      expect(statSync(join(data, 'demo', `${id}.key`)).mode & 0o777).toBe(0o600);
-      expect(readFileSync(join(data, 'demo', `${id}.crt`), 'utf8')).toContain('BEGIN CERTIFICATE');
-    }
+describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])('on %s', (backend) => {
+  beforeAll(async () => {
+    rmSync(data, { recursive: true, force: true });
+    gw = await startGateway({ GATEWAY_DATA_DIR: data, ...(await BACKENDS[backend]()) });
+    aud = `http://localhost:${new URL(gw.baseUrl).port}`;
+  }, 90_000);
+  afterAll(async () => {
+    await gw.stop();
+    postgres?.stop();
+    postgres = undefined;
   });
 
-  it('request consent, grant it, send, fetch, open, acknowledge', async () => {
-    const created = (await (
-      await fetch(`${gw.baseUrl}/v1/consent-requests`, {
+  describe('the README round with the demo agencies', () => {
+    it('creates the demo agencies with owner-only keys on first start', () => {
+      for (const id of ['abh-demo', 'jc-demo', 'so-demo']) {
+        expect(statSync(join(data, 'demo', `${id}.key`)).mode & 0o777).toBe(0o600);
+        expect(readFileSync(join(data, 'demo', `${id}.crt`), 'utf8')).toContain(
+          'BEGIN CERTIFICATE',
+        );
+      }
+    });
+
+    it('request consent, grant it, send, fetch, open, acknowledge', async () => {
+      const created = (await (
+        await fetch(`${gw.baseUrl}/v1/consent-requests`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${await token('jc-demo')}`,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({
+            subject: { scheme: 'azr', value: '123456789012' },
+            senders: ['abh-demo'],
+            recipients: ['jc-demo'],
+            purpose: 'labour_market_integration',
+            categories: ['residence_status', 'employment_permission'],
+            validUntil: new Date(Date.now() + 180 * 86_400_000).toISOString(),
+            language: 'de',
+            secondFactor: { type: 'birthDate', value: '1990-01-31' },
+          }),
+        })
+      ).json()) as { id: string; code: string };
+      const session = await fetch(`${gw.baseUrl}/v1/portal/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
+      });
+      const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect(
+        (
+          await fetch(`${gw.baseUrl}/v1/portal/requests/${created.id}/grant`, {
+            method: 'POST',
+            headers: { Cookie: cookie },
+          })
+        ).status,
+      ).toBe(200);
+
+      writeFileSync(
+        join(dir.path, 'message.json'),
+        JSON.stringify({
+          residenceTitle: {
+            kind: 'duldung',
+            legalBasis: '§ 60a AufenthG',
+            validUntil: '2027-03-31',
+          },
+          employmentPermission: { allowed: true, conditions: 'Beschäftigung erlaubt' },
+        }),
+      );
+      const payload = await cli(
+        'sign',
+        '--key',
+        join(data, 'demo', 'abh-demo.key'),
+        '--in',
+        join(dir.path, 'message.json'),
+      );
+      const sent = await fetch(`${gw.baseUrl}/v1/exchanges`, {
         method: 'POST',
         headers: {
-          Authorization: `Bearer ${await token('jc-demo')}`,
+          Authorization: `Bearer ${await token('abh-demo')}`,
           'Content-Type': 'application/json',
+          'Idempotency-Key': 'demo-1',
         },
         body: JSON.stringify({
+          recipient: 'jc-demo',
           subject: { scheme: 'azr', value: '123456789012' },
-          senders: ['abh-demo'],
-          recipients: ['jc-demo'],
           purpose: 'labour_market_integration',
-          categories: ['residence_status', 'employment_permission'],
-          validUntil: new Date(Date.now() + 180 * 86_400_000).toISOString(),
-          language: 'de',
-          secondFactor: { type: 'birthDate', value: '1990-01-31' },
+          messageType: 'residence_status.notice',
+          payload,
         }),
-      })
-    ).json()) as { id: string; code: string };
-    const session = await fetch(`${gw.baseUrl}/v1/portal/session`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ code: created.code, secondFactor: '1990-01-31' }),
-    });
-    const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    expect(
-      (
-        await fetch(`${gw.baseUrl}/v1/portal/requests/${created.id}/grant`, {
-          method: 'POST',
-          headers: { Cookie: cookie },
-        })
-      ).status,
-    ).toBe(200);
+      });
+      expect(sent.status, await sent.clone().text()).toBe(201);
+      const { id } = (await sent.json()) as { id: string };
 
-    writeFileSync(
-      join(dir.path, 'message.json'),
-      JSON.stringify({
-        residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG', validUntil: '2027-03-31' },
-        employmentPermission: { allowed: true, conditions: 'Beschäftigung erlaubt' },
-      }),
-    );
-    const payload = await cli(
-      'sign',
-      '--key',
-      join(data, 'demo', 'abh-demo.key'),
-      '--in',
-      join(dir.path, 'message.json'),
-    );
-    const sent = await fetch(`${gw.baseUrl}/v1/exchanges`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${await token('abh-demo')}`,
-        'Content-Type': 'application/json',
-        'Idempotency-Key': 'demo-1',
-      },
-      body: JSON.stringify({
-        recipient: 'jc-demo',
-        subject: { scheme: 'azr', value: '123456789012' },
-        purpose: 'labour_market_integration',
-        messageType: 'residence_status.notice',
-        payload,
-      }),
-    });
-    expect(sent.status, await sent.clone().text()).toBe(201);
-    const { id } = (await sent.json()) as { id: string };
+      const fetched = await fetch(`${gw.baseUrl}/v1/mailbox/${id}`, {
+        headers: { Authorization: `Bearer ${await token('jc-demo')}` },
+      });
+      expect(fetched.status).toBe(200);
+      writeFileSync(join(dir.path, 'fetched.json'), await fetched.text());
+      const opened = JSON.parse(
+        await cli(
+          'open',
+          '--key',
+          join(data, 'demo', 'jc-demo.key'),
+          '--in',
+          join(dir.path, 'fetched.json'),
+        ),
+      ) as {
+        attestation: { messageType: string };
+        message: { employmentPermission: { conditions: string } };
+      };
+      expect(opened.attestation.messageType).toBe('residence_status.notice');
+      expect(opened.message.employmentPermission.conditions).toBe('Beschäftigung erlaubt');
 
-    const fetched = await fetch(`${gw.baseUrl}/v1/mailbox/${id}`, {
-      headers: { Authorization: `Bearer ${await token('jc-demo')}` },
+      const ack = await fetch(`${gw.baseUrl}/v1/mailbox/${id}/ack`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await token('jc-demo')}` },
+      });
+      expect(ack.status).toBe(204);
     });
-    expect(fetched.status).toBe(200);
-    writeFileSync(join(dir.path, 'fetched.json'), await fetched.text());
-    const opened = JSON.parse(
-      await cli(
-        'open',
-        '--key',
-        join(data, 'demo', 'jc-demo.key'),
-        '--in',
-        join(dir.path, 'fetched.json'),
-      ),
-    ) as {
-      attestation: { messageType: string };
-      message: { employmentPermission: { conditions: string } };
-    };
-    expect(opened.attestation.messageType).toBe('residence_status.notice');
-    expect(opened.message.employmentPermission.conditions).toBe('Beschäftigung erlaubt');
-
-    const ack = await fetch(`${gw.baseUrl}/v1/mailbox/${id}/ack`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await token('jc-demo')}` },
-    });
-    expect(ack.status).toBe(204);
   });
+});
+
+afterAll(() => {
+  dir.remove();
 });
