@@ -200,16 +200,36 @@ async function lockKeyUse(db: PgDatabase, tenantId: string, use: KeyUse): Promis
   ]);
 }
 
-/** The PkiStore over PostgreSQL: each change and its audit entry in one transaction. */
-export function pgPkiStore(db: PgDatabase): PkiStore {
-  const certificates = async (where: string, values: unknown[], order = 'created_at, inserted') =>
-    (
-      await db.rows<CertificateRow>(
-        `SELECT ${CERTIFICATE} FROM certificates WHERE ${where} ORDER BY ${order}`,
-        values,
-      )
-    ).map(toCertificate);
+async function selectCertificates(
+  db: PgDatabase,
+  where: string,
+  values: unknown[],
+  order = 'created_at, inserted',
+): Promise<CertificateRecord[]> {
+  const rows = await db.rows<CertificateRow>(
+    `SELECT ${CERTIFICATE} FROM certificates WHERE ${where} ORDER BY ${order}`,
+    values,
+  );
+  return rows.map(toCertificate);
+}
 
+type TenantKeys = Pick<PkiStore, 'createTenant' | 'keys' | 'allSigningKeys' | 'rotateKey'>;
+type Principals = Pick<
+  PkiStore,
+  | 'anchors'
+  | 'addAnchor'
+  | 'principal'
+  | 'principals'
+  | 'addPrincipal'
+  | 'certificateByFingerprint'
+  | 'certificatesBySerial'
+  | 'certificatesOf'
+  | 'addCertificate'
+>;
+type Revocations = Pick<PkiStore, 'isRevoked' | 'revoke' | 'revokedForCrl' | 'useAssertionId'>;
+
+/** Tenants with their keys, and key rotation. */
+function pgTenantKeys(db: PgDatabase): TenantKeys {
   return {
     async createTenant(tenant, keys) {
       await conflictAs(`tenant ${tenant.id}`, () =>
@@ -251,6 +271,12 @@ export function pgPkiStore(db: PgDatabase): PkiStore {
         if (audit) await commitPgAuditEntry(db, audit);
       });
     },
+  };
+}
+
+/** Trust anchors, principals and their certificates. */
+function pgPrincipals(db: PgDatabase): Principals {
+  return {
     async anchors(tenantId) {
       const rows = await db.rows<AnchorRow>(
         `SELECT ${ANCHOR} FROM trust_anchors WHERE tenant_id = $1 ORDER BY created_at, inserted`,
@@ -282,18 +308,27 @@ export function pgPkiStore(db: PgDatabase): PkiStore {
       });
     },
     async certificateByFingerprint(fingerprint) {
-      const [found] = await certificates('fingerprint = $1', [fingerprint]);
+      const [found] = await selectCertificates(db, 'fingerprint = $1', [fingerprint]);
       return found;
     },
     certificatesBySerial(tenantId, serial) {
-      return certificates('tenant_id = $1 AND serial = $2', [tenantId, serial]);
+      return selectCertificates(db, 'tenant_id = $1 AND serial = $2', [tenantId, serial]);
     },
     certificatesOf(tenantId, principalId) {
-      return certificates('tenant_id = $1 AND principal_id = $2', [tenantId, principalId]);
+      return selectCertificates(db, 'tenant_id = $1 AND principal_id = $2', [
+        tenantId,
+        principalId,
+      ]);
     },
     async addCertificate(certificate) {
       await conflictAs('that certificate', () => insertCertificate(db, certificate));
     },
+  };
+}
+
+/** Revocation, CRL numbers and used assertion ids. */
+function pgRevocations(db: PgDatabase): Revocations {
+  return {
     async isRevoked(tenantId, issuerFingerprint, serial) {
       const [row] = await db.rows<{ revoked: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM certificates WHERE tenant_id = $1
@@ -326,7 +361,8 @@ export function pgPkiStore(db: PgDatabase): PkiStore {
            RETURNING last_number`,
           [tenantId],
         );
-        const revoked = await certificates(
+        const revoked = await selectCertificates(
+          db,
           'tenant_id = $1 AND issued_by_gateway AND revoked_at IS NOT NULL',
           [tenantId],
           'revoked_at, inserted',
@@ -354,4 +390,9 @@ export function pgPkiStore(db: PgDatabase): PkiStore {
       return rowCount === 1;
     },
   };
+}
+
+/** The PkiStore over PostgreSQL: each change and its audit entry in one transaction. */
+export function pgPkiStore(db: PgDatabase): PkiStore {
+  return { ...pgTenantKeys(db), ...pgPrincipals(db), ...pgRevocations(db) };
 }

@@ -1,0 +1,324 @@
+import type {
+  ExchangeStore,
+  MailboxMessage,
+  MessageState,
+  WebhookNotification,
+  WithholdingReason,
+} from '../../exchange/index.ts';
+import type { PreparedAppend } from '../../audit/index.ts';
+import { GatewayError } from '../../core/index.ts';
+import { commitPgAuditEntry } from './audit-store.ts';
+import { isUniqueViolation, type PgDatabase, type Row } from './database.ts';
+
+interface MessageRow extends Row {
+  id: string;
+  tenant_id: string;
+  sender: string;
+  recipient: string;
+  subject: string;
+  consent_id: string;
+  message_type: string;
+  purpose: string;
+  categories: string;
+  envelope: 'jwe' | 'openpgp';
+  ciphertext: string | null;
+  ciphertext_digest: string;
+  received_at: string;
+  retain_until: string;
+  state: MessageState;
+  withheld_reason: WithholdingReason | null;
+}
+interface NotificationRow extends Row {
+  id: string;
+  tenant_id: string;
+  recipient: string;
+  url: string;
+  body: string;
+  attempts: number;
+  next_attempt_at: string;
+}
+
+const MESSAGE_COLUMNS = [
+  'id',
+  'tenant_id',
+  'sender',
+  'recipient',
+  'subject',
+  'consent_id',
+  'message_type',
+  'purpose',
+  'categories',
+  'envelope',
+  'ciphertext',
+  'ciphertext_digest',
+  'received_at',
+  'retain_until',
+  'state',
+  'withheld_reason',
+] as const;
+const MESSAGE = MESSAGE_COLUMNS.join(', ');
+const WAITING = "state IN ('queued', 'delivered')";
+
+const toMessage = (row: MessageRow): MailboxMessage => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  sender: row.sender,
+  recipient: row.recipient,
+  subject: row.subject,
+  consentId: row.consent_id,
+  messageType: row.message_type,
+  purpose: row.purpose,
+  categories: JSON.parse(row.categories) as string[],
+  envelope: row.envelope,
+  ciphertext: row.ciphertext,
+  ciphertextDigest: row.ciphertext_digest,
+  receivedAt: row.received_at,
+  retainUntil: row.retain_until,
+  state: row.state,
+  ...(row.withheld_reason === null ? {} : { withheldReason: row.withheld_reason }),
+});
+
+const toNotification = (row: NotificationRow): WebhookNotification => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  recipient: row.recipient,
+  url: row.url,
+  body: row.body,
+  attempts: row.attempts,
+  nextAttemptAt: row.next_attempt_at,
+});
+
+/** `$from, …, $to`: placeholders for `count` values starting at `from`. */
+const placeholders = (from: number, count: number): string =>
+  Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+
+const messageValues = (m: MailboxMessage): unknown[] => [
+  m.id,
+  m.tenantId,
+  m.sender,
+  m.recipient,
+  m.subject,
+  m.consentId,
+  m.messageType,
+  m.purpose,
+  JSON.stringify(m.categories),
+  m.envelope,
+  m.ciphertext,
+  m.ciphertextDigest,
+  m.receivedAt,
+  m.retainUntil,
+  m.state,
+];
+
+/**
+ * The message, its idempotency record and its notification as one statement (data-modifying
+ * CTEs), so an accepted send holds the tenant's audit head for one round trip, not three.
+ */
+function acceptStatement(
+  message: MailboxMessage,
+  idempotency: { key: string; requestHash: string; response: string } | undefined,
+  notification: WebhookNotification | undefined,
+): { text: string; values: unknown[] } {
+  // Every column but withheld_reason: a message is accepted waiting.
+  const values = messageValues(message);
+  const parts = [
+    `message AS (INSERT INTO mailbox_messages (${MESSAGE_COLUMNS.slice(0, values.length).join(', ')})
+      VALUES (${placeholders(1, values.length)}))`,
+  ];
+  if (idempotency) {
+    const from = values.length + 1;
+    values.push(message.tenantId, message.sender, idempotency.key, idempotency.requestHash);
+    values.push(idempotency.response, message.receivedAt);
+    parts.push(`idempotency AS (INSERT INTO idempotency_keys
+      (tenant_id, sender, key, request_hash, response, created_at)
+      VALUES (${placeholders(from, 6)}))`);
+  }
+  if (notification) {
+    const from = values.length + 1;
+    values.push(notification.id, notification.tenantId, notification.recipient);
+    values.push(notification.url, notification.body, notification.nextAttemptAt);
+    parts.push(`notification AS (INSERT INTO webhook_outbox
+      (id, tenant_id, recipient, url, body, next_attempt_at, attempts, state)
+      VALUES (${placeholders(from, 6)}, 0, 'pending'))`);
+  }
+  return { text: `WITH ${parts.join(',\n')} SELECT 1`, values };
+}
+
+/** A message id or an idempotency key taken is a `conflict` naming which. */
+async function asConflict<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const what =
+      (error as { constraint?: string }).constraint === 'idempotency_keys_pkey'
+        ? 'that idempotency key'
+        : 'that message';
+    throw new GatewayError('conflict', { detail: `${what} exists already` });
+  }
+}
+
+/**
+ * Waiting messages whose consent is no longer active at $1: revoked or expired (its newest
+ * version), past its end, or gone with the subject's erasure. The consent tables are the consent
+ * schema's, under their SQLite names.
+ */
+const AFTER_CONSENT_ENDED = `SELECT ${MESSAGE_COLUMNS.map((c) => `m.${c}`).join(', ')}
+  FROM mailbox_messages m
+  LEFT JOIN consents c ON c.tenant_id = m.tenant_id AND c.id = m.consent_id
+  LEFT JOIN LATERAL (
+    SELECT v.state FROM consent_versions v
+    WHERE v.tenant_id = c.tenant_id AND v.kind = 'consent' AND v.ref_id = c.id
+    ORDER BY v.version DESC LIMIT 1
+  ) v ON true
+  WHERE m.${WAITING}
+    AND (v.state IS NULL OR v.state <> 'active' OR c.valid_until COLLATE "C" <= $1)
+  ORDER BY m.received_at, m.id LIMIT $2`;
+
+async function selectMessages(
+  db: PgDatabase,
+  where: string,
+  values: unknown[],
+  tail: string,
+): Promise<MailboxMessage[]> {
+  const rows = await db.rows<MessageRow>(
+    `SELECT ${MESSAGE} FROM mailbox_messages WHERE ${where} ${tail}`,
+    values,
+  );
+  return rows.map(toMessage);
+}
+
+/** Runs a conditional move with its audit entry; false, and nothing written, if none moved. */
+function move(
+  db: PgDatabase,
+  update: string,
+  values: unknown[],
+  audit: PreparedAppend,
+): Promise<boolean> {
+  return db.transaction(async () => {
+    const { rowCount } = await db.query(update, values);
+    if (rowCount === 0) return false;
+    await commitPgAuditEntry(db, audit);
+    return true;
+  });
+}
+
+type ExchangeWrites = Pick<
+  ExchangeStore,
+  'accept' | 'notificationAttempt' | 'withhold' | 'transition'
+>;
+type ExchangeQueries = Omit<ExchangeStore, keyof ExchangeWrites>;
+
+/**
+ * Accepting a message, and moving it on. A message moves by one conditional UPDATE, which
+ * PostgreSQL re-checks on the locked row: of racing moves (fetch, acknowledgement, purge,
+ * withholding) on several instances exactly one finds it waiting, and only that one writes its
+ * audit entry.
+ */
+function pgExchangeWrites(db: PgDatabase): ExchangeWrites {
+  return {
+    async accept(message, audit, idempotency, notification) {
+      const { text, values } = acceptStatement(message, idempotency, notification);
+      await db.transaction(async () => {
+        await asConflict(() => db.query(text, values));
+        await commitPgAuditEntry(db, audit);
+      });
+    },
+    async notificationAttempt(id, outcome) {
+      // Only a pending notification records attempts: delivered and failed are final.
+      const [set, values] = outcome.delivered
+        ? ["state = 'delivered'", [id]]
+        : outcome.nextAttemptAt === null
+          ? ["state = 'failed'", [id]]
+          : ['next_attempt_at = $2', [id, outcome.nextAttemptAt]];
+      await db.query(
+        `UPDATE webhook_outbox SET ${set}, attempts = attempts + 1
+         WHERE id = $1 AND state = 'pending'`,
+        values,
+      );
+    },
+    withhold(id, reason, audit) {
+      // Scoped to the audit entry's tenant too: a change and its entry belong to one tenant.
+      return move(
+        db,
+        `UPDATE mailbox_messages SET state = 'withheld', ciphertext = NULL, withheld_reason = $1
+         WHERE id = $2 AND tenant_id = $3 AND ${WAITING}`,
+        [reason, id, audit.tenantId],
+        audit,
+      );
+    },
+    async transition(id, from, state, audit) {
+      // Only a waiting message moves: withheld, acknowledged and purged are final, whatever
+      // `from` says, so a fetch racing a revocation cannot undo its withholding.
+      const waitingFrom = from.filter((s) => s === 'queued' || s === 'delivered');
+      if (waitingFrom.length === 0) return false;
+      return move(
+        db,
+        `UPDATE mailbox_messages
+         SET state = $1, ciphertext = CASE WHEN $1 = 'delivered' THEN ciphertext END
+         WHERE id = $2 AND tenant_id = $3 AND state = ANY ($4::text[])`,
+        [state, id, audit.tenantId, waitingFrom],
+        audit,
+      );
+    },
+  };
+}
+
+/** The mailbox, idempotency records, and the background jobs' queries. */
+function pgExchangeQueries(db: PgDatabase): ExchangeQueries {
+  const messages = (where: string, values: unknown[], tail: string) =>
+    selectMessages(db, where, values, tail);
+  return {
+    dueForPurge(now, limit) {
+      return messages(
+        `${WAITING} AND retain_until <= $1`,
+        [now, limit],
+        'ORDER BY retain_until, id LIMIT $2',
+      );
+    },
+    async idempotent(tenantId, sender, key) {
+      const [row] = await db.rows<{ request_hash: string; response: string }>(
+        `SELECT request_hash, response FROM idempotency_keys
+         WHERE tenant_id = $1 AND sender = $2 AND key = $3`,
+        [tenantId, sender, key],
+      );
+      return row ? { requestHash: row.request_hash, response: row.response } : undefined;
+    },
+    async dueNotifications(now, limit) {
+      const rows = await db.rows<NotificationRow>(
+        `SELECT id, tenant_id, recipient, url, body, attempts, next_attempt_at FROM webhook_outbox
+         WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2`,
+        [now, limit],
+      );
+      return rows.map(toNotification);
+    },
+    async message(tenantId, id) {
+      const [found] = await messages('tenant_id = $1 AND id = $2', [tenantId, id], '');
+      return found;
+    },
+    waiting(tenantId, recipient, after, limit) {
+      // (received_at, id), not received_at alone: messages received in the same millisecond on
+      // both sides of a page boundary must neither be skipped nor repeated.
+      return messages(
+        `tenant_id = $1 AND recipient = $2 AND ${WAITING} AND (received_at, id) > ($3, $4)`,
+        [tenantId, recipient, after?.receivedAt ?? '', after?.id ?? '', limit],
+        'ORDER BY received_at, id LIMIT $5',
+      );
+    },
+    waitingUnderConsent(tenantId, consentId) {
+      return messages(
+        `tenant_id = $1 AND consent_id = $2 AND ${WAITING}`,
+        [tenantId, consentId],
+        'ORDER BY received_at, id',
+      );
+    },
+    async waitingAfterConsentEnded(now, limit) {
+      return (await db.rows<MessageRow>(AFTER_CONSENT_ENDED, [now, limit])).map(toMessage);
+    },
+  };
+}
+
+/** The ExchangeStore over PostgreSQL: each state change and its audit entry in one transaction. */
+export function pgExchangeStore(db: PgDatabase): ExchangeStore {
+  return { ...pgExchangeWrites(db), ...pgExchangeQueries(db) };
+}
