@@ -1,4 +1,4 @@
-import type { ConsentStore } from '../../consent/index.ts';
+import type { ConsentEvent, ConsentStore } from '../../consent/index.ts';
 import {
   SELECT_CONSENTS,
   SELECT_REQUESTS,
@@ -7,7 +7,7 @@ import {
   type ConsentRow,
   type RequestRow,
 } from './consent-rows.ts';
-import type { PgDatabase } from './database.ts';
+import type { PgDatabase, Row } from './database.ts';
 
 type QueryPart = Pick<
   ConsentStore,
@@ -21,6 +21,28 @@ type QueryPart = Pick<
   | 'consentByWithdrawalCode'
   | 'dueForExpiry'
 >;
+
+interface EventRow extends Row {
+  seq: number;
+  kind: 'request' | 'consent';
+  ref_id: string;
+  version: number;
+  state: string;
+  at: string;
+  actor: string;
+  purpose: string;
+}
+
+const toEvent = (row: EventRow): ConsentEvent => ({
+  seq: row.seq,
+  kind: row.kind,
+  refId: row.ref_id,
+  version: row.version,
+  state: row.state,
+  at: row.at,
+  actor: row.actor,
+  purpose: row.purpose,
+});
 
 /**
  * The ConsentStore's reads: requests and consents, each with its newest version (the state) in
@@ -98,6 +120,33 @@ export function pgConsentQueries(db: PgDatabase): QueryPart {
         ),
       ]);
       return { consents: dueConsents, requests: dueRequests };
+    },
+  };
+}
+
+/**
+ * The agencies' event feed: versions of the requests and consents naming the agency, after the
+ * cursor, oldest first. The store appends a tenant's versions under a lock, so a seq is never
+ * committed behind one a reader has already passed.
+ */
+export function pgConsentEvents(db: PgDatabase): Pick<ConsentStore, 'eventsFor'> {
+  return {
+    async eventsFor(tenantId, agencyId, sinceSeq, limit) {
+      const rows = await db.rows<EventRow>(
+        `SELECT v.seq, v.kind, v.ref_id, v.version, v.state, v.at, v.actor,
+           COALESCE(c.purpose, r.purpose) AS purpose
+         FROM consent_versions v
+         JOIN consent_parties p
+           ON p.tenant_id = v.tenant_id AND p.ref_id = v.ref_id AND p.agency_id = $2
+         LEFT JOIN consents c
+           ON v.kind = 'consent' AND c.tenant_id = v.tenant_id AND c.id = v.ref_id
+         LEFT JOIN consent_requests r
+           ON v.kind = 'request' AND r.tenant_id = v.tenant_id AND r.id = v.ref_id
+         WHERE v.tenant_id = $1 AND v.seq > $3
+         ORDER BY v.seq LIMIT $4`,
+        [tenantId, agencyId, sinceSeq, limit],
+      );
+      return rows.map(toEvent);
     },
   };
 }
