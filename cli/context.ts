@@ -4,7 +4,8 @@ import { AuditLog } from '../audit/index.ts';
 import type { PkiDeps } from '../certs/index.ts';
 import { systemClock } from '../core/index.ts';
 import { loadMasterKey, MASTER_KEY_WARNING } from '../storage/master-key-file.ts';
-import { DATABASE_FILE, openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
+import { openStorage, type Storage } from '../storage/open.ts';
+import { DATABASE_FILE } from '../storage/sqlite/index.ts';
 import type { CliIo } from './io.ts';
 
 /**
@@ -12,18 +13,26 @@ import type { CliIo } from './io.ts';
  * (create: true) make a data dir or a master key file, and a key file only while the data dir
  * holds no tenant: a new key beside keys wrapped under another would wrap new keys nobody can use
  * with the right one. Every other command fails on a missing data dir, so a mistyped --data
- * leaves nothing behind.
+ * leaves nothing behind. With GATEWAY_DATABASE_URL set, commands work on that PostgreSQL database.
  */
+/** A variable's value, or undefined when it is unset or blank. */
+const nonEmpty = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+
 export async function withPki<T>(
   dataDir: string,
   io: CliIo,
-  work: (deps: PkiDeps & { storage: SqliteStorage }) => Promise<T>,
+  work: (deps: PkiDeps & { storage: Storage }) => Promise<T>,
   options: { create: boolean } = { create: false },
 ): Promise<T> {
-  if (!options.create && !existsSync(join(dataDir, DATABASE_FILE))) {
+  // GATEWAY_DATABASE_URL: the PostgreSQL database the gateway instances share, as for the server.
+  const databaseUrl = nonEmpty(io.env['GATEWAY_DATABASE_URL']);
+  if (databaseUrl !== undefined && io.env['GATEWAY_MASTER_KEY'] === undefined)
+    throw new Error('GATEWAY_DATABASE_URL needs GATEWAY_MASTER_KEY: the key the instances share');
+  if (databaseUrl === undefined && !options.create && !existsSync(join(dataDir, DATABASE_FILE))) {
     throw new Error(`no gateway data in ${dataDir}: run init first, or pass --data`);
   }
-  const storage = openSqliteStorage(dataDir);
+  const opened = await openStorage({ dataDir, databaseUrl });
+  const { storage } = opened;
   try {
     const fresh = options.create && (await storage.tenants.list()).length === 0;
     const master = await loadMasterKey(dataDir, io.env['GATEWAY_MASTER_KEY'], { create: fresh });
@@ -37,6 +46,6 @@ export async function withPki<T>(
       audit: new AuditLog(storage.audit, systemClock),
     });
   } finally {
-    storage.close();
+    await opened.close();
   }
 }

@@ -29,13 +29,13 @@ import {
 } from '../exchange/index.ts';
 import { DEMO_AGENCIES } from '../gateway/node-demo.ts';
 import type { PolicySet } from '../policies/index.ts';
-import type { SqliteStorage } from '../storage/sqlite/index.ts';
+import type { Storage } from '../storage/open.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
 import { clientAssertion, openJweEnvelope, signMessage } from './agency-side.ts';
 
 /** What one demo round runs on: the real storage of a data dir, and the gateway's settings. */
 export interface DemoRoundDeps {
-  readonly storage: SqliteStorage;
+  readonly storage: Storage;
   readonly masterKey: CryptoKey;
   readonly clock: Clock;
   /** The `aud` the agencies sign their assertions for, and the receipt's issuer. */

@@ -19,11 +19,11 @@ import {
   MASTER_KEY_WARNING,
   type LoadedMasterKey,
 } from '../storage/master-key-file.ts';
+import { openStorage, type OpenedStorage } from '../storage/open.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { backgroundJobs, JOB_INTERVALS_MS } from './jobs.ts';
-import { openNodeStorage, type NodeStorage } from './node-storage.ts';
 import { clientAddressOf } from './client-address.ts';
 import { eidConfigFrom, readConfig } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
@@ -89,9 +89,9 @@ if (config.databaseUrl === undefined) {
   }
 }
 
-let opened: NodeStorage;
+let opened: OpenedStorage;
 try {
-  opened = await openNodeStorage(config);
+  opened = await openStorage(config);
 } catch (error) {
   fail(
     `cannot open storage ${config.databaseUrl === undefined ? `in ${config.dataDir}` : 'on PostgreSQL'}: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,37 +1,20 @@
 import { afterEach, beforeEach, expect } from 'vitest';
-import {
-  AuditLog,
-  AuditRace,
-  type AuditDraft,
-  type AuditStore,
-  type PreparedAppend,
-} from '../../audit/index.ts';
+import { AuditLog, AuditRace, type AuditDraft, type PreparedAppend } from '../../audit/index.ts';
 import type {
   CertificateRecord,
-  PkiStore,
   Principal,
   StoredKey,
   TenantKeyMaterial,
   WrappedKey,
 } from '../../certs/index.ts';
-import type {
-  ConsentRecord,
-  ConsentRequestRecord,
-  ConsentStore,
-  PortalSession,
-} from '../../consent/index.ts';
+import type { ConsentRecord, ConsentRequestRecord, PortalSession } from '../../consent/index.ts';
 import { FixedClock, isGatewayError } from '../../core/index.ts';
-import type { ExchangeStore, MailboxMessage } from '../../exchange/index.ts';
-import type { Tenant, TenantStore } from '../../tenants/index.ts';
+import type { MailboxMessage } from '../../exchange/index.ts';
+import type { Tenant } from '../../tenants/index.ts';
+import type { Storage as AllPorts } from '../ports.ts';
 
 /** Every port a storage backend implements; what the conformance suite drives. */
-export interface Storage {
-  readonly tenants: TenantStore;
-  readonly pki: PkiStore;
-  readonly consents: ConsentStore;
-  readonly audit: AuditStore;
-  readonly exchanges: ExchangeStore;
-}
+export type Storage = Omit<AllPorts, 'ping'>;
 
 /** Opens empty storage (schema in place, no tenants) for one test; `close` releases it. */
 export type OpenStorage = () => Promise<{ storage: Storage; close(): Promise<void> }>;

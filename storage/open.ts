@@ -1,11 +1,13 @@
-import { openPostgresStorage } from '../storage/postgres/storage.ts';
-import { openSqliteStorage } from '../storage/sqlite/index.ts';
-import type { GatewayStorage } from './app.ts';
+import { openPostgresStorage } from './postgres/storage.ts';
+import type { Storage } from './ports.ts';
+import { openSqliteStorage } from './sqlite/index.ts';
 
-/** The storage a Node gateway runs on, and how to let go of it. */
-export interface NodeStorage {
+export type { Storage } from './ports.ts';
+
+/** The storage a Node process (gateway or CLI) runs on, and how to let go of it. */
+export interface OpenedStorage {
   readonly kind: 'sqlite' | 'postgres';
-  readonly storage: GatewayStorage;
+  readonly storage: Storage;
   close(): Promise<void>;
 }
 
@@ -13,10 +15,10 @@ export interface NodeStorage {
  * PostgreSQL when `databaseUrl` is set (several instances share it), else the embedded SQLite
  * file in `dataDir`. Either way the schema is brought up to date first.
  */
-export async function openNodeStorage(config: {
+export async function openStorage(config: {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
-}): Promise<NodeStorage> {
+}): Promise<OpenedStorage> {
   if (config.databaseUrl !== undefined) {
     const storage = await openPostgresStorage(config.databaseUrl);
     return { kind: 'postgres', storage, close: () => storage.close() };
