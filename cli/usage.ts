@@ -48,6 +48,8 @@ Options:
 Environment:
   GATEWAY_MASTER_KEY   32-byte key (hex or base64) wrapping every private key at rest;
                        without it the key lives in DIR/master.key (embedded default only)
+  GATEWAY_DATABASE_URL postgres://… : work on the PostgreSQL database the gateway instances
+                       share instead of DIR/gateway.db (needs GATEWAY_MASTER_KEY)
 
 Exit codes: 0 done, 1 failed, 2 wrong command line.
 `;

@@ -3,13 +3,14 @@
  * The head row is what every append locks (`SELECT … FOR UPDATE`) in the transaction of the
  * change it records, so appends from several instances are ordered and gap-free: a rolled-back
  * transaction takes its seq with it. The primary key (tenant_id, seq) is the backstop. No
- * database sequence: sequences leave gaps and commit out of order.
+ * database sequence: sequences leave gaps and commit out of order. Times compare byte by byte
+ * (COLLATE "C"), as in SQLite, whatever the database's locale.
  */
 export const AUDIT_SCHEMA = `
   CREATE TABLE audit_entries (
     tenant_id text NOT NULL REFERENCES tenants (id),
     seq bigint NOT NULL CHECK (seq >= 0),
-    time text NOT NULL,
+    time text COLLATE "C" NOT NULL,
     event text NOT NULL,
     actor text NOT NULL,
     sender text,
