@@ -7,7 +7,13 @@ export type {
   WebhookNotification,
   WithholdingReason,
 } from './ports.ts';
-export { deliverNotifications, backoffMs, NOTIFICATION_TYP, MAX_ATTEMPTS } from './webhooks.ts';
+export {
+  deliverNotifications,
+  backoffMs,
+  NOTIFICATION_TYP,
+  MAX_ATTEMPTS,
+  LEASE_MS,
+} from './webhooks.ts';
 export { sendExchange, recordRefusedRequest, ExchangeInput, ATTESTATION_TYP } from './send.ts';
 export type { ExchangeDeps, Accepted } from './send.ts';
 export {

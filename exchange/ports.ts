@@ -64,7 +64,18 @@ export interface ExchangeStore {
     idempotency?: { key: string; requestHash: string; response: string },
     notification?: WebhookNotification,
   ): Promise<void>;
-  dueNotifications(now: string, limit: number): Promise<WebhookNotification[]>;
+  /**
+   * Claims up to `limit` pending notifications due at `now`, the earliest due first, by moving
+   * their `nextAttemptAt` to `leaseUntil` in one atomic step. A claimed notification is due for no
+   * other claimer until its lease ends, so instances delivering at once never POST it twice; one
+   * whose claimer died is claimed again after the lease. Answers them as claimed (`nextAttemptAt`
+   * is `leaseUntil`).
+   */
+  claimNotifications(
+    now: string,
+    leaseUntil: string,
+    limit: number,
+  ): Promise<WebhookNotification[]>;
   /** Records a delivery attempt: delivered, or the next try (or failed for good). */
   notificationAttempt(
     id: string,

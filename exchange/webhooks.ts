@@ -7,6 +7,11 @@ import type { ExchangeStore, WebhookNotification } from './ports.ts';
 export const NOTIFICATION_TYP = 'mailbox-notification+jwt';
 export const MAX_ATTEMPTS = 10;
 const TIMEOUT_MS = 5000;
+/**
+ * How long a claimed notification stays out of other instances' reach: well past the POST
+ * timeout, so only an instance that died (or stalled) mid-delivery leaves it to the next claimer.
+ */
+export const LEASE_MS = 60_000;
 
 /** Backoff after the n-th failed attempt: 30 s, 1 min, 2 min, … capped at one hour. */
 export const backoffMs = (attempts: number): number =>
@@ -17,11 +22,17 @@ export const backoffMs = (attempts: number): number =>
  * typ `mailbox-notification+jwt`, key in the JWKS) with message id and metadata, never content or
  * the person. A failure only schedules a retry; the message itself waits in the mailbox either
  * way. A message that can no longer be fetched (acknowledged, withheld, purged, or its own consent
- * no longer covering it) is not announced: its notification is given up unsent. Answers how many
- * were delivered.
+ * no longer covering it) is not announced: its notification is given up unsent. Each notification
+ * is claimed for {@link LEASE_MS} before it is sent, so instances delivering at once POST it once.
+ * Answers how many were delivered.
  */
 export async function deliverNotifications(deps: NotifyDeps): Promise<number> {
-  const due = await deps.exchanges.dueNotifications(deps.clock.now().toISOString(), 100);
+  const now = deps.clock.now();
+  const due = await deps.exchanges.claimNotifications(
+    now.toISOString(),
+    new Date(now.getTime() + LEASE_MS).toISOString(),
+    100,
+  );
   let delivered = 0;
   for (const n of due) {
     if (!(await fetchable(deps, n))) {

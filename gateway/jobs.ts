@@ -15,8 +15,9 @@ export const JOB_INTERVALS_MS = { sweep: 60_000, notify: 5_000 } as const;
 
 /**
  * The gateway's background work, the same on every runtime: the entry only decides when it runs
- * (timers on Node, cron triggers on Workers). Each item a job touches changes by a conditional
- * transition with its audit entry, so two instances running a job at once never do an item twice.
+ * (timers on Node, cron triggers on Workers). Each item the sweep touches changes by a conditional
+ * transition with its audit entry, and delivery leases each notification before it POSTs, so two
+ * instances running a job at once never do an item twice (test/jobs-once.test.ts).
  * A failing run is logged (its error type, nothing more) and the next run tries again.
  */
 export interface BackgroundJobs {

@@ -1,9 +1,9 @@
-import { compactVerify, createLocalJWKSet } from 'jose';
+import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewaySigner, type PkiDeps } from '../certs/index.ts';
-import { backoffMs, deliverNotifications } from '../exchange/index.ts';
+import { backoffMs, deliverNotifications, LEASE_MS } from '../exchange/index.ts';
 import type { TestGateway } from './support/app.ts';
 import { addPrincipal, type TestPrincipal } from './support/pki.ts';
 import { askConsent, sendNotice } from './support/flows.ts';
@@ -90,6 +90,32 @@ describe('webhook notifications', () => {
     });
     expect(JSON.stringify(note)).not.toMatch(/CANARY|duldung|60a/);
     expect(await deliver()).toBe(0); // delivered once, not again
+  });
+
+  it('posts each notification once when two deliveries run at once', async () => {
+    const ids = [await send(), await send(), await send()];
+    const counts = await Promise.all([deliver(), deliver()]);
+    expect(counts[0] + counts[1]).toBe(3);
+    expect(received).toHaveLength(3);
+    const announced = received.map((r) => (decodeJwt(r.body) as { messageId: string }).messageId);
+    expect(announced.sort()).toEqual(ids.sort());
+  });
+
+  it('leaves a notification claimed by a delivery that died to the next one after the lease', async () => {
+    await send();
+    const now = gw.clock.now().getTime();
+    const lease = new Date(now + LEASE_MS).toISOString();
+    // An instance claims it and dies before it posts or records an attempt.
+    expect(
+      await gw.storage.exchanges.claimNotifications(new Date(now).toISOString(), lease, 100),
+    ).toHaveLength(1);
+    expect(await deliver()).toBe(0);
+    gw.clock.advance(LEASE_MS - 1);
+    expect(await deliver()).toBe(0);
+    expect(received).toHaveLength(0);
+    gw.clock.advance(1);
+    expect(await deliver()).toBe(1);
+    expect(received).toHaveLength(1);
   });
 
   it('retries with backoff after failures, and the message waits regardless', async () => {

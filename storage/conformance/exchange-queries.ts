@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MailboxMessage, MailboxPosition } from '../../exchange/index.ts';
-import { notification } from './exchange.ts';
+import type { MailboxMessage, MailboxPosition, WebhookNotification } from '../../exchange/index.ts';
+import { LEASE_END, claimAt, leased, notification } from './exchange.ts';
 import { A, B, LATER, T0, draft, message, type ConformanceWorld } from './world.ts';
 
 const ids = (messages: readonly MailboxMessage[]): string[] => messages.map((m) => m.id);
@@ -153,54 +153,79 @@ function describePurge(world: ConformanceWorld): void {
   });
 }
 
+/** Accepts a message under `consent` with a notification due at `nextAttemptAt`. */
+async function notified(
+  world: ConformanceWorld,
+  consent: Parameters<typeof message>[0],
+  nextAttemptAt = T0,
+): Promise<WebhookNotification> {
+  const m = message(consent);
+  const n = notification(m, { nextAttemptAt });
+  await world.log.record(A, draft(), (p) => world.storage.exchanges.accept(m, p, undefined, n));
+  return n;
+}
+
+const minutes = (m: number): string => new Date(Date.parse(T0) + m * 60_000).toISOString();
+
 function describeNotifications(world: ConformanceWorld): void {
-  describe('ExchangeStore: webhook notifications', () => {
-    it('answers pending notifications due by now, the earliest first, at most `limit`', async () => {
+  describe('ExchangeStore: claiming webhook notifications', () => {
+    it('claims pending notifications due by now, the earliest first, at most `limit`', async () => {
       const { consent } = await world.grantedConsent();
-      const queued = [];
-      for (const minutes of [3, 1, 2, 9]) {
-        const m = message(consent);
-        const n = notification(m, {
-          nextAttemptAt: new Date(Date.parse(T0) + minutes * 60_000).toISOString(),
-        });
-        await world.log.record(A, draft(), (p) =>
-          world.storage.exchanges.accept(m, p, undefined, n),
-        );
-        queued.push(n);
-      }
-      const [at3, at1, at2] = queued;
-      const due = await world.storage.exchanges.dueNotifications('2026-11-25T10:03:00.000Z', 10);
-      expect(due).toEqual([at1, at2, at3]);
-      expect(await world.storage.exchanges.dueNotifications(LATER, 2)).toEqual([at1, at2]);
-      expect(await world.storage.exchanges.dueNotifications(T0, 10)).toEqual([]);
+      const [at3, at1, at2] = [
+        await notified(world, consent, minutes(3)),
+        await notified(world, consent, minutes(1)),
+        await notified(world, consent, minutes(2)),
+        await notified(world, consent, minutes(9)),
+      ].map(leased());
+      expect(await claimAt(world, T0)).toEqual([]);
+      expect(await claimAt(world, minutes(3), 2)).toEqual([at1, at2]);
+      expect(await claimAt(world, minutes(3))).toEqual([at3]);
+      expect(await claimAt(world, minutes(3))).toEqual([]);
+    });
+
+    it('keeps a claimed notification from every claimer until its lease ends, then lets it be claimed again', async () => {
+      const { consent } = await world.grantedConsent();
+      const n = await notified(world, consent);
+      const exchanges = world.storage.exchanges;
+      expect(await exchanges.claimNotifications(T0, minutes(1), 10)).toEqual([
+        { ...n, nextAttemptAt: minutes(1) },
+      ]);
+      expect(await exchanges.claimNotifications(T0, minutes(9), 10)).toEqual([]);
+      const justBefore = new Date(Date.parse(minutes(1)) - 1).toISOString();
+      expect(await exchanges.claimNotifications(justBefore, minutes(9), 10)).toEqual([]);
+      // Its claimer died without recording an attempt: the next claimer gets it, unattempted.
+      expect(await exchanges.claimNotifications(minutes(1), minutes(2), 10)).toEqual([
+        { ...n, nextAttemptAt: minutes(2) },
+      ]);
+    });
+
+    it('never answers one notification to two claims made at once', async () => {
+      const { consent } = await world.grantedConsent();
+      const all: string[] = [];
+      for (let i = 0; i < 24; i++) all.push((await notified(world, consent)).id);
+      const claims = await Promise.all(
+        [1, 2, 3, 4].map(() => world.storage.exchanges.claimNotifications(T0, LEASE_END, 8)),
+      );
+      const claimed = claims.flat().map((n) => n.id);
+      expect(claimed).toHaveLength(new Set(claimed).size);
+      // Four claims of eight cover all 24: each one passed over only what another took.
+      expect(claimed.sort()).toEqual(all.sort());
+      expect(await claimAt(world, T0)).toEqual([]);
     });
 
     it('records attempts: delivered and failed ones are no longer due, a retry is due at its time', async () => {
       const { consent } = await world.grantedConsent();
-      const sent = [];
-      for (let i = 0; i < 3; i++) {
-        const m = message(consent);
-        const n = notification(m);
-        await world.log.record(A, draft(), (p) =>
-          world.storage.exchanges.accept(m, p, undefined, n),
-        );
-        sent.push(n);
-      }
-      const [delivered, failed, retried] = sent;
+      const delivered = await notified(world, consent);
+      const failed = await notified(world, consent);
+      const retried = await notified(world, consent);
       const exchanges = world.storage.exchanges;
-      await exchanges.notificationAttempt(delivered?.id ?? '', { delivered: true });
-      await exchanges.notificationAttempt(failed?.id ?? '', {
-        delivered: false,
-        nextAttemptAt: null,
-      });
-      await exchanges.notificationAttempt(retried?.id ?? '', {
-        delivered: false,
-        nextAttemptAt: LATER,
-      });
-      expect(await exchanges.dueNotifications(T0, 10)).toEqual([]);
-      expect(await exchanges.dueNotifications(LATER, 10)).toEqual([
-        { ...retried, attempts: 1, nextAttemptAt: LATER },
-      ]);
+      expect(await claimAt(world, T0)).toHaveLength(3);
+      await exchanges.notificationAttempt(delivered.id, { delivered: true });
+      await exchanges.notificationAttempt(failed.id, { delivered: false, nextAttemptAt: null });
+      await exchanges.notificationAttempt(retried.id, { delivered: false, nextAttemptAt: LATER });
+      expect(await claimAt(world, T0)).toEqual([]);
+      // Due at its retry, before the lease of the first claim would have ended.
+      expect(await claimAt(world, LATER)).toEqual([{ ...retried, attempts: 1 }].map(leased()));
     });
   });
 }

@@ -14,6 +14,14 @@ import {
   type ConformanceWorld,
 } from './world.ts';
 
+/** Where the suite's claims lease notifications to, unless a test says otherwise. */
+export const LEASE_END = '2026-11-25T11:00:00.000Z';
+
+/** `n` as a claim answers it: leased until `until`. */
+export const leased =
+  (until = LEASE_END) =>
+  (n: WebhookNotification): WebhookNotification => ({ ...n, nextAttemptAt: until });
+
 export const notification = (
   m: MailboxMessage,
   overrides: Partial<WebhookNotification> = {},
@@ -109,6 +117,10 @@ async function acceptWithEverything(
   return { m, n, failure: await failureOf(accept) };
 }
 
+/** Claims up to `limit` notifications due at `now`, leased until {@link LEASE_END}. */
+export const claimAt = (world: ConformanceWorld, now: string, limit = 10) =>
+  world.storage.exchanges.claimNotifications(now, LEASE_END, limit);
+
 function describeAcceptAtomicity(world: ConformanceWorld): void {
   describe('ExchangeStore: accept is all or nothing', () => {
     it('stores message, idempotency record, notification and entry together', async () => {
@@ -117,7 +129,7 @@ function describeAcceptAtomicity(world: ConformanceWorld): void {
       expect(failure).toBeUndefined();
       expect(await world.storage.exchanges.message(A, m.id)).toEqual(m);
       expect((await world.storage.exchanges.idempotent(A, m.sender, 'k1'))?.response).toBe(m.id);
-      expect(await world.storage.exchanges.dueNotifications(T0, 10)).toEqual([n]);
+      expect(await claimAt(world, T0)).toEqual([n].map(leased()));
     });
 
     it('stores none of them when the audit entry cannot be committed', async () => {
@@ -129,7 +141,7 @@ function describeAcceptAtomicity(world: ConformanceWorld): void {
       expect(await world.auditSize()).toBe(size);
       expect(await world.storage.exchanges.message(A, m.id)).toBeUndefined();
       expect(await world.storage.exchanges.idempotent(A, m.sender, 'k1')).toBeUndefined();
-      expect(await world.storage.exchanges.dueNotifications(T0, 10)).toEqual([]);
+      expect(await claimAt(world, T0)).toEqual([]);
       expect(await world.storage.exchanges.waiting(A, m.recipient, undefined, 10)).toEqual([]);
     });
 
@@ -144,7 +156,7 @@ function describeAcceptAtomicity(world: ConformanceWorld): void {
       expect((await world.storage.exchanges.idempotent(A, first.m.sender, 'k1'))?.response).toBe(
         first.m.id,
       );
-      expect(await world.storage.exchanges.dueNotifications(T0, 10)).toEqual([first.n]);
+      expect(await claimAt(world, T0)).toEqual([first.n].map(leased()));
     });
 
     it('lets exactly one of racing sends under one idempotency key through', async () => {

@@ -203,9 +203,27 @@ function move(
   });
 }
 
+/**
+ * Leases due notifications in one statement. FOR UPDATE SKIP LOCKED passes over the rows another
+ * instance is claiming at this moment; a row another instance claimed and committed meanwhile is
+ * re-checked once locked and fails `next_attempt_at <= $1`. So no two claimers get one row.
+ */
+const CLAIM_NOTIFICATIONS = `WITH due AS (
+    SELECT id, next_attempt_at FROM webhook_outbox
+    WHERE state = 'pending' AND next_attempt_at <= $1
+    ORDER BY next_attempt_at, id LIMIT $3
+    FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE webhook_outbox w SET next_attempt_at = $2 FROM due WHERE w.id = due.id
+    RETURNING w.id, w.tenant_id, w.recipient, w.url, w.body, w.attempts, w.next_attempt_at,
+      due.next_attempt_at AS due_at
+  )
+  SELECT id, tenant_id, recipient, url, body, attempts, next_attempt_at FROM claimed
+  ORDER BY due_at, id`;
+
 type ExchangeWrites = Pick<
   ExchangeStore,
-  'accept' | 'notificationAttempt' | 'withhold' | 'transition'
+  'accept' | 'claimNotifications' | 'notificationAttempt' | 'withhold' | 'transition'
 >;
 type ExchangeQueries = Omit<ExchangeStore, keyof ExchangeWrites>;
 
@@ -223,6 +241,10 @@ function pgExchangeWrites(db: PgDatabase): ExchangeWrites {
         await asConflict(() => db.query(text, values));
         await commitPgAuditEntry(db, audit);
       });
+    },
+    async claimNotifications(now, leaseUntil, limit) {
+      const rows = await db.rows<NotificationRow>(CLAIM_NOTIFICATIONS, [now, leaseUntil, limit]);
+      return rows.map(toNotification);
     },
     async notificationAttempt(id, outcome) {
       // Only a pending notification records attempts: delivered and failed are final.
@@ -264,7 +286,7 @@ function pgExchangeWrites(db: PgDatabase): ExchangeWrites {
   };
 }
 
-/** The mailbox, idempotency records, and the background jobs' queries. */
+/** The mailbox, idempotency records, and the purge and withholding jobs' queries. */
 function pgExchangeQueries(db: PgDatabase): ExchangeQueries {
   const messages = (where: string, values: unknown[], tail: string) =>
     selectMessages(db, where, values, tail);
@@ -283,14 +305,6 @@ function pgExchangeQueries(db: PgDatabase): ExchangeQueries {
         [tenantId, sender, key],
       );
       return row ? { requestHash: row.request_hash, response: row.response } : undefined;
-    },
-    async dueNotifications(now, limit) {
-      const rows = await db.rows<NotificationRow>(
-        `SELECT id, tenant_id, recipient, url, body, attempts, next_attempt_at FROM webhook_outbox
-         WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2`,
-        [now, limit],
-      );
-      return rows.map(toNotification);
     },
     async message(tenantId, id) {
       const [found] = await messages('tenant_id = $1 AND id = $2', [tenantId, id], '');

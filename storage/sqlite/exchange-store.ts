@@ -46,6 +46,26 @@ const toMessage = (row: MessageRow): MailboxMessage => ({
   ...(row.withheld_reason === null ? {} : { withheldReason: row.withheld_reason }),
 });
 
+interface NotificationRow {
+  id: string;
+  tenant_id: string;
+  recipient: string;
+  url: string;
+  body: string;
+  attempts: number;
+  next_attempt_at: string;
+}
+
+const toNotification = (row: NotificationRow, nextAttemptAt: string): WebhookNotification => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  recipient: row.recipient,
+  url: row.url,
+  body: row.body,
+  attempts: row.attempts,
+  nextAttemptAt,
+});
+
 export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
   const idem = db.prepare<[string, string, string], { request_hash: string; response: string }>(
     'SELECT request_hash, response FROM idempotency_keys WHERE tenant_id = ? AND sender = ? AND key = ?',
@@ -87,6 +107,11 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
     WHERE id = ? AND state IN ('queued', 'delivered')`);
   const due = db.prepare<[string, number], MessageRow>(`SELECT * FROM mailbox_messages
     WHERE state IN ('queued', 'delivered') AND retain_until <= ? ORDER BY retain_until LIMIT ?`);
+  const dueOutbox = db.prepare<[string, number], NotificationRow>(`SELECT * FROM webhook_outbox
+    WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`);
+  const lease = db.prepare<[string, string]>(
+    'UPDATE webhook_outbox SET next_attempt_at = ? WHERE id = ?',
+  );
   return {
     dueForPurge(now, limit) {
       return Promise.resolve(due.all(now, limit).map(toMessage));
@@ -122,23 +147,14 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
         });
       });
     },
-    dueNotifications(now, limit) {
-      const rows = db
-        .prepare<[string, number], Record<string, string | number>>(
-          `SELECT * FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= ?
-           ORDER BY next_attempt_at LIMIT ?`,
-        )
-        .all(now, limit);
+    claimNotifications(now, leaseUntil, limit) {
+      // One transaction on the single writer: no other claimer reads between select and lease.
       return Promise.resolve(
-        rows.map((r): WebhookNotification => ({
-          id: String(r['id']),
-          tenantId: String(r['tenant_id']),
-          recipient: String(r['recipient']),
-          url: String(r['url']),
-          body: String(r['body']),
-          attempts: Number(r['attempts']),
-          nextAttemptAt: String(r['next_attempt_at']),
-        })),
+        inTransaction(db, () => {
+          const claimed = dueOutbox.all(now, limit);
+          for (const row of claimed) lease.run(leaseUntil, row.id);
+          return claimed.map((row) => toNotification(row, leaseUntil));
+        }),
       );
     },
     notificationAttempt(id, outcome) {
