@@ -3,7 +3,8 @@
  * Node server on 127.0.0.1 over real SQLite in a temp dir. Prints figures; asserts nothing.
  * Besides the edge: the consent check, a whole exchange (authentication, the sender's signature,
  * schema, consent ∩ policy, attestation, encryption, mailbox and audit append in one transaction)
- * and a portal page.
+ * and a portal page. Then that exchange against gateway processes on SQLite and on PostgreSQL
+ * (one and three instances), see `instances.ts`.
  */
 import 'reflect-metadata';
 import { importMasterKey } from '../certs/index.ts';
@@ -19,19 +20,13 @@ import { openSqliteStorage } from '../storage/sqlite/index.ts';
 import { CompactSign } from 'jose';
 import { addPrincipal, assertionFor, pkiDeps, provisionedTenant } from '../test/support/pki.ts';
 import { tempDir } from '../test/support/temp.ts';
+import { measure, NAME_WIDTH, type Scenario } from './measure.ts';
+import { measureInstances } from './instances.ts';
 
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 3000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 /** Runs only the scenarios whose name contains this text (e.g. for a CPU profile of one). */
 const ONLY = process.env['BENCH_ONLY'] ?? '';
-
-interface Scenario {
-  readonly name: string;
-  /** The request, or a function making a fresh one each time (a new assertion, a new key). */
-  readonly init: RequestInit | (() => Promise<RequestInit>);
-  readonly path: string;
-  readonly expect: number;
-}
 
 const scenarios: Scenario[] = [
   { name: 'GET /health (storage ping)', path: '/health', init: {}, expect: 200 },
@@ -53,39 +48,6 @@ const scenarios: Scenario[] = [
   },
 ];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function measure(base: string, scenario: Scenario): Promise<void> {
-  if (!scenario.name.includes(ONLY)) return;
-  const latencies: number[] = [];
-  let wrong = 0;
-  const end = performance.now() + DURATION_MS;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < end) {
-      const init = typeof scenario.init === 'function' ? await scenario.init() : scenario.init;
-      const started = performance.now();
-      const res = await fetch(base + scenario.path, init);
-      await res.arrayBuffer();
-      latencies.push(performance.now() - started);
-      if (res.status !== scenario.expect) wrong++;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const row = [
-    scenario.name.padEnd(34),
-    `${Math.round(latencies.length / seconds)} req/s`.padStart(12),
-    `p50 ${percentile(latencies, 50).toFixed(2)} ms`.padStart(14),
-    `p99 ${percentile(latencies, 99).toFixed(2)} ms`.padStart(14),
-    wrong > 0 ? `  ${wrong} unexpected statuses` : '',
-  ];
-  process.stdout.write(row.join('') + '\n');
-}
-
 const dir = tempDir('cgw-bench-');
 const storage = openSqliteStorage(dir.path);
 const logger = createLogger({ level: 'silent' });
@@ -103,6 +65,10 @@ const app = createApp({
 });
 const server = await startNodeServer({ fetch: app.fetch, port: 0, host: '127.0.0.1', logger });
 const base = `http://127.0.0.1:${server.port}`;
+const inProcess = (scenario: Scenario) =>
+  scenario.name.includes(ONLY)
+    ? measure(scenario, { bases: [base], concurrency: CONCURRENCY, durationMs: DURATION_MS })
+    : Promise.resolve();
 process.stdout.write(
   `consent-gateway bench: node ${process.version}, ${CONCURRENCY} concurrent clients, ` +
     `${DURATION_MS} ms per scenario, logging off\n`,
@@ -180,7 +146,7 @@ async function measureConsentCheck(people: number, checks: number): Promise<void
   }
   const ms = performance.now() - started;
   process.stdout.write(
-    `${`consent decision (${people} people)`.padEnd(34)}${`${Math.round((checks / ms) * 1000)} checks/s`.padStart(12)}` +
+    `${`consent decision (${people} people)`.padEnd(NAME_WIDTH)}${`${Math.round((checks / ms) * 1000)} checks/s`.padStart(12)}` +
       `${`mean ${((ms / checks) * 1000).toFixed(1)} µs`.padStart(16)}\n`,
   );
 }
@@ -275,11 +241,12 @@ async function exchangeScenarios(): Promise<Scenario[]> {
 }
 
 try {
-  for (const scenario of scenarios) await measure(base, scenario);
+  for (const scenario of scenarios) await inProcess(scenario);
   if ('consent'.includes(ONLY)) await measureConsentCheck(5000, 20_000);
-  for (const scenario of await exchangeScenarios()) await measure(base, scenario);
+  for (const scenario of await exchangeScenarios()) await inProcess(scenario);
 } finally {
   await server.shutdown();
   storage.close();
   dir.remove();
 }
+await measureInstances({ only: ONLY, concurrency: CONCURRENCY });

@@ -8,8 +8,9 @@ import { freePort } from './process.ts';
 /**
  * A throwaway PostgreSQL cluster for tests: `initdb` into a temp dir, `pg_ctl start` on a Unix
  * socket in that dir and on 127.0.0.1 (a free port), trust authentication for the superuser
- * `gateway`, fsync off (a test database need not survive a power cut). As root, the server runs as
- * the `postgres` user, as PostgreSQL refuses to run as root. `stop()` ends it and removes the dir.
+ * `gateway`, fsync off (a test database need not survive a power cut; `durable` keeps PostgreSQL's
+ * defaults, for the benchmark). As root, the server runs as the `postgres` user, as PostgreSQL
+ * refuses to run as root. `stop()` ends it and removes the dir.
  */
 export interface TestPostgres {
   /** A connection URL for database `name` (created by {@link TestPostgres.createDatabase}). */
@@ -38,7 +39,9 @@ export function postgresBin(tool: string): string {
   throw new Error(`${tool} not found: run npm run test:setup (installs postgresql)`);
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+export async function startTestPostgres(
+  options: { durable?: boolean } = {},
+): Promise<TestPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'cgw-pg-'));
   const data = join(dir, 'data');
   const socketDir = join(dir, 'sock');
@@ -67,7 +70,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     '-t',
     '60',
     '-o',
-    `-k ${socketDir} -h 127.0.0.1 -p ${port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    `-k ${socketDir} -h 127.0.0.1 -p ${port} -c max_connections=200` +
+      (options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'),
     'start',
   ]);
   const url = (name = 'postgres') => `postgres://gateway@127.0.0.1:${port}/${name}`;
