@@ -1,145 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wrapSecret, type PkiDeps } from '../certs/index.ts';
-import { FixedClock, randomBytes, randomId, type Clock } from '../core/index.ts';
-import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
-import { pkiDeps, provisionedTenant } from '../test/support/pki.ts';
-import { tempDir } from '../test/support/temp.ts';
-import { decideConsent, type ConsentDecision, type ConsentFlow } from './decision.ts';
-import type { ConsentRecord, ConsentRequestRecord, ConsentState, ConsentStore } from './ports.ts';
+import type { ConsentQuestion, StoredConsents } from '../test/support/consents.ts';
+import { ABH, at, DAY, iso, JC, openStoredConsents, SOZ, T0 } from '../test/support/consents.ts';
+import type { ConsentDecision } from './decision.ts';
+import type { ConsentState } from './ports.ts';
 
-const DAY = 24 * 3600 * 1000;
-const T0 = Date.parse('2026-11-25T10:00:00.000Z');
-const iso = (ms: number) => new Date(ms).toISOString();
-const at = (ms: number) => new FixedClock(iso(ms));
-
-const ABH = 'abh-koeln';
-const JC = 'jc-koeln';
-const SOZ = 'sozialamt-koeln';
-
-let dir: ReturnType<typeof tempDir>;
-let storage: SqliteStorage;
-let store: ConsentStore;
-let pki: PkiDeps;
+let stored: StoredConsents;
 
 beforeAll(async () => {
-  dir = tempDir();
-  storage = openSqliteStorage(dir.path);
-  store = storage.consents;
-  pki = await pkiDeps(storage, at(T0));
-  await provisionedTenant(pki, 'koeln');
-  await provisionedTenant(pki, 'dortmund');
+  stored = await openStoredConsents();
 });
 afterAll(() => {
-  storage.close();
-  dir.remove();
+  stored.close();
 });
-
-/** A subject (pseudonym) recorded in the tenant, as ensureSubject leaves it. */
-async function newSubject(tenantId = 'koeln'): Promise<string> {
-  const pseudonym = randomId('ps');
-  await store.ensureSubject(
-    tenantId,
-    pseudonym,
-    () =>
-      wrapSecret(
-        pki.masterKey,
-        randomBytes(32),
-        `consent-gateway/${tenantId}/subject/${pseudonym}`,
-      ),
-    iso(T0),
-  );
-  return pseudonym;
-}
-
-interface ConsentSpec {
-  readonly tenantId?: string;
-  readonly subject: string;
-  readonly senders: readonly string[];
-  readonly recipients: readonly string[];
-  readonly purpose: string;
-  readonly categories: readonly string[];
-  readonly validFrom: number;
-  readonly validUntil: number;
-}
-
-/**
- * Records a consent the way the portal's grant does: a request (pending), then its approval and
- * the consent (version 1, active) in one decideRequest.
- */
-async function grant(spec: ConsentSpec): Promise<string> {
-  const tenantId = spec.tenantId ?? 'koeln';
-  const requestedBy = spec.senders[0] ?? ABH;
-  const parties = [...new Set([requestedBy, ...spec.senders, ...spec.recipients])];
-  const request: ConsentRequestRecord = {
-    id: randomId('cr'),
-    tenantId,
-    subject: spec.subject,
-    requestedBy,
-    senders: spec.senders,
-    recipients: spec.recipients,
-    purpose: spec.purpose,
-    categories: spec.categories,
-    validUntil: iso(spec.validUntil),
-    language: 'de',
-    noticeText: 'Einwilligung …',
-    noticeHash: 'notice-hash',
-    codeHash: randomId('code'),
-    secondFactorHash: randomId('sf'),
-    codeExpiresAt: iso(spec.validFrom + 14 * DAY),
-    createdAt: iso(spec.validFrom - 1000),
-  };
-  await store.addRequest(request, parties);
-  const consent: ConsentRecord = {
-    id: randomId('cs'),
-    tenantId,
-    subject: spec.subject,
-    requestId: request.id,
-    senders: spec.senders,
-    recipients: spec.recipients,
-    purpose: spec.purpose,
-    categories: spec.categories,
-    validFrom: iso(spec.validFrom),
-    validUntil: iso(spec.validUntil),
-    language: 'de',
-    noticeHash: request.noticeHash,
-    channel: 'portal-code',
-    assurance: 'low',
-    receiptId: randomId('rc'),
-    receipt: 'eyJ.receipt.sig',
-    createdAt: iso(spec.validFrom),
-  };
-  const decided = await store.decideRequest(
-    request.id,
-    1,
-    { state: 'approved', at: iso(spec.validFrom), actor: 'subject' },
-    { record: consent, parties },
-  );
-  if (!decided) throw new Error('request was not pending');
-  return consent.id;
-}
-
-async function change(consentId: string, state: ConsentState, when: number): Promise<void> {
-  const found = await store.consent('koeln', consentId);
-  if (!found) throw new Error(`no consent ${consentId}`);
-  const ok = await store.changeConsent(consentId, found.current.version, {
-    state,
-    at: iso(when),
-    actor: state === 'revoked' ? 'subject' : 'system',
-  });
-  if (!ok) throw new Error('consent changed meanwhile');
-}
-
-/** What a send asks: a flow of one person's data in one tenant. */
-interface ConsentQuestion extends ConsentFlow {
-  readonly tenantId: string;
-  /** The subject's pseudonym. */
-  readonly subject: string;
-}
-
-/** The decision as `sendExchange` takes it: the stored candidates, then the one pure function. */
-async function decide(clock: Clock, q: ConsentQuestion): Promise<ConsentDecision> {
-  return decideConsent(await store.consentsFor(q.tenantId, q.subject, q.purpose), q, clock.now());
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Property: the stored consents and decideConsent against an independent oracle.             */
@@ -257,7 +129,7 @@ describe('decideConsent over the stored consents, property', () => {
 
     const seen = { allowed: 0, refused: 0, fieldsNotCovered: 0, revokedAfterAllow: 0 };
     for (let n = 0; n < CASES; n++) {
-      const subject = await newSubject();
+      const subject = await stored.newSubject();
       const consents: ModelConsent[] = [];
       for (let k = int(0, 3); k > 0; k--) {
         const validFrom = T0 + int(-5, 5) * DAY + int(0, 23) * 3600 * 1000;
@@ -269,10 +141,10 @@ describe('decideConsent over the stored consents, property', () => {
           validFrom,
           validUntil: validFrom + int(1, 10) * DAY,
         };
-        const id = await grant({ subject, ...spec });
+        const id = await stored.grant({ subject, ...spec });
         const roll = random();
         const state: ConsentState = roll < 0.7 ? 'active' : roll < 0.9 ? 'revoked' : 'expired';
-        if (state !== 'active') await change(id, state, validFrom + 3600 * 1000);
+        if (state !== 'active') await stored.change(id, state, validFrom + 3600 * 1000);
         consents.push({ id, ...spec, state, version: state === 'active' ? 1 : 2 });
       }
 
@@ -304,7 +176,7 @@ describe('decideConsent over the stored consents, property', () => {
             };
         const label = `case ${n}.${k} (seed ${SEED}) at ${iso(now)}: ${JSON.stringify({ q, consents })}`;
         const clock = at(now);
-        const decision = await decide(clock, q);
+        const decision = await stored.decide(clock, q);
         expect(decision.covered, label).toBe(oracleAllows(consents, q, now));
         if (!decision.covered) {
           seen.refused++;
@@ -323,9 +195,9 @@ describe('decideConsent over the stored consents, property', () => {
         // Revoking it takes effect for the next decision in the same tick.
         if (random() < 0.5) {
           seen.revokedAfterAllow++;
-          await change(used.id, 'revoked', now);
+          await stored.change(used.id, 'revoked', now);
           Object.assign(used, { state: 'revoked', version: 2 });
-          const again = await decide(clock, q);
+          const again = await stored.decide(clock, q);
           expect(again.covered, label).toBe(oracleAllows(consents, q, now));
           if (again.covered) expect(again.consent.consent.id, label).not.toBe(used.id);
           else {

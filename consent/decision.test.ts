@@ -1,155 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wrapSecret, type PkiDeps } from '../certs/index.ts';
-import { FixedClock, randomBytes, randomId, type Clock } from '../core/index.ts';
-import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
-import { pkiDeps, provisionedTenant } from '../test/support/pki.ts';
-import { tempDir } from '../test/support/temp.ts';
-import { decideConsent, type ConsentDecision, type ConsentFlow } from './decision.ts';
-import type {
-  ConsentRecord,
-  ConsentRequestRecord,
-  ConsentState,
-  ConsentStore,
-  ConsentWithState,
-} from './ports.ts';
+import type { Clock } from '../core/index.ts';
+import type { ConsentQuestion, ConsentSpec, StoredConsents } from '../test/support/consents.ts';
+import { ABH, at, DAY, iso, JC, openStoredConsents, SOZ, T0 } from '../test/support/consents.ts';
+import type { ConsentDecision } from './decision.ts';
+import type { ConsentWithState } from './ports.ts';
 
-const DAY = 24 * 3600 * 1000;
-const T0 = Date.parse('2026-11-25T10:00:00.000Z');
-const iso = (ms: number) => new Date(ms).toISOString();
-const at = (ms: number) => new FixedClock(iso(ms));
-
-const ABH = 'abh-koeln';
-const JC = 'jc-koeln';
-const SOZ = 'sozialamt-koeln';
-
-let dir: ReturnType<typeof tempDir>;
-let storage: SqliteStorage;
-let store: ConsentStore;
-let pki: PkiDeps;
+let stored: StoredConsents;
 
 beforeAll(async () => {
-  dir = tempDir();
-  storage = openSqliteStorage(dir.path);
-  store = storage.consents;
-  pki = await pkiDeps(storage, at(T0));
-  await provisionedTenant(pki, 'koeln');
-  await provisionedTenant(pki, 'dortmund');
+  stored = await openStoredConsents();
 });
 afterAll(() => {
-  storage.close();
-  dir.remove();
+  stored.close();
 });
-
-/** A subject (pseudonym) recorded in the tenant, as ensureSubject leaves it. */
-async function newSubject(tenantId = 'koeln'): Promise<string> {
-  const pseudonym = randomId('ps');
-  await store.ensureSubject(
-    tenantId,
-    pseudonym,
-    () =>
-      wrapSecret(
-        pki.masterKey,
-        randomBytes(32),
-        `consent-gateway/${tenantId}/subject/${pseudonym}`,
-      ),
-    iso(T0),
-  );
-  return pseudonym;
-}
-
-interface ConsentSpec {
-  readonly tenantId?: string;
-  readonly subject: string;
-  readonly senders: readonly string[];
-  readonly recipients: readonly string[];
-  readonly purpose: string;
-  readonly categories: readonly string[];
-  readonly validFrom: number;
-  readonly validUntil: number;
-}
-
-/**
- * Records a consent the way the portal's grant does: a request (pending), then its approval and
- * the consent (version 1, active) in one decideRequest.
- */
-async function grant(spec: ConsentSpec): Promise<string> {
-  const tenantId = spec.tenantId ?? 'koeln';
-  const requestedBy = spec.senders[0] ?? ABH;
-  const parties = [...new Set([requestedBy, ...spec.senders, ...spec.recipients])];
-  const request: ConsentRequestRecord = {
-    id: randomId('cr'),
-    tenantId,
-    subject: spec.subject,
-    requestedBy,
-    senders: spec.senders,
-    recipients: spec.recipients,
-    purpose: spec.purpose,
-    categories: spec.categories,
-    validUntil: iso(spec.validUntil),
-    language: 'de',
-    noticeText: 'Einwilligung …',
-    noticeHash: 'notice-hash',
-    codeHash: randomId('code'),
-    secondFactorHash: randomId('sf'),
-    codeExpiresAt: iso(spec.validFrom + 14 * DAY),
-    createdAt: iso(spec.validFrom - 1000),
-  };
-  await store.addRequest(request, parties);
-  const consent: ConsentRecord = {
-    id: randomId('cs'),
-    tenantId,
-    subject: spec.subject,
-    requestId: request.id,
-    senders: spec.senders,
-    recipients: spec.recipients,
-    purpose: spec.purpose,
-    categories: spec.categories,
-    validFrom: iso(spec.validFrom),
-    validUntil: iso(spec.validUntil),
-    language: 'de',
-    noticeHash: request.noticeHash,
-    channel: 'portal-code',
-    assurance: 'low',
-    receiptId: randomId('rc'),
-    receipt: 'eyJ.receipt.sig',
-    createdAt: iso(spec.validFrom),
-  };
-  const decided = await store.decideRequest(
-    request.id,
-    1,
-    { state: 'approved', at: iso(spec.validFrom), actor: 'subject' },
-    { record: consent, parties },
-  );
-  if (!decided) throw new Error('request was not pending');
-  return consent.id;
-}
-
-async function change(consentId: string, state: ConsentState, when: number): Promise<void> {
-  const found = await store.consent('koeln', consentId);
-  if (!found) throw new Error(`no consent ${consentId}`);
-  const ok = await store.changeConsent(consentId, found.current.version, {
-    state,
-    at: iso(when),
-    actor: state === 'revoked' ? 'subject' : 'system',
-  });
-  if (!ok) throw new Error('consent changed meanwhile');
-}
-
-/** What a send asks: a flow of one person's data in one tenant. */
-interface ConsentQuestion extends ConsentFlow {
-  readonly tenantId: string;
-  /** The subject's pseudonym. */
-  readonly subject: string;
-}
-
-/** The decision as `sendExchange` takes it: the stored candidates, then the one pure function. */
-async function decide(clock: Clock, q: ConsentQuestion): Promise<ConsentDecision> {
-  return decideConsent(await store.consentsFor(q.tenantId, q.subject, q.purpose), q, clock.now());
-}
 
 /** The consent a decision answers, or a failure if it refused. */
 async function covering(clock: Clock, q: ConsentQuestion): Promise<ConsentWithState> {
-  const decision = await decide(clock, q);
+  const decision = await stored.decide(clock, q);
   if (!decision.covered) throw new Error(`expected cover, got ${JSON.stringify(decision)}`);
   return decision.consent;
 }
@@ -159,7 +26,7 @@ async function refusal(
   clock: Clock,
   q: ConsentQuestion,
 ): Promise<Extract<ConsentDecision, { covered: false }>> {
-  const decision = await decide(clock, q);
+  const decision = await stored.decide(clock, q);
   if (decision.covered) throw new Error(`expected a refusal, got ${decision.consent.consent.id}`);
   return decision;
 }
@@ -186,18 +53,18 @@ describe('decideConsent over the stored consents', () => {
   });
   /** A person of their own with the base consent, changed as the test needs. */
   const ownConsent = async (spec: Partial<ConsentSpec> = {}) => {
-    const own = await newSubject();
-    return { own, id: await grant({ ...base(), ...spec, subject: own }) };
+    const own = await stored.newSubject();
+    return { own, id: await stored.grant({ ...base(), ...spec, subject: own }) };
   };
 
   beforeAll(async () => {
-    subject = await newSubject();
+    subject = await stored.newSubject();
   });
 
   describe('with one active consent', () => {
     let consentId: string;
     beforeAll(async () => {
-      consentId = await grant(base());
+      consentId = await stored.grant(base());
     });
 
     it('answers the covering consent with its id, version, state and end', async () => {
@@ -275,7 +142,7 @@ describe('decideConsent over the stored consents', () => {
     });
 
     it('refuses another person, and the same pseudonym in another tenant', async () => {
-      const other = await newSubject();
+      const other = await stored.newSubject();
       const elsewhere = await refusal(at(T0 + DAY), question({ tenantId: 'dortmund' }));
       for (const refused of [
         await refusal(at(T0 + DAY), question({ subject: other })),
@@ -324,7 +191,7 @@ describe('decideConsent over the stored consents', () => {
 
   it('refuses a revoked consent: consent_missing for the reason consent_revoked', async () => {
     const { own, id } = await ownConsent();
-    await change(id, 'revoked', T0 + DAY);
+    await stored.change(id, 'revoked', T0 + DAY);
     expect(await refusal(at(T0 + 2 * DAY), question({ subject: own }))).toEqual({
       covered: false,
       code: 'consent_missing',
@@ -335,7 +202,7 @@ describe('decideConsent over the stored consents', () => {
 
   it('refuses a consent whose stored state is expired, even inside its dates', async () => {
     const { own, id } = await ownConsent();
-    await change(id, 'expired', T0 + DAY);
+    await stored.change(id, 'expired', T0 + DAY);
     const refused = await refusal(at(T0 + 2 * DAY), question({ subject: own }));
     expect(refused.code).toBe('consent_missing');
     expect(refused.reasons).toEqual([
@@ -345,7 +212,7 @@ describe('decideConsent over the stored consents', () => {
 
   it('names why a consent is not in force rather than what it lacks', async () => {
     const { own, id } = await ownConsent();
-    await change(id, 'revoked', T0 + DAY);
+    await stored.change(id, 'revoked', T0 + DAY);
     const refused = await refusal(
       at(T0 + 2 * DAY),
       question({ subject: own, categories: ['health'] }),
@@ -360,25 +227,29 @@ describe('decideConsent over the stored consents', () => {
     const clock = at(T0 + 5 * DAY);
     const before = await covering(clock, question({ subject: own }));
     expect([before.consent.id, before.current.version]).toEqual([id, 1]);
-    await change(id, 'revoked', clock.now().getTime());
+    await stored.change(id, 'revoked', clock.now().getTime());
     expect((await refusal(clock, question({ subject: own }))).reasons).toEqual([
       { code: 'consent_revoked', message: `consent ${id} version 2 was withdrawn` },
     ]);
   });
 
   it('allows when one of three consents covers, and answers that one', async () => {
-    const own = await newSubject();
-    await grant({ ...base(), subject: own, recipients: [SOZ] });
-    const covers = await grant({ ...base(), subject: own, categories: ['residence_status'] });
-    await grant({ ...base(), subject: own, categories: ['identity'] });
+    const own = await stored.newSubject();
+    await stored.grant({ ...base(), subject: own, recipients: [SOZ] });
+    const covers = await stored.grant({
+      ...base(),
+      subject: own,
+      categories: ['residence_status'],
+    });
+    await stored.grant({ ...base(), subject: own, categories: ['identity'] });
     expect((await covering(at(T0 + DAY), question({ subject: own }))).consent.id).toBe(covers);
   });
 
   it('allows through a newer consent after the older one was revoked, not in between', async () => {
-    const own = await newSubject();
-    const old = await grant({ ...base(), subject: own });
-    await change(old, 'revoked', T0 + DAY);
-    const renewed = await grant({ ...base(), subject: own, validFrom: T0 + 2 * DAY });
+    const own = await stored.newSubject();
+    const old = await stored.grant({ ...base(), subject: own });
+    await stored.change(old, 'revoked', T0 + DAY);
+    const renewed = await stored.grant({ ...base(), subject: own, validFrom: T0 + 2 * DAY });
     expect((await covering(at(T0 + 3 * DAY), question({ subject: own }))).consent.id).toBe(renewed);
     const between = await refusal(at(T0 + 2 * DAY - 1), question({ subject: own }));
     expect(between.code).toBe('consent_missing');
@@ -392,9 +263,9 @@ describe('decideConsent over the stored consents', () => {
   });
 
   it('does not add up categories of two consents: one consent must cover them all', async () => {
-    const own = await newSubject();
-    const first = await grant({ ...base(), subject: own, categories: ['residence_status'] });
-    const second = await grant({
+    const own = await stored.newSubject();
+    const first = await stored.grant({ ...base(), subject: own, categories: ['residence_status'] });
+    const second = await stored.grant({
       ...base(),
       subject: own,
       categories: ['employment_permission'],
@@ -420,12 +291,17 @@ describe('decideConsent over the stored consents', () => {
   });
 
   it('lists as missing what the nearest consent in force lacks, not one out of force', async () => {
-    const own = await newSubject();
+    const own = await stored.newSubject();
     const all = ['identity', 'residence_status', 'employment_permission', 'benefits'];
-    const revoked = await grant({ ...base(), subject: own, categories: all });
-    await change(revoked, 'revoked', T0 + DAY);
-    await grant({ ...base(), subject: own, categories: ['identity'], validFrom: T0 + 1000 });
-    await grant({ ...base(), subject: own, categories: all.slice(0, 3), validFrom: T0 + 2000 });
+    const revoked = await stored.grant({ ...base(), subject: own, categories: all });
+    await stored.change(revoked, 'revoked', T0 + DAY);
+    await stored.grant({ ...base(), subject: own, categories: ['identity'], validFrom: T0 + 1000 });
+    await stored.grant({
+      ...base(),
+      subject: own,
+      categories: all.slice(0, 3),
+      validFrom: T0 + 2000,
+    });
     const refused = await refusal(at(T0 + 2 * DAY), question({ subject: own, categories: all }));
     expect(refused.code).toBe('fields_not_covered');
     expect(refused.missing).toEqual(['benefits']);
@@ -437,9 +313,9 @@ describe('decideConsent over the stored consents', () => {
   });
 
   it('does not join parties of two consents either', async () => {
-    const own = await newSubject();
-    await grant({ ...base(), subject: own, senders: [ABH], recipients: [SOZ] });
-    await grant({ ...base(), subject: own, senders: [SOZ], recipients: [JC] });
+    const own = await stored.newSubject();
+    await stored.grant({ ...base(), subject: own, senders: [ABH], recipients: [SOZ] });
+    await stored.grant({ ...base(), subject: own, senders: [SOZ], recipients: [JC] });
     const refused = await refusal(at(T0 + DAY), question({ subject: own }));
     expect(refused.code).toBe('consent_missing');
     expect(refused.reasons.map((r) => r.code)).toEqual(['parties_not_covered']);

@@ -1,4 +1,5 @@
-import type { ConsentEvent, ConsentStore } from '../../consent/index.ts';
+import type { ConsentStore } from '../../consent/index.ts';
+import { toEvent, type EventRow } from '../rows/consent.ts';
 import {
   SELECT_CONSENTS,
   SELECT_REQUESTS,
@@ -7,7 +8,7 @@ import {
   type ConsentRow,
   type RequestRow,
 } from './consent-rows.ts';
-import type { PgDatabase, Row } from './database.ts';
+import type { PgDatabase } from './database.ts';
 
 type QueryPart = Pick<
   ConsentStore,
@@ -21,28 +22,6 @@ type QueryPart = Pick<
   | 'consentByWithdrawalCode'
   | 'dueForExpiry'
 >;
-
-interface EventRow extends Row {
-  seq: number;
-  kind: 'request' | 'consent';
-  ref_id: string;
-  version: number;
-  state: string;
-  at: string;
-  actor: string;
-  purpose: string;
-}
-
-const toEvent = (row: EventRow): ConsentEvent => ({
-  seq: row.seq,
-  kind: row.kind,
-  refId: row.ref_id,
-  version: row.version,
-  state: row.state,
-  at: row.at,
-  actor: row.actor,
-  purpose: row.purpose,
-});
 
 /**
  * The ConsentStore's reads: requests and consents, each with its newest version (the state) in

@@ -1,4 +1,5 @@
 import type { ConsentRecord, ConsentRequestRecord, NextVersion } from '../../consent/index.ts';
+import { VERSION_COLUMNS, versionValues } from '../rows/consent.ts';
 import type { PgDatabase } from './database.ts';
 
 /**
@@ -36,26 +37,6 @@ export async function lockTenantOf(
   );
   return row?.tenant_id;
 }
-
-const VERSION_COLUMNS = 'tenant_id, kind, ref_id, version, state, at, actor, channel, assurance';
-
-const versionValues = (
-  tenantId: string,
-  kind: 'request' | 'consent',
-  refId: string,
-  version: number,
-  next: NextVersion<string>,
-) => [
-  tenantId,
-  kind,
-  refId,
-  version,
-  next.state,
-  next.at,
-  next.actor,
-  next.channel ?? null,
-  next.assurance ?? null,
-];
 
 /** Records the first version of a new request or consent. Call it under {@link lockVersionOrder}. */
 export async function insertFirstVersion(

@@ -7,52 +7,10 @@ import type {
   TrustAnchor,
 } from '../../certs/index.ts';
 import { GatewayError } from '../../core/index.ts';
+import type { AnchorRow, CertificateRow, KeyRow, PrincipalRow } from '../rows/pki.ts';
+import { toAnchor, toCertificate, toKey, toPrincipal } from '../rows/pki.ts';
 import { commitPgAuditEntry } from './audit-store.ts';
-import { conflictAs, isUniqueViolation, type PgDatabase, type Row } from './database.ts';
-
-interface KeyRow extends Row {
-  tenant_id: string;
-  kid: string;
-  use: KeyUse;
-  public_material: string;
-  wrapped_private: string;
-  status: 'active' | 'retired';
-  created_at: string;
-}
-interface AnchorRow extends Row {
-  tenant_id: string;
-  fingerprint: string;
-  certificate_pem: string;
-  source: 'tenant_ca' | 'imported';
-  subject: string;
-  created_at: string;
-}
-interface PrincipalRow extends Row {
-  tenant_id: string;
-  id: string;
-  kind: Principal['kind'];
-  agency_type: Principal['agencyType'];
-  display_name: string;
-  encryption_key: string | null;
-  pgp_public_key: string | null;
-  webhook_url: string | null;
-  address: string | null;
-  dpo_contact: string | null;
-  created_at: string;
-}
-interface CertificateRow extends Row {
-  fingerprint: string;
-  tenant_id: string;
-  principal_id: string;
-  serial: string;
-  issuer_fingerprint: string;
-  certificate_pem: string;
-  not_before: string;
-  not_after: string;
-  issued_by_gateway: boolean;
-  created_at: string;
-  revoked_at: string | null;
-}
+import { conflictAs, isUniqueViolation, type PgDatabase } from './database.ts';
 
 // Named columns, not `*`: the `inserted` order column stays inside the adapter.
 const KEY = `tenant_id, kid, use, public_material, wrapped_private, status, created_at`;
@@ -61,50 +19,6 @@ const PRINCIPAL = `tenant_id, id, kind, agency_type, display_name, encryption_ke
   pgp_public_key, webhook_url, address, dpo_contact, created_at`;
 const CERTIFICATE = `fingerprint, tenant_id, principal_id, serial, issuer_fingerprint,
   certificate_pem, not_before, not_after, issued_by_gateway, created_at, revoked_at`;
-
-const toKey = (row: KeyRow): StoredKey => ({
-  tenantId: row.tenant_id,
-  kid: row.kid,
-  use: row.use,
-  publicMaterial: row.public_material,
-  wrappedPrivate: JSON.parse(row.wrapped_private) as StoredKey['wrappedPrivate'],
-  status: row.status,
-  createdAt: row.created_at,
-});
-const toAnchor = (row: AnchorRow): TrustAnchor => ({
-  tenantId: row.tenant_id,
-  fingerprint: row.fingerprint,
-  certificatePem: row.certificate_pem,
-  source: row.source,
-  subject: row.subject,
-  createdAt: row.created_at,
-});
-const toPrincipal = (row: PrincipalRow): Principal => ({
-  tenantId: row.tenant_id,
-  id: row.id,
-  kind: row.kind,
-  agencyType: row.agency_type,
-  displayName: row.display_name,
-  encryptionKey: row.encryption_key,
-  pgpPublicKey: row.pgp_public_key,
-  webhookUrl: row.webhook_url,
-  address: row.address,
-  dpoContact: row.dpo_contact,
-  createdAt: row.created_at,
-});
-const toCertificate = (row: CertificateRow): CertificateRecord => ({
-  fingerprint: row.fingerprint,
-  tenantId: row.tenant_id,
-  principalId: row.principal_id,
-  serial: row.serial,
-  issuerFingerprint: row.issuer_fingerprint,
-  certificatePem: row.certificate_pem,
-  notBefore: row.not_before,
-  notAfter: row.not_after,
-  issuedByGateway: row.issued_by_gateway,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at,
-});
 
 async function insertKey(db: PgDatabase, key: StoredKey): Promise<void> {
   await db.query(`INSERT INTO tenant_keys (${KEY}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [

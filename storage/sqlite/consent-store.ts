@@ -1,125 +1,45 @@
 import type {
-  Assurance,
-  Channel,
-  ConsentEvent,
-  ConsentRecord,
-  ConsentRequestRecord,
   ConsentState,
   ConsentStore,
   ConsentWithState,
   NextVersion,
   RequestState,
   RequestWithState,
-  StateVersion,
 } from '../../consent/index.ts';
+import type {
+  ConsentRow as ConsentColumns,
+  EventRow,
+  ListColumns,
+  RequestRow as RequestColumns,
+  VersionRow,
+} from '../rows/consent.ts';
+import {
+  toConsentRecord,
+  toEvent,
+  toRequestRecord,
+  toVersion,
+  VERSION_COLUMNS,
+  versionValues,
+} from '../rows/consent.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { guarded } from './guarded.ts';
 import { sqlitePortalSessions } from './portal-session-store.ts';
 import { sqliteSubjects } from './subject-store.ts';
 
-interface VersionRow {
-  seq: number;
-  kind: 'request' | 'consent';
-  ref_id: string;
-  version: number;
-  state: string;
-  at: string;
-  actor: string;
-  channel: Channel | null;
-  assurance: Assurance | null;
-}
-interface RequestRow {
-  id: string;
-  tenant_id: string;
-  subject: string;
-  requested_by: string;
-  senders: string;
-  recipients: string;
-  purpose: string;
-  categories: string;
-  valid_until: string;
-  language: string;
-  notice_text: string;
-  notice_hash: string;
-  code_hash: string;
-  second_factor_hash: string;
-  identity_hash: string | null;
-  code_expires_at: string;
-  created_at: string;
-}
-interface ConsentRow {
-  id: string;
-  tenant_id: string;
-  subject: string;
-  request_id: string;
-  senders: string;
-  recipients: string;
-  purpose: string;
-  categories: string;
-  valid_from: string;
-  valid_until: string;
-  language: string;
-  notice_hash: string;
-  notice_text: string | null;
-  channel: ConsentRecord['channel'];
-  assurance: ConsentRecord['assurance'];
-  withdrawal_code_hash: string | null;
-  receipt_id: string;
-  receipt: string;
-  created_at: string;
-}
+type RequestRow = RequestColumns<string>;
+type ConsentRow = ConsentColumns<string>;
 
-const list = (json: string): string[] => JSON.parse(json) as string[];
-const toVersion = <S extends string>(row: VersionRow): StateVersion<S> => ({
-  seq: row.seq,
-  refId: row.ref_id,
-  version: row.version,
-  state: row.state as S,
-  at: row.at,
-  actor: row.actor,
-  ...(row.channel === null ? {} : { channel: row.channel }),
-  ...(row.assurance === null ? {} : { assurance: row.assurance }),
+// SQLite keeps the lists as JSON text; the shared mappers take them as arrays.
+const parsedLists = (row: ListColumns<string>): ListColumns => ({
+  senders: JSON.parse(row.senders) as string[],
+  recipients: JSON.parse(row.recipients) as string[],
+  categories: JSON.parse(row.categories) as string[],
 });
-const toRequest = (row: RequestRow): ConsentRequestRecord => ({
-  id: row.id,
-  tenantId: row.tenant_id,
-  subject: row.subject,
-  requestedBy: row.requested_by,
-  senders: list(row.senders),
-  recipients: list(row.recipients),
-  purpose: row.purpose,
-  categories: list(row.categories),
-  validUntil: row.valid_until,
-  language: row.language,
-  noticeText: row.notice_text,
-  noticeHash: row.notice_hash,
-  codeHash: row.code_hash,
-  secondFactorHash: row.second_factor_hash,
-  ...(row.identity_hash === null ? {} : { identityHash: row.identity_hash }),
-  codeExpiresAt: row.code_expires_at,
-  createdAt: row.created_at,
-});
-const toConsent = (row: ConsentRow): ConsentRecord => ({
-  id: row.id,
-  tenantId: row.tenant_id,
-  subject: row.subject,
-  requestId: row.request_id,
-  senders: list(row.senders),
-  recipients: list(row.recipients),
-  purpose: row.purpose,
-  categories: list(row.categories),
-  validFrom: row.valid_from,
-  validUntil: row.valid_until,
-  language: row.language,
-  noticeHash: row.notice_hash,
-  ...(row.notice_text === null ? {} : { noticeText: row.notice_text }),
-  channel: row.channel,
-  assurance: row.assurance,
-  ...(row.withdrawal_code_hash === null ? {} : { withdrawalCodeHash: row.withdrawal_code_hash }),
-  receiptId: row.receipt_id,
-  receipt: row.receipt,
-  createdAt: row.created_at,
+const listsAsJson = (record: ListColumns): ListColumns<string> => ({
+  senders: JSON.stringify(record.senders),
+  recipients: JSON.stringify(record.recipients),
+  categories: JSON.stringify(record.categories),
 });
 
 export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
@@ -129,27 +49,10 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     VALUES (@id, @tenantId, @subject, @requestedBy, @senders, @recipients, @purpose, @categories,
     @validUntil, @language, @noticeText, @noticeHash, @codeHash, @secondFactorHash,
     @identityHash, @codeExpiresAt, @createdAt)`);
-  const insertVersionRow = db.prepare(`INSERT INTO consent_versions
-    (tenant_id, kind, ref_id, version, state, at, actor, channel, assurance)
+  const insertVersionRow = db.prepare(`INSERT INTO consent_versions (${VERSION_COLUMNS})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertVersion = (
-    tenantId: string,
-    kind: 'request' | 'consent',
-    refId: string,
-    version: number,
-    next: NextVersion<string>,
-  ) =>
-    insertVersionRow.run(
-      tenantId,
-      kind,
-      refId,
-      version,
-      next.state,
-      next.at,
-      next.actor,
-      next.channel ?? null,
-      next.assurance ?? null,
-    );
+  const insertVersion = (...args: Parameters<typeof versionValues>) =>
+    insertVersionRow.run(...versionValues(...args));
   const insertParty = db.prepare(
     'INSERT OR IGNORE INTO consent_parties (tenant_id, ref_id, agency_id) VALUES (?, ?, ?)',
   );
@@ -190,7 +93,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
   );
   const eventsFor = db.prepare<
     [{ tenant: string; agency: string; since: number; limit: number }],
-    VersionRow & { purpose: string }
+    EventRow
   >(`
     SELECT v.*, COALESCE(c.purpose, r.purpose) AS purpose
     FROM consent_versions v
@@ -217,7 +120,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     const current = latestVersion.get(row.id);
     if (!current) throw new Error(`request ${row.id} has no version`);
     return {
-      request: toRequest(row),
+      request: toRequestRecord({ ...row, ...parsedLists(row) }),
       current: toVersion<RequestState>(current),
       failedAttempts: attempts.get(row.id)?.n ?? 0,
     };
@@ -225,7 +128,10 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
   const withConsentState = (row: ConsentRow): ConsentWithState => {
     const current = latestVersion.get(row.id);
     if (!current) throw new Error(`consent ${row.id} has no version`);
-    return { consent: toConsent(row), current: toVersion<ConsentState>(current) };
+    return {
+      consent: toConsentRecord({ ...row, ...parsedLists(row) }),
+      current: toVersion<ConsentState>(current),
+    };
   };
   const appendIfCurrent = (
     tenantId: string,
@@ -247,9 +153,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
         inTransaction(db, () => {
           insertRequest.run({
             ...request,
-            senders: JSON.stringify(request.senders),
-            recipients: JSON.stringify(request.recipients),
-            categories: JSON.stringify(request.categories),
+            ...listsAsJson(request),
             identityHash: request.identityHash ?? null,
           });
           insertVersion(request.tenantId, 'request', request.id, 1, {
@@ -305,9 +209,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
             const c = consent.record;
             insertConsent.run({
               ...c,
-              senders: JSON.stringify(c.senders),
-              recipients: JSON.stringify(c.recipients),
-              categories: JSON.stringify(c.categories),
+              ...listsAsJson(c),
               noticeText: c.noticeText ?? null,
               // The older column, kept for readers of the schema before channels: the channel's kind.
               capture: c.channel.startsWith('portal') ? 'portal' : c.channel,
@@ -353,18 +255,7 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     },
     eventsFor(tenantId, agencyId, sinceSeq, limit) {
       return Promise.resolve(
-        eventsFor
-          .all({ tenant: tenantId, agency: agencyId, since: sinceSeq, limit })
-          .map((row): ConsentEvent => ({
-            seq: row.seq,
-            kind: row.kind,
-            refId: row.ref_id,
-            version: row.version,
-            state: row.state,
-            at: row.at,
-            actor: row.actor,
-            purpose: row.purpose,
-          })),
+        eventsFor.all({ tenant: tenantId, agency: agencyId, since: sinceSeq, limit }).map(toEvent),
       );
     },
     requestsOfSubject(tenantId, subject) {

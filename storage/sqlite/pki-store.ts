@@ -1,112 +1,17 @@
-import type {
-  CertificateRecord,
-  KeyUse,
-  PkiStore,
-  Principal,
-  StoredKey,
-  TrustAnchor,
-} from '../../certs/index.ts';
+import type { CertificateRecord, PkiStore } from '../../certs/index.ts';
 import { GatewayError } from '../../core/index.ts';
+import type { AnchorRow, CertificateRow, KeyRow, PrincipalRow } from '../rows/pki.ts';
+import { keyRow, toAnchor, toCertificate, toKey, toPrincipal } from '../rows/pki.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { guarded } from './guarded.ts';
 
-interface KeyRow {
-  tenant_id: string;
-  kid: string;
-  use: KeyUse;
-  public_material: string;
-  wrapped_private: string;
-  status: 'active' | 'retired';
-  created_at: string;
-}
-interface AnchorRow {
-  tenant_id: string;
-  fingerprint: string;
-  certificate_pem: string;
-  source: 'tenant_ca' | 'imported';
-  subject: string;
-  created_at: string;
-}
-interface PrincipalRow {
-  tenant_id: string;
-  id: string;
-  kind: Principal['kind'];
-  agency_type: Principal['agencyType'];
-  display_name: string;
-  encryption_key: string | null;
-  pgp_public_key: string | null;
-  webhook_url: string | null;
-  address: string | null;
-  dpo_contact: string | null;
-  created_at: string;
-}
-interface CertificateRow {
-  fingerprint: string;
-  tenant_id: string;
-  principal_id: string;
-  serial: string;
-  issuer_fingerprint: string;
-  certificate_pem: string;
-  not_before: string;
-  not_after: string;
+/** The row as SQLite answers it: `issued_by_gateway` is 0 or 1. */
+type SqliteCertificateRow = Omit<CertificateRow, 'issued_by_gateway'> & {
   issued_by_gateway: number;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toKey = (row: KeyRow): StoredKey => ({
-  tenantId: row.tenant_id,
-  kid: row.kid,
-  use: row.use,
-  publicMaterial: row.public_material,
-  wrappedPrivate: JSON.parse(row.wrapped_private) as StoredKey['wrappedPrivate'],
-  status: row.status,
-  createdAt: row.created_at,
-});
-const keyRow = (key: StoredKey): KeyRow => ({
-  tenant_id: key.tenantId,
-  kid: key.kid,
-  use: key.use,
-  public_material: key.publicMaterial,
-  wrapped_private: JSON.stringify(key.wrappedPrivate),
-  status: key.status,
-  created_at: key.createdAt,
-});
-const toAnchor = (row: AnchorRow): TrustAnchor => ({
-  tenantId: row.tenant_id,
-  fingerprint: row.fingerprint,
-  certificatePem: row.certificate_pem,
-  source: row.source,
-  subject: row.subject,
-  createdAt: row.created_at,
-});
-const toPrincipal = (row: PrincipalRow): Principal => ({
-  tenantId: row.tenant_id,
-  id: row.id,
-  kind: row.kind,
-  agencyType: row.agency_type,
-  displayName: row.display_name,
-  encryptionKey: row.encryption_key,
-  pgpPublicKey: row.pgp_public_key,
-  webhookUrl: row.webhook_url,
-  address: row.address,
-  dpoContact: row.dpo_contact,
-  createdAt: row.created_at,
-});
-const toCertificate = (row: CertificateRow): CertificateRecord => ({
-  fingerprint: row.fingerprint,
-  tenantId: row.tenant_id,
-  principalId: row.principal_id,
-  serial: row.serial,
-  issuerFingerprint: row.issuer_fingerprint,
-  certificatePem: row.certificate_pem,
-  notBefore: row.not_before,
-  notAfter: row.not_after,
-  issuedByGateway: row.issued_by_gateway === 1,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at,
-});
+};
+const toSqliteCertificate = (row: SqliteCertificateRow): CertificateRecord =>
+  toCertificate({ ...row, issued_by_gateway: row.issued_by_gateway === 1 });
 
 export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
   const insertTenant = db.prepare(
@@ -143,13 +48,13 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
      not_before, not_after, issued_by_gateway, created_at, revoked_at)
     VALUES (@fingerprint, @tenantId, @principalId, @serial, @issuerFingerprint, @certificatePem,
      @notBefore, @notAfter, @issuedByGateway, @createdAt, NULL)`);
-  const certificateByFingerprint = db.prepare<[string], CertificateRow>(
+  const certificateByFingerprint = db.prepare<[string], SqliteCertificateRow>(
     'SELECT * FROM certificates WHERE fingerprint = ?',
   );
-  const certificatesBySerial = db.prepare<[string, string], CertificateRow>(
+  const certificatesBySerial = db.prepare<[string, string], SqliteCertificateRow>(
     'SELECT * FROM certificates WHERE tenant_id = ? AND serial = ? ORDER BY created_at',
   );
-  const certificatesOf = db.prepare<[string, string], CertificateRow>(
+  const certificatesOf = db.prepare<[string, string], SqliteCertificateRow>(
     'SELECT * FROM certificates WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at',
   );
   const revokedBySerial = db.prepare<[string, string, string], { n: number }>(`SELECT COUNT(*) AS n
@@ -157,7 +62,7 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
     AND revoked_at IS NOT NULL`);
   const revoke = db.prepare(`UPDATE certificates SET revoked_at = ?
     WHERE tenant_id = ? AND serial = ? AND revoked_at IS NULL`);
-  const revokedOfGateway = db.prepare<[string], CertificateRow>(`SELECT * FROM certificates
+  const revokedOfGateway = db.prepare<[string], SqliteCertificateRow>(`SELECT * FROM certificates
     WHERE tenant_id = ? AND issued_by_gateway = 1 AND revoked_at IS NOT NULL ORDER BY revoked_at`);
   const nextCrlNumber = db.prepare<[string], { last_number: number }>(`INSERT INTO crl_numbers
     (tenant_id, last_number) VALUES (?, 1)
@@ -231,13 +136,13 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
     },
     certificateByFingerprint(fingerprint) {
       const row = certificateByFingerprint.get(fingerprint);
-      return Promise.resolve(row ? toCertificate(row) : undefined);
+      return Promise.resolve(row ? toSqliteCertificate(row) : undefined);
     },
     certificatesBySerial(tenantId, serial) {
-      return Promise.resolve(certificatesBySerial.all(tenantId, serial).map(toCertificate));
+      return Promise.resolve(certificatesBySerial.all(tenantId, serial).map(toSqliteCertificate));
     },
     certificatesOf(tenantId, principalId) {
-      return Promise.resolve(certificatesOf.all(tenantId, principalId).map(toCertificate));
+      return Promise.resolve(certificatesOf.all(tenantId, principalId).map(toSqliteCertificate));
     },
     addCertificate(certificate) {
       return guarded('that certificate', () => {
@@ -264,7 +169,7 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
     revokedForCrl(tenantId) {
       return Promise.resolve(
         inTransaction(db, () => {
-          const revoked = revokedOfGateway.all(tenantId).map(toCertificate);
+          const revoked = revokedOfGateway.all(tenantId).map(toSqliteCertificate);
           const crlNumber = nextCrlNumber.get(tenantId)?.last_number ?? 1;
           return { revoked, crlNumber };
         }),
