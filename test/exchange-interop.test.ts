@@ -49,6 +49,24 @@ const gpg = (...args: string[]) =>
     },
   );
 
+/** GnuPG while the gateway runs: not `spawnSync`, which would stall fetch's connection pool. */
+const gpgAsync = (args: string[], options: { input?: string } = {}) =>
+  run(
+    'gpg',
+    [
+      '--homedir',
+      gnupg,
+      '--batch',
+      '--no-tty',
+      '--pinentry-mode',
+      'loopback',
+      '--passphrase',
+      '',
+      ...args,
+    ],
+    { ...options, env: { LC_ALL: 'C' } },
+  );
+
 async function agency(
   id: string,
   type: string,
@@ -250,14 +268,13 @@ describe('recipients open envelopes with standard tools', () => {
       ciphertext: string;
     };
     expect(fetched.envelope).toBe('jwe');
-    const jws = execFileSync(
+    const python = await run(
       '/usr/bin/python3',
       [join(projectRoot, 'test/fixtures/jwcrypto_decrypt.py'), file('jc-koeln.key')],
-      {
-        input: fetched.ciphertext,
-        encoding: 'utf8',
-      },
+      { input: fetched.ciphertext },
     );
+    expect(python.code, python.stderr).toBe(0);
+    const jws = python.stdout;
     await verifyAttestation(jws);
   });
 
@@ -276,11 +293,13 @@ describe('recipients open envelopes with standard tools', () => {
     expect(openssl('pkey', '-in', file('jc-rsa.key'), '-noout', '-text').toString()).toContain(
       '3072 bit',
     );
-    const jws = execFileSync(
+    const python = await run(
       '/usr/bin/python3',
       [join(projectRoot, 'test/fixtures/jwcrypto_decrypt.py'), file('jc-rsa.key')],
-      { input: fetched.ciphertext, encoding: 'utf8' },
+      { input: fetched.ciphertext },
     );
+    expect(python.code, python.stderr).toBe(0);
+    const jws = python.stdout;
     await verifyAttestation(jws);
   });
 
@@ -291,22 +310,17 @@ describe('recipients open envelopes with standard tools', () => {
       ciphertext: string;
     };
     expect(fetched.envelope).toBe('openpgp');
-    const keyImport = spawnSync('gpg', ['--homedir', gnupg, '--batch', '--import'], {
+    const keyImport = await gpgAsync(['--import'], {
       input: await (await fetch(`${gw.baseUrl}/.well-known/openpgp-key.asc`)).text(),
-      encoding: 'utf8',
     });
-    expect(keyImport.status).toBe(0);
-    const decrypted = spawnSync('gpg', ['--homedir', gnupg, '--batch', '--no-tty', '--decrypt'], {
-      input: fetched.ciphertext,
-      encoding: 'utf8',
-      env: { ...process.env, LC_ALL: 'C' },
-    });
-    expect(decrypted.status, decrypted.stderr).toBe(0);
+    expect(keyImport.code, keyImport.stderr).toBe(0);
+    const decrypted = await gpgAsync(['--decrypt'], { input: fetched.ciphertext });
+    expect(decrypted.code, decrypted.stderr).toBe(0);
     expect(decrypted.stderr).toContain('Good signature');
     await verifyAttestation(decrypted.stdout);
 
     // And with openpgp.js, insisting on the gateway's signature (expectSigned).
-    const secret = gpg('--armor', '--export-secret-keys').stdout;
+    const secret = (await gpgAsync(['--armor', '--export-secret-keys'])).stdout;
     const openpgp = await import('openpgp');
     // openpgp's result type depends on an uninstalled optional peer; for an armored text it is a string.
     const decryptText = openpgp.decrypt as unknown as (

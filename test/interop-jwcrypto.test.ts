@@ -59,21 +59,24 @@ async function registerAgency(
   };
 }
 
-function jwcryptoAssertion(id: string, alg: string, by: 'x5c' | 'kid' = 'x5c', kid = ''): string {
+async function jwcryptoAssertion(
+  id: string,
+  alg: string,
+  by: 'x5c' | 'kid' = 'x5c',
+  kid = '',
+): Promise<string> {
   const x5c = x5cOf(readFileSync(file(`${id}.crt`), 'utf8'));
-  return execFileSync(
-    '/usr/bin/python3',
-    [
-      join(projectRoot, 'test/fixtures/jwcrypto_assertion.py'),
-      file(`${id}.key`),
-      by === 'kid' ? kid : x5c,
-      id,
-      audience(),
-      alg,
-      by,
-    ],
-    { encoding: 'utf8' },
-  ).trim();
+  const python = await run('/usr/bin/python3', [
+    join(projectRoot, 'test/fixtures/jwcrypto_assertion.py'),
+    file(`${id}.key`),
+    by === 'kid' ? kid : x5c,
+    id,
+    audience(),
+    alg,
+    by,
+  ]);
+  expect(python.code, python.stderr).toBe(0);
+  return python.stdout.trim();
 }
 
 const audience = () => `http://localhost:${new URL(gw.baseUrl).port}`;
@@ -99,22 +102,22 @@ afterAll(async () => {
 
 describe('interoperability with python3-jwcrypto and openssl', () => {
   it('accepts an ES256 assertion with x5c made by jwcrypto with an openssl key', async () => {
-    const res = await whoami(jwcryptoAssertion('jc-koeln', 'ES256'));
+    const res = await whoami(await jwcryptoAssertion('jc-koeln', 'ES256'));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ tenant: 'koeln', id: 'jc-koeln', kind: 'agency' });
   });
 
   it('accepts an assertion naming the certificate by kid', async () => {
-    const res = await whoami(jwcryptoAssertion('jc-koeln', 'ES256', 'kid', ec.kid));
+    const res = await whoami(await jwcryptoAssertion('jc-koeln', 'ES256', 'kid', ec.kid));
     expect(res.status).toBe(200);
   });
 
   it.each(['PS256', 'RS256'])('accepts %s with an openssl RSA-3072 key', async (alg) => {
-    expect((await whoami(jwcryptoAssertion('jc-rsa', alg))).status).toBe(200);
+    expect((await whoami(await jwcryptoAssertion('jc-rsa', alg))).status).toBe(200);
   });
 
   it('refuses the same jwcrypto assertion a second time', async () => {
-    const token = jwcryptoAssertion('jc-koeln', 'ES256');
+    const token = await jwcryptoAssertion('jc-koeln', 'ES256');
     expect((await whoami(token)).status).toBe(200);
     const again = await whoami(token);
     expect(again.status).toBe(401);
@@ -123,21 +126,22 @@ describe('interoperability with python3-jwcrypto and openssl', () => {
 
   it('publishes a JWKS jwcrypto can load', async () => {
     const jwks = await (await fetch(`${gw.baseUrl}/.well-known/jwks.json`)).text();
-    const count = execFileSync(
+    const count = await run(
       '/usr/bin/python3',
       [
         '-c',
         'import sys; from jwcrypto import jwk; ks = jwk.JWKSet.from_json(sys.stdin.read()); print(len(ks["keys"]))',
       ],
-      { input: jwks, encoding: 'utf8' },
-    ).trim();
-    expect(Number(count)).toBeGreaterThanOrEqual(1);
+      { input: jwks },
+    );
+    expect(count.code, count.stderr).toBe(0);
+    expect(Number(count.stdout.trim())).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a certificate within one second of cert revoke, without a restart', async () => {
-    expect((await whoami(jwcryptoAssertion('jc-koeln', 'ES256'))).status).toBe(200);
+    expect((await whoami(await jwcryptoAssertion('jc-koeln', 'ES256'))).status).toBe(200);
     // Made before the revocation, so the clock below measures the gateway, not python.
-    const token = jwcryptoAssertion('jc-koeln', 'ES256');
+    const token = await jwcryptoAssertion('jc-koeln', 'ES256');
     await cli('cert', 'revoke', '--tenant', 'koeln', '--serial', ec.serial.toUpperCase());
     const revokedAt = performance.now();
     const res = await whoami(token);

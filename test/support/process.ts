@@ -84,18 +84,27 @@ export async function startGateway(
   };
 }
 
-/** Runs a command to its end and answers its exit code and output. */
+/**
+ * Runs a command to its end and answers its exit code and output; `input` goes to its stdin.
+ *
+ * Use this rather than `execFileSync` in a test that talks to a server over HTTP: a synchronous
+ * child blocks the test's event loop, so fetch's pooled keep-alive connection cannot notice that
+ * the server closed it meanwhile, and the next request fails with "other side closed". Under load a
+ * python or gpg child easily takes longer than the server's 5 s keep-alive.
+ */
 export function run(
   command: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; input?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? projectRoot,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: 'pipe',
     });
+    // A child that exits without reading all of its input is its own failure, not an EPIPE crash.
+    child.stdin.on('error', () => undefined).end(options.input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
