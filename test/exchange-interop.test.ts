@@ -29,28 +29,8 @@ const agencies: Record<string, TestPrincipal> = {};
 
 const openssl = (...args: string[]) =>
   execFileSync('openssl', args, { cwd: dir.path, stdio: 'pipe' });
-const gpg = (...args: string[]) =>
-  spawnSync(
-    'gpg',
-    [
-      '--homedir',
-      gnupg,
-      '--batch',
-      '--no-tty',
-      '--pinentry-mode',
-      'loopback',
-      '--passphrase',
-      '',
-      ...args,
-    ],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, LC_ALL: 'C' },
-    },
-  );
-
-/** GnuPG while the gateway runs: not `spawnSync`, which would stall fetch's connection pool. */
-const gpgAsync = (args: string[], options: { input?: string } = {}) =>
+/** GnuPG, asynchronously: a `spawnSync` while the gateway runs would stall fetch's connection pool. */
+const gpg = (args: string[], options: { input?: string } = {}) =>
   run(
     'gpg',
     [
@@ -152,22 +132,22 @@ beforeAll(async () => {
   expect((await run('cli/bin.mjs', ['init', '--tenant', 'koeln'], { env })).code).toBe(0);
   // An agency that receives OpenPGP: its key made by GnuPG itself (NIST P-256, v4).
   expect(
-    gpg('--quick-gen-key', 'Jobcenter PGP <jc-pgp@koeln.invalid>', 'nistp256', 'sign', 'never')
-      .status,
+    (
+      await gpg([
+        '--quick-gen-key',
+        'Jobcenter PGP <jc-pgp@koeln.invalid>',
+        'nistp256',
+        'sign',
+        'never',
+      ])
+    ).code,
   ).toBe(0);
   const fpr =
-    /fpr:{9}([0-9A-F]{40})/.exec(gpg('--with-colons', '--list-secret-keys').stdout)?.[1] ?? '';
-  expect(gpg('--quick-add-key', fpr, 'nistp256', 'encr', 'never').status).toBe(0);
-  execFileSync('gpg', [
-    '--homedir',
-    gnupg,
-    '--batch',
-    '--armor',
-    '--output',
-    file('jc-pgp.asc'),
-    '--export',
-    fpr,
-  ]);
+    /fpr:{9}([0-9A-F]{40})/.exec(
+      (await gpg(['--with-colons', '--list-secret-keys'])).stdout,
+    )?.[1] ?? '';
+  expect((await gpg(['--quick-add-key', fpr, 'nistp256', 'encr', 'never'])).code).toBe(0);
+  expect((await gpg(['--armor', '--output', file('jc-pgp.asc'), '--export', fpr])).code).toBe(0);
   await agency('abh-koeln', 'immigration_office');
   await agency('jc-koeln', 'jobcenter');
   await agency('jc-pgp', 'jobcenter', ['--pgp-key', file('jc-pgp.asc')]);
@@ -310,17 +290,17 @@ describe('recipients open envelopes with standard tools', () => {
       ciphertext: string;
     };
     expect(fetched.envelope).toBe('openpgp');
-    const keyImport = await gpgAsync(['--import'], {
+    const keyImport = await gpg(['--import'], {
       input: await (await fetch(`${gw.baseUrl}/.well-known/openpgp-key.asc`)).text(),
     });
     expect(keyImport.code, keyImport.stderr).toBe(0);
-    const decrypted = await gpgAsync(['--decrypt'], { input: fetched.ciphertext });
+    const decrypted = await gpg(['--decrypt'], { input: fetched.ciphertext });
     expect(decrypted.code, decrypted.stderr).toBe(0);
     expect(decrypted.stderr).toContain('Good signature');
     await verifyAttestation(decrypted.stdout);
 
     // And with openpgp.js, insisting on the gateway's signature (expectSigned).
-    const secret = (await gpgAsync(['--armor', '--export-secret-keys'])).stdout;
+    const secret = (await gpg(['--armor', '--export-secret-keys'])).stdout;
     const openpgp = await import('openpgp');
     // openpgp's result type depends on an uninstalled optional peer; for an armored text it is a string.
     const decryptText = openpgp.decrypt as unknown as (
