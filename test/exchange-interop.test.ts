@@ -11,7 +11,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertionFor, randomMasterKeyHex, type TestPrincipal } from './support/pki.ts';
+import {
+  agencyAddArgs,
+  assertionFor,
+  randomMasterKeyHex,
+  type TestPrincipal,
+} from './support/pki.ts';
 import { projectRoot, run, startGateway, type GatewayProcess } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
@@ -76,18 +81,7 @@ async function agency(
   const result = await run(
     'cli/bin.mjs',
     [
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      id,
-      '--type',
-      type,
-      '--csr',
-      file(`${id}.csr`),
-      '--out',
-      file(`${id}.crt`),
+      ...agencyAddArgs({ id: id, type: type, csr: file(`${id}.csr`), out: file(`${id}.crt`) }),
       ...extra,
     ],
     { env },

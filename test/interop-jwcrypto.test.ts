@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomMasterKeyHex, x5cOf } from './support/pki.ts';
+import { agencyAddArgs, randomMasterKeyHex, x5cOf } from './support/pki.ts';
 import { projectRoot, run, startGateway, type GatewayProcess } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
@@ -40,18 +40,7 @@ async function registerAgency(
     file(`${id}.csr`),
   );
   const out = await cli(
-    'agency',
-    'add',
-    '--tenant',
-    'koeln',
-    '--id',
-    id,
-    '--type',
-    'jobcenter',
-    '--csr',
-    file(`${id}.csr`),
-    '--out',
-    file(`${id}.crt`),
+    ...agencyAddArgs({ id: id, type: 'jobcenter', csr: file(`${id}.csr`), out: file(`${id}.crt`) }),
   );
   return {
     serial: /serial (\w+)/.exec(out)?.[1] ?? '',
