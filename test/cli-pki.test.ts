@@ -3,7 +3,7 @@ import { createHash, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { agencyAddArgs, randomMasterKeyHex } from './support/pki.ts';
 import { projectRoot, run } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
@@ -15,6 +15,10 @@ import { tempDir } from './support/temp.ts';
  * certificates, CRL). The master key comes from GATEWAY_MASTER_KEY, as in production. Time is the
  * real clock, because OpenSSL checks validity against it.
  */
+
+// Each CLI call is a process that spends about 2 CPU-seconds loading the TypeScript sources; a test
+// with three to six of them passed the 30 s default on a busy 2-core machine (one took 30.4 s).
+vi.setConfig({ testTimeout: 90_000 });
 
 const bin = join(projectRoot, 'cli', 'bin.mjs');
 const masterKey = randomMasterKeyHex();
