@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { agencyAddArgs, randomMasterKeyHex } from './support/pki.ts';
-import { projectRoot, run } from './support/process.ts';
+import { PROCESS_TEST_TIMEOUT_MS, projectRoot, run } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
 /**
@@ -16,9 +16,7 @@ import { tempDir } from './support/temp.ts';
  * real clock, because OpenSSL checks validity against it.
  */
 
-// Each CLI call is a process that spends about 2 CPU-seconds loading the TypeScript sources; a test
-// with three to six of them passed the 30 s default on a busy 2-core machine (one took 30.4 s).
-vi.setConfig({ testTimeout: 90_000 });
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 const bin = join(projectRoot, 'cli', 'bin.mjs');
 const masterKey = randomMasterKeyHex();

@@ -4,6 +4,14 @@ import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * The time a test gets in a file whose tests start real processes (`vi.setConfig({ testTimeout })`
+ * at its top). Each `cli/bin.mjs` or `gateway/node.ts` spends about 2 CPU-seconds loading the
+ * TypeScript sources through tsx; on a busy 2-core machine that is 5–15 s of wall time apiece, and
+ * tests with two to six of them failed on the 30 s default while every answer was right.
+ */
+export const PROCESS_TEST_TIMEOUT_MS = 90_000;
+
 /** A port nothing listens on right now, on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
