@@ -2,13 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unarmor } from 'openpgp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.ts';
 import { canonicalJson } from '../core/index.ts';
 import type { TestGateway } from './support/app.ts';
 import type { TestPrincipal } from './support/pki.ts';
-import { run } from './support/process.ts';
+import { PROCESS_TEST_TIMEOUT_MS, run } from './support/process.ts';
 import { koelnWorld, type KoelnWorld } from './support/world.ts';
+
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 let world: KoelnWorld;
 let gw: TestGateway;

@@ -3,9 +3,9 @@ import { createHash, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomMasterKeyHex } from './support/pki.ts';
-import { projectRoot, run } from './support/process.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { agencyAddArgs, randomMasterKeyHex } from './support/pki.ts';
+import { PROCESS_TEST_TIMEOUT_MS, projectRoot, run } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
 /**
@@ -15,6 +15,8 @@ import { tempDir } from './support/temp.ts';
  * certificates, CRL). The master key comes from GATEWAY_MASTER_KEY, as in production. Time is the
  * real clock, because OpenSSL checks validity against it.
  */
+
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 const bin = join(projectRoot, 'cli', 'bin.mjs');
 const masterKey = randomMasterKeyHex();
@@ -199,18 +201,7 @@ describe('init, the tenant CA and agency certificates from OpenSSL CSRs', () => 
   it('certifies an OpenSSL P-256 CSR as an agency; OpenSSL verifies the certificate and sees its profile', async () => {
     ws.keyAndCsr('jc', P256);
     const result = await ws.cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'jc-koeln',
-      '--type',
-      'jobcenter',
-      '--csr',
-      'jc.csr',
-      '--out',
-      'jc.crt',
+      ...agencyAddArgs({ id: 'jc-koeln', type: 'jobcenter', csr: 'jc.csr', out: 'jc.crt' }),
     );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('registered agency jc-koeln (jobcenter) in tenant koeln');
@@ -250,18 +241,12 @@ describe('init, the tenant CA and agency certificates from OpenSSL CSRs', () => 
   it('certifies an OpenSSL RSA-3072 CSR', async () => {
     ws.keyAndCsr('abh', rsa(3072));
     const result = await ws.cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'abh-koeln',
-      '--type',
-      'immigration_office',
-      '--csr',
-      'abh.csr',
-      '--out',
-      'abh.crt',
+      ...agencyAddArgs({
+        id: 'abh-koeln',
+        type: 'immigration_office',
+        csr: 'abh.csr',
+        out: 'abh.crt',
+      }),
     );
     expect(result.code, result.stderr).toBe(0);
     expect(ws.openssl('verify', '-CAfile', 'ca.pem', 'abh.crt')).toBe('abh.crt: OK\n');
@@ -273,18 +258,7 @@ describe('init, the tenant CA and agency certificates from OpenSSL CSRs', () => 
   it('refuses an RSA-2048 CSR with exit 2, says what is allowed, and registers nothing', async () => {
     ws.keyAndCsr('weak', rsa(2048));
     const refused = await ws.cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'so-koeln',
-      '--type',
-      'social_office',
-      '--csr',
-      'weak.csr',
-      '--out',
-      'so.crt',
+      ...agencyAddArgs({ id: 'so-koeln', type: 'social_office', csr: 'weak.csr', out: 'so.crt' }),
     );
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
@@ -296,18 +270,7 @@ describe('init, the tenant CA and agency certificates from OpenSSL CSRs', () => 
     // The refused attempt left nothing behind: the same id registers with a good key.
     ws.keyAndCsr('so', P256);
     const retried = await ws.cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'so-koeln',
-      '--type',
-      'social_office',
-      '--csr',
-      'so.csr',
-      '--out',
-      'so.crt',
+      ...agencyAddArgs({ id: 'so-koeln', type: 'social_office', csr: 'so.csr', out: 'so.crt' }),
     );
     expect(retried.code, retried.stderr).toBe(0);
     expect(ws.openssl('verify', '-CAfile', 'ca.pem', 'so.crt')).toBe('so.crt: OK\n');
@@ -318,18 +281,12 @@ describe('init, the tenant CA and agency certificates from OpenSSL CSRs', () => 
     ws.openssl('genpkey', ...P256, '-out', 'enc-dec.key');
     ws.openssl('pkey', '-in', 'enc-dec.key', '-pubout', '-out', 'enc-dec.pub');
     const result = await ws.cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'abh-enc',
-      '--type',
-      'immigration_office',
-      '--csr',
-      'enc.csr',
-      '--out',
-      'enc.crt',
+      ...agencyAddArgs({
+        id: 'abh-enc',
+        type: 'immigration_office',
+        csr: 'enc.csr',
+        out: 'enc.crt',
+      }),
       '--encryption-key',
       'enc-dec.pub',
     );
@@ -353,18 +310,7 @@ describe('init, the tenant CA and agency certificates from OpenSSL CSRs', () => 
   it('refuses a private key file as encryption key (PEM or JWK) with exit 2 and registers nothing', async () => {
     ws.keyAndCsr('leak', P256);
     const pem = await ws.cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'leak-pem',
-      '--type',
-      'jobcenter',
-      '--csr',
-      'leak.csr',
-      '--out',
-      'leak-pem.crt',
+      ...agencyAddArgs({ id: 'leak-pem', type: 'jobcenter', csr: 'leak.csr', out: 'leak-pem.crt' }),
       '--encryption-key',
       'leak.key',
     );
@@ -376,18 +322,7 @@ describe('init, the tenant CA and agency certificates from OpenSSL CSRs', () => 
       JSON.stringify(createPrivateKey(ws.read('leak.key')).export({ format: 'jwk' })),
     );
     const jwk = await ws.cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'leak-jwk',
-      '--type',
-      'jobcenter',
-      '--csr',
-      'leak.csr',
-      '--out',
-      'leak-jwk.crt',
+      ...agencyAddArgs({ id: 'leak-jwk', type: 'jobcenter', csr: 'leak.csr', out: 'leak-jwk.crt' }),
       '--encryption-key',
       'leak.jwk',
     );
@@ -465,20 +400,7 @@ describe('cert revoke and the CRL, checked by OpenSSL', () => {
     // Three operators at once: the CLI processes share the database file without losing a write.
     const added = await Promise.all(
       ids.map((id) =>
-        ws.cli(
-          'agency',
-          'add',
-          '--tenant',
-          'koeln',
-          '--id',
-          id,
-          '--type',
-          'jobcenter',
-          '--csr',
-          `${id}.csr`,
-          '--out',
-          `${id}.crt`,
-        ),
+        ws.cli(...agencyAddArgs({ id: id, type: 'jobcenter', csr: `${id}.csr`, out: `${id}.crt` })),
       ),
     );
     ids.forEach((id, index) => {
@@ -796,18 +718,7 @@ describe('refusals of `agency add`', () => {
     ws.keyAndCsr('jc', P256);
     succeeded(
       await ws.cli(
-        'agency',
-        'add',
-        '--tenant',
-        'koeln',
-        '--id',
-        'jc-koeln',
-        '--type',
-        'jobcenter',
-        '--csr',
-        'jc.csr',
-        '--out',
-        'jc.crt',
+        ...agencyAddArgs({ id: 'jc-koeln', type: 'jobcenter', csr: 'jc.csr', out: 'jc.crt' }),
       ),
       'agency add jc-koeln',
     );
@@ -828,18 +739,13 @@ describe('refusals of `agency add`', () => {
   it('for an unknown tenant: exit 1 with a clear message, and nothing is created', async () => {
     const filesBefore = readdirSync(ws.dataDir).sort();
     const result = await ws.cli(
-      'agency',
-      'add',
-      '--tenant',
-      'nowhere',
-      '--id',
-      'jc-nowhere',
-      '--type',
-      'jobcenter',
-      '--csr',
-      'jc.csr',
-      '--out',
-      'nowhere.crt',
+      ...agencyAddArgs({
+        id: 'jc-nowhere',
+        type: 'jobcenter',
+        csr: 'jc.csr',
+        out: 'nowhere.crt',
+        tenant: 'nowhere',
+      }),
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('consent-gateway: no tenant nowhere\n');
@@ -855,18 +761,7 @@ describe('refusals of `agency add`', () => {
     const result = await ws.cli(
       '--data',
       typo,
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'jc-typo',
-      '--type',
-      'jobcenter',
-      '--csr',
-      'jc.csr',
-      '--out',
-      'typo.crt',
+      ...agencyAddArgs({ id: 'jc-typo', type: 'jobcenter', csr: 'jc.csr', out: 'typo.crt' }),
     );
     expect(result.code).toBe(1);
     expect(ws.has('typo.crt')).toBe(false);

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
-import { keyAndCsr, randomMasterKeyHex } from './support/pki.ts';
+import { agencyAddArgs, keyAndCsr, randomMasterKeyHex } from './support/pki.ts';
 import { tempDir } from './support/temp.ts';
 
 /**
@@ -64,18 +64,12 @@ const LOWER_SAXONY = [
 describe('agency add --address --dpo-contact', () => {
   it('registers the address and DPO contact with the agency', async () => {
     const result = await cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'abh-koeln',
-      '--type',
-      'immigration_office',
-      '--csr',
-      await csrFile('abh-koeln'),
-      '--out',
-      join(dir.path, 'abh.pem'),
+      ...agencyAddArgs({
+        id: 'abh-koeln',
+        type: 'immigration_office',
+        csr: await csrFile('abh-koeln'),
+        out: join(dir.path, 'abh.pem'),
+      }),
       '--address',
       'Willy-Brandt-Platz 3, 50679 Köln',
       '--dpo-contact',
@@ -90,18 +84,12 @@ describe('agency add --address --dpo-contact', () => {
 
   it('leaves both empty when not given', async () => {
     const result = await cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'jc-koeln',
-      '--type',
-      'jobcenter',
-      '--csr',
-      await csrFile('jc-koeln'),
-      '--out',
-      join(dir.path, 'jc.pem'),
+      ...agencyAddArgs({
+        id: 'jc-koeln',
+        type: 'jobcenter',
+        csr: await csrFile('jc-koeln'),
+        out: join(dir.path, 'jc.pem'),
+      }),
     );
     expect(result.code, result.stderr).toBe(0);
     expect(row('SELECT address, dpo_contact FROM principals WHERE id = ?', 'jc-koeln')).toEqual({
@@ -112,18 +100,12 @@ describe('agency add --address --dpo-contact', () => {
 
   it('refuses an address with a line break: exit 2, nothing registered', async () => {
     const result = await cli(
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      'so-koeln',
-      '--type',
-      'social_office',
-      '--csr',
-      await csrFile('so-koeln'),
-      '--out',
-      join(dir.path, 'so.pem'),
+      ...agencyAddArgs({
+        id: 'so-koeln',
+        type: 'social_office',
+        csr: await csrFile('so-koeln'),
+        out: join(dir.path, 'so.pem'),
+      }),
       '--address',
       'Ottmar-Pohl-Platz 1\n51103 Köln',
     );

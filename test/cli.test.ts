@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomMasterKeyHex } from './support/pki.ts';
-import { run } from './support/process.ts';
+import { PROCESS_TEST_TIMEOUT_MS, run } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
+
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => {

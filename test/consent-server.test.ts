@@ -1,7 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertionFor, keyAndCsr, randomMasterKeyHex, type TestPrincipal } from './support/pki.ts';
+import {
+  agencyAddArgs,
+  assertionFor,
+  keyAndCsr,
+  randomMasterKeyHex,
+  type TestPrincipal,
+} from './support/pki.ts';
 import { run, startGateway, type GatewayProcess } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
@@ -22,20 +28,7 @@ async function agency(id: string, type: string): Promise<TestPrincipal> {
   const out = join(dir.path, `${id}.crt`);
   const result = await run(
     'cli/bin.mjs',
-    [
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      id,
-      '--type',
-      type,
-      '--csr',
-      join(dir.path, `${id}.csr`),
-      '--out',
-      out,
-    ],
+    [...agencyAddArgs({ id: id, type: type, csr: join(dir.path, `${id}.csr`), out: out })],
     { env },
   );
   expect(result.code, result.stderr).toBe(0);

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from './support/app.ts';
+import { personSignsIn, residenceStatusRequest } from './support/person.ts';
 import type { TestPrincipal } from './support/pki.ts';
 import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
@@ -33,26 +34,11 @@ async function signedInRequest(): Promise<{ id: string; cookie: string }> {
   const created = await asAgency(jc, '/v1/consent-requests', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      subject: { scheme: 'local', value: `JC-${String(subjects)}` },
-      senders: ['abh-koeln'],
-      recipients: ['jc-koeln'],
-      purpose: 'labour_market_integration',
-      categories: ['residence_status'],
-      validUntil: '2027-11-25T00:00:00Z',
-      language: 'de',
-      secondFactor: { type: 'birthDate', value: '1990-01-31' },
-    }),
+    body: residenceStatusRequest({ scheme: 'local', value: `JC-${String(subjects)}` }),
   });
   expect(created.status, await created.clone().text()).toBe(201);
   const { id, code } = (await created.json()) as { id: string; code: string };
-  const session = await gw.app.request('/v1/portal/session', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ code, secondFactor: '1990-01-31' }),
-  });
-  expect(session.status).toBe(201);
-  return { id, cookie: (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '' };
+  return { id, cookie: await personSignsIn(gw.app, code) };
 }
 
 /** What clients send when a route takes no fields. */

@@ -11,7 +11,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertionFor, randomMasterKeyHex, type TestPrincipal } from './support/pki.ts';
+import {
+  agencyAddArgs,
+  assertionFor,
+  randomMasterKeyHex,
+  type TestPrincipal,
+} from './support/pki.ts';
 import { projectRoot, run, startGateway, type GatewayProcess } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
@@ -29,8 +34,9 @@ const agencies: Record<string, TestPrincipal> = {};
 
 const openssl = (...args: string[]) =>
   execFileSync('openssl', args, { cwd: dir.path, stdio: 'pipe' });
-const gpg = (...args: string[]) =>
-  spawnSync(
+/** GnuPG, asynchronously: a `spawnSync` while the gateway runs would stall fetch's connection pool. */
+const gpg = (args: string[], options: { input?: string } = {}) =>
+  run(
     'gpg',
     [
       '--homedir',
@@ -43,10 +49,7 @@ const gpg = (...args: string[]) =>
       '',
       ...args,
     ],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, LC_ALL: 'C' },
-    },
+    { ...options, env: { LC_ALL: 'C' } },
   );
 
 async function agency(
@@ -78,18 +81,7 @@ async function agency(
   const result = await run(
     'cli/bin.mjs',
     [
-      'agency',
-      'add',
-      '--tenant',
-      'koeln',
-      '--id',
-      id,
-      '--type',
-      type,
-      '--csr',
-      file(`${id}.csr`),
-      '--out',
-      file(`${id}.crt`),
+      ...agencyAddArgs({ id: id, type: type, csr: file(`${id}.csr`), out: file(`${id}.crt`) }),
       ...extra,
     ],
     { env },
@@ -134,22 +126,22 @@ beforeAll(async () => {
   expect((await run('cli/bin.mjs', ['init', '--tenant', 'koeln'], { env })).code).toBe(0);
   // An agency that receives OpenPGP: its key made by GnuPG itself (NIST P-256, v4).
   expect(
-    gpg('--quick-gen-key', 'Jobcenter PGP <jc-pgp@koeln.invalid>', 'nistp256', 'sign', 'never')
-      .status,
+    (
+      await gpg([
+        '--quick-gen-key',
+        'Jobcenter PGP <jc-pgp@koeln.invalid>',
+        'nistp256',
+        'sign',
+        'never',
+      ])
+    ).code,
   ).toBe(0);
   const fpr =
-    /fpr:{9}([0-9A-F]{40})/.exec(gpg('--with-colons', '--list-secret-keys').stdout)?.[1] ?? '';
-  expect(gpg('--quick-add-key', fpr, 'nistp256', 'encr', 'never').status).toBe(0);
-  execFileSync('gpg', [
-    '--homedir',
-    gnupg,
-    '--batch',
-    '--armor',
-    '--output',
-    file('jc-pgp.asc'),
-    '--export',
-    fpr,
-  ]);
+    /fpr:{9}([0-9A-F]{40})/.exec(
+      (await gpg(['--with-colons', '--list-secret-keys'])).stdout,
+    )?.[1] ?? '';
+  expect((await gpg(['--quick-add-key', fpr, 'nistp256', 'encr', 'never'])).code).toBe(0);
+  expect((await gpg(['--armor', '--output', file('jc-pgp.asc'), '--export', fpr])).code).toBe(0);
   await agency('abh-koeln', 'immigration_office');
   await agency('jc-koeln', 'jobcenter');
   await agency('jc-pgp', 'jobcenter', ['--pgp-key', file('jc-pgp.asc')]);
@@ -250,14 +242,13 @@ describe('recipients open envelopes with standard tools', () => {
       ciphertext: string;
     };
     expect(fetched.envelope).toBe('jwe');
-    const jws = execFileSync(
+    const python = await run(
       '/usr/bin/python3',
       [join(projectRoot, 'test/fixtures/jwcrypto_decrypt.py'), file('jc-koeln.key')],
-      {
-        input: fetched.ciphertext,
-        encoding: 'utf8',
-      },
+      { input: fetched.ciphertext },
     );
+    expect(python.code, python.stderr).toBe(0);
+    const jws = python.stdout;
     await verifyAttestation(jws);
   });
 
@@ -276,11 +267,13 @@ describe('recipients open envelopes with standard tools', () => {
     expect(openssl('pkey', '-in', file('jc-rsa.key'), '-noout', '-text').toString()).toContain(
       '3072 bit',
     );
-    const jws = execFileSync(
+    const python = await run(
       '/usr/bin/python3',
       [join(projectRoot, 'test/fixtures/jwcrypto_decrypt.py'), file('jc-rsa.key')],
-      { input: fetched.ciphertext, encoding: 'utf8' },
+      { input: fetched.ciphertext },
     );
+    expect(python.code, python.stderr).toBe(0);
+    const jws = python.stdout;
     await verifyAttestation(jws);
   });
 
@@ -291,22 +284,17 @@ describe('recipients open envelopes with standard tools', () => {
       ciphertext: string;
     };
     expect(fetched.envelope).toBe('openpgp');
-    const keyImport = spawnSync('gpg', ['--homedir', gnupg, '--batch', '--import'], {
+    const keyImport = await gpg(['--import'], {
       input: await (await fetch(`${gw.baseUrl}/.well-known/openpgp-key.asc`)).text(),
-      encoding: 'utf8',
     });
-    expect(keyImport.status).toBe(0);
-    const decrypted = spawnSync('gpg', ['--homedir', gnupg, '--batch', '--no-tty', '--decrypt'], {
-      input: fetched.ciphertext,
-      encoding: 'utf8',
-      env: { ...process.env, LC_ALL: 'C' },
-    });
-    expect(decrypted.status, decrypted.stderr).toBe(0);
+    expect(keyImport.code, keyImport.stderr).toBe(0);
+    const decrypted = await gpg(['--decrypt'], { input: fetched.ciphertext });
+    expect(decrypted.code, decrypted.stderr).toBe(0);
     expect(decrypted.stderr).toContain('Good signature');
     await verifyAttestation(decrypted.stdout);
 
     // And with openpgp.js, insisting on the gateway's signature (expectSigned).
-    const secret = gpg('--armor', '--export-secret-keys').stdout;
+    const secret = (await gpg(['--armor', '--export-secret-keys'])).stdout;
     const openpgp = await import('openpgp');
     // openpgp's result type depends on an uninstalled optional peer; for an armored text it is a string.
     const decryptText = openpgp.decrypt as unknown as (

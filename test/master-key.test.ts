@@ -9,6 +9,7 @@ import {
   type PkiDeps,
 } from '../certs/index.ts';
 import { testGateway, type TestGateway } from './support/app.ts';
+import { personSignsIn, residenceStatusRequest } from './support/person.ts';
 import { addPrincipal, assertionFor, pkiDeps, provisionedTenant } from './support/pki.ts';
 
 /**
@@ -113,26 +114,11 @@ describe('a key that does not unwrap while serving', () => {
         Authorization: `Bearer ${await assertionFor(jc, { audience: AUD, now: gw.clock.now() })}`,
         'Content-Type': 'application/json',
       },
-      body: JSON.stringify({
-        subject: { scheme: 'azr', value: '100000000001' },
-        senders: ['abh-koeln'],
-        recipients: ['jc-koeln'],
-        purpose: 'labour_market_integration',
-        categories: ['residence_status'],
-        validUntil: '2027-11-25T00:00:00Z',
-        language: 'de',
-        secondFactor: { type: 'birthDate', value: '1990-01-31' },
-      }),
+      body: residenceStatusRequest({ scheme: 'azr', value: '100000000001' }),
     });
     expect(asked.status, await asked.clone().text()).toBe(201);
     const { id, code } = (await asked.json()) as { id: string; code: string };
-    const session = await gw.app.request('/v1/portal/session', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ code, secondFactor: '1990-01-31' }),
-    });
-    expect(session.status).toBe(201);
-    const cookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+    const cookie = await personSignsIn(gw.app, code);
 
     const grant = await gw.app.request(`/v1/portal/requests/${id}/grant`, {
       method: 'POST',

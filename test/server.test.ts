@@ -2,10 +2,17 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomMasterKeyHex } from './support/pki.ts';
-import { startGateway, run, type GatewayProcess } from './support/process.ts';
+import {
+  type GatewayProcess,
+  PROCESS_TEST_TIMEOUT_MS,
+  run,
+  startGateway,
+} from './support/process.ts';
 import { tempDir } from './support/temp.ts';
+
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

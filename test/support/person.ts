@@ -1,6 +1,45 @@
 import type { GatewayApp } from '../../gateway/app.ts';
 
 /**
+ * What an office sends to ask the person behind `subject` to let the Ausländerbehörde tell the
+ * Jobcenter the residence status; `overrides` replace single fields.
+ */
+export function residenceStatusRequest(
+  subject: { scheme: string; value: string },
+  overrides: Record<string, unknown> = {},
+): string {
+  return JSON.stringify({
+    subject,
+    senders: ['abh-koeln'],
+    recipients: ['jc-koeln'],
+    purpose: 'labour_market_integration',
+    categories: ['residence_status'],
+    validUntil: '2027-11-25T00:00:00Z',
+    language: 'de',
+    secondFactor: { type: 'birthDate', value: '1990-01-31' },
+    ...overrides,
+  });
+}
+
+/**
+ * The person signs in to the portal JSON API with a consent request's code and the birth date.
+ * Answers the session cookie; throws unless the sign-in answered 201.
+ */
+export async function personSignsIn(
+  app: GatewayApp,
+  code: string,
+  secondFactor = '1990-01-31',
+): Promise<string> {
+  const session = await app.request('/v1/portal/session', {
+    method: 'POST',
+    body: JSON.stringify({ code, secondFactor }),
+    headers: { 'Content-Type': 'application/json' },
+  });
+  if (session.status !== 201) throw new Error(`sign-in answered ${session.status}`);
+  return (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+}
+
+/**
  * The person's side of a consent request through the portal JSON API: sign in with the code and
  * the birth date, grant. Answers the consent id and the session cookie for further calls.
  */
@@ -9,13 +48,7 @@ export async function personGrants(
   request: { id: string; code: string },
   secondFactor = '1990-01-31',
 ): Promise<{ consentId: string; cookie: string; receipt: string }> {
-  const session = await app.request('/v1/portal/session', {
-    method: 'POST',
-    body: JSON.stringify({ code: request.code, secondFactor }),
-    headers: { 'Content-Type': 'application/json' },
-  });
-  if (session.status !== 201) throw new Error(`sign-in answered ${session.status}`);
-  const cookie = (session.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+  const cookie = await personSignsIn(app, request.code, secondFactor);
   const granted = await app.request(`/v1/portal/requests/${request.id}/grant`, {
     method: 'POST',
     headers: { Cookie: cookie },

@@ -99,6 +99,33 @@ export async function addPrincipal(
 }
 
 /** Base64 DER of a PEM certificate, as x5c wants it. */
+/**
+ * The CLI arguments that register agency `id` of `type` from its CSR and write the certificate to
+ * `out` (`consent-gateway agency add …`); further options go after it.
+ */
+export function agencyAddArgs(agency: {
+  readonly id: string;
+  readonly type: string;
+  readonly csr: string;
+  readonly out: string;
+  readonly tenant?: string;
+}): string[] {
+  return [
+    'agency',
+    'add',
+    '--tenant',
+    agency.tenant ?? 'koeln',
+    '--id',
+    agency.id,
+    '--type',
+    agency.type,
+    '--csr',
+    agency.csr,
+    '--out',
+    agency.out,
+  ];
+}
+
 export const x5cOf = (pem: string): string =>
   pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
 

@@ -4,6 +4,14 @@ import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * The time a test gets in a file whose tests start real processes (`vi.setConfig({ testTimeout })`
+ * at its top). Each `cli/bin.mjs` or `gateway/node.ts` spends about 2 CPU-seconds loading the
+ * TypeScript sources through tsx; on a busy 2-core machine that is 5–15 s of wall time apiece, and
+ * tests with two to six of them failed on the 30 s default while every answer was right.
+ */
+export const PROCESS_TEST_TIMEOUT_MS = 90_000;
+
 /** A port nothing listens on right now, on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,18 +92,27 @@ export async function startGateway(
   };
 }
 
-/** Runs a command to its end and answers its exit code and output. */
+/**
+ * Runs a command to its end and answers its exit code and output; `input` goes to its stdin.
+ *
+ * Use this rather than `execFileSync` in a test that talks to a server over HTTP: a synchronous
+ * child blocks the test's event loop, so fetch's pooled keep-alive connection cannot notice that
+ * the server closed it meanwhile, and the next request fails with "other side closed". Under load a
+ * python or gpg child easily takes longer than the server's 5 s keep-alive.
+ */
 export function run(
   command: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; input?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? projectRoot,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: 'pipe',
     });
+    // A child that exits without reading all of its input is its own failure, not an EPIPE crash.
+    child.stdin.on('error', () => undefined).end(options.input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
