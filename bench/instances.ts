@@ -33,9 +33,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Starts `gateway/node.ts` with logging off and the rate limit out of the way (the bench measures
- * the gateway's work, not its limit); ready once `GET /health` answers 200.
+ * the gateway's work, not its limit); ready once `GET /health` answers 200. The process is added
+ * to `spawned` at once, so an interruption while it starts stops it too.
  */
-async function startInstance(env: Record<string, string>): Promise<GatewayInstance> {
+async function startInstance(
+  env: Record<string, string>,
+  spawned: GatewayInstance[],
+): Promise<GatewayInstance> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
     cwd: projectRoot,
@@ -65,12 +69,14 @@ async function startInstance(env: Record<string, string>): Promise<GatewayInstan
     clearTimeout(kill);
   };
   const baseUrl = `http://127.0.0.1:${port}`;
+  const instance = { baseUrl, stop };
+  spawned.push(instance);
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!gone() && Date.now() < deadline) {
     try {
       const res = await fetch(`${baseUrl}/health`);
       await res.arrayBuffer();
-      if (res.status === 200) return { baseUrl, stop };
+      if (res.status === 200) return instance;
     } catch {
       // Not listening yet.
     }
@@ -194,12 +200,14 @@ export async function measureInstances(options: {
   const dir = tempDir('cgw-bench-instances-');
   const running: GatewayInstance[] = [];
   let postgres: TestPostgres | undefined;
-  const teardown = async () => {
-    await Promise.all(running.splice(0).map((gw) => gw.stop()));
-    postgres?.stop();
-    postgres = undefined;
-    dir.remove();
-  };
+  // Once, whether the end, a failure or a signal comes first.
+  let tornDown: Promise<void> | undefined;
+  const teardown = () =>
+    (tornDown ??= (async () => {
+      await Promise.all(running.splice(0).map((gw) => gw.stop()));
+      postgres?.stop();
+      dir.remove();
+    })());
   const interrupted = (signal: NodeJS.Signals) => {
     void teardown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
@@ -218,9 +226,9 @@ export async function measureInstances(options: {
         ...databaseUrl,
       });
       // The first seeds the demo tenant and writes its agencies' keys; the others find it.
-      running.push(await startInstance(env(0)));
+      await startInstance(env(0), running);
       const others = Array.from({ length: deployment.instances - 1 }, (_, i) => env(i + 1));
-      running.push(...(await Promise.all(others.map(startInstance))));
+      await Promise.all(others.map((e) => startInstance(e, running)));
       const bases = running.map((gw) => gw.baseUrl);
       const scenario = await exchangeScenario(
         deployment.name,
