@@ -84,10 +84,16 @@ beforeAll(async () => {
   databaseUrl = await postgres.createDatabase('multi');
   // The first seeds the demo tenant on the empty database; the other two find it.
   instances.push(await startGateway(env('a')));
-  instances.push(...(await Promise.all([startGateway(env('b')), startGateway(env('c'))])));
+  // Each is kept as soon as it listens, so afterAll stops it even if its sibling failed to start.
+  await Promise.all(
+    ['b', 'c'].map(async (name, i) => {
+      instances[i + 1] = await startGateway(env(name));
+    }),
+  );
 }, 120_000);
 afterAll(async () => {
   await Promise.all(instances.map((gw) => gw.stop().catch(() => undefined)));
+  instances.length = 0;
   postgres.stop();
   dir.remove();
 });

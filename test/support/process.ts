@@ -64,9 +64,11 @@ export async function startGateway(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   await new Promise<void>((resolve, reject) => {
+    // A gateway that did not come up is killed, never left serving after the test gave up on it.
     const timer = setTimeout(() => {
+      child.kill('SIGKILL');
       reject(new Error(`gateway did not start in time:\n${out}\n${err}`));
-    }, 30_000);
+    }, 60_000);
     const onData = (): void => {
       if (out.includes('"msg":"gateway listening"')) {
         clearTimeout(timer);
