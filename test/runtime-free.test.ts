@@ -1,4 +1,5 @@
 import { build, type Plugin } from 'esbuild';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from './support/process.ts';
@@ -13,16 +14,12 @@ async function nodeImportsOf(entry: string): Promise<string[]> {
   const recordNode: Plugin = {
     name: 'record-node-builtins',
     setup(pluginBuild) {
-      pluginBuild.onResolve(
-        {
-          filter:
-            /^node:|^(fs|path|os|crypto|http|net|stream|events|util|child_process|worker_threads|buffer)(\/|$)/,
-        },
-        (args) => {
-          found.add(`${args.path} (from ${args.importer.replace(projectRoot, '')})`);
-          return { path: args.path, external: true };
-        },
-      );
+      // Every built-in, with or without the node: prefix (pg asks for plain "dns" and "tls").
+      const names = builtinModules.map((name) => name.replace(/[/\\^$.*+?()[\]{}|]/g, '\\$&'));
+      pluginBuild.onResolve({ filter: new RegExp(`^node:|^(${names.join('|')})(/|$)`) }, (args) => {
+        found.add(`${args.path} (from ${args.importer.replace(projectRoot, '')})`);
+        return { path: args.path, external: true };
+      });
     },
   };
   await build({
