@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { agencyAddArgs, randomMasterKeyHex } from './support/pki.ts';
+import { main } from '../cli/main.ts';
 import { PROCESS_TEST_TIMEOUT_MS, projectRoot, run } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 
 /**
- * The operator CLI end to end, the way an operator uses it: the real bin (`cli/bin.mjs`) in its
- * own process, run from a working directory that holds the operator's files, keys and CSRs made by
- * OpenSSL, and OpenSSL checking everything the gateway writes (CA certificate, agency
+ * The operator CLI end to end, the way an operator uses it: its main() with the operator's argv
+ * and environment (the bin itself is started in test/cli.test.ts), run from a working directory
+ * that holds the operator's files, keys and CSRs made by OpenSSL, and OpenSSL checking everything the gateway writes (CA certificate, agency
  * certificates, CRL). The master key comes from GATEWAY_MASTER_KEY, as in production. Time is the
  * real clock, because OpenSSL checks validity against it.
  */
@@ -19,6 +20,8 @@ import { tempDir } from './support/temp.ts';
 vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 const bin = join(projectRoot, 'cli', 'bin.mjs');
+let inProcessTurn: Promise<unknown> = Promise.resolve();
+
 const masterKey = randomMasterKeyHex();
 
 const P256 = ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
@@ -69,8 +72,36 @@ class Workspace {
     return existsSync(this.at(name));
   }
 
-  /** `consent-gateway …` in this directory, with the master key and data dir in the environment. */
+  /**
+   * `consent-gateway …` in this directory, with the master key and data dir in the environment:
+   * the CLI's own main(), in this test process. Starting a real process per step costs about two
+   * CPU-seconds of loading each; test/cli.test.ts and cli-demo start the real one (bin.mjs).
+   * Test files run in forked processes one test at a time, so changing the directory is safe.
+   */
   cli(...args: string[]): Promise<CliResult> {
+    // One at a time: the working directory is the process's, so calls a test starts together
+    // take turns (the real processes in cliProcess() are what shows concurrent operators).
+    const turn = inProcessTurn.then(async () => {
+      let stdout = '';
+      let stderr = '';
+      process.chdir(this.path);
+      try {
+        const code = await main(args, {
+          stdout: { write: (text: string) => (stdout += text) },
+          stderr: { write: (text: string) => (stderr += text) },
+          env: { GATEWAY_MASTER_KEY: masterKey, GATEWAY_DATA_DIR: this.dataDir },
+        });
+        return { code, stdout, stderr };
+      } finally {
+        process.chdir(projectRoot);
+      }
+    });
+    inProcessTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** The real `consent-gateway` process here, for what only separate processes show. */
+  cliProcess(...args: string[]): Promise<CliResult> {
     return run(bin, args, {
       cwd: this.path,
       env: { GATEWAY_MASTER_KEY: masterKey, GATEWAY_DATA_DIR: this.dataDir },
@@ -400,7 +431,9 @@ describe('cert revoke and the CRL, checked by OpenSSL', () => {
     // Three operators at once: the CLI processes share the database file without losing a write.
     const added = await Promise.all(
       ids.map((id) =>
-        ws.cli(...agencyAddArgs({ id: id, type: 'jobcenter', csr: `${id}.csr`, out: `${id}.crt` })),
+        ws.cliProcess(
+          ...agencyAddArgs({ id: id, type: 'jobcenter', csr: `${id}.csr`, out: `${id}.crt` }),
+        ),
       ),
     );
     ids.forEach((id, index) => {
