@@ -1,42 +1,9 @@
-import type {
-  ExchangeStore,
-  MailboxMessage,
-  MessageState,
-  WebhookNotification,
-  WithholdingReason,
-} from '../../exchange/index.ts';
+import type { ExchangeStore, MailboxMessage, WebhookNotification } from '../../exchange/index.ts';
 import type { PreparedAppend } from '../../audit/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import { commitPgAuditEntry } from './audit-store.ts';
-import { isUniqueViolation, type PgDatabase, type Row } from './database.ts';
-
-interface MessageRow extends Row {
-  id: string;
-  tenant_id: string;
-  sender: string;
-  recipient: string;
-  subject: string;
-  consent_id: string;
-  message_type: string;
-  purpose: string;
-  categories: string;
-  envelope: 'jwe' | 'openpgp';
-  ciphertext: string | null;
-  ciphertext_digest: string;
-  received_at: string;
-  retain_until: string;
-  state: MessageState;
-  withheld_reason: WithholdingReason | null;
-}
-interface NotificationRow extends Row {
-  id: string;
-  tenant_id: string;
-  recipient: string;
-  url: string;
-  body: string;
-  attempts: number;
-  next_attempt_at: string;
-}
+import { isUniqueViolation, type PgDatabase } from './database.ts';
+import { toMessage, type MessageRow, type NotificationRow } from '../rows/exchange.ts';
 
 const MESSAGE_COLUMNS = [
   'id',
@@ -58,25 +25,6 @@ const MESSAGE_COLUMNS = [
 ] as const;
 const MESSAGE = MESSAGE_COLUMNS.join(', ');
 const WAITING = "state IN ('queued', 'delivered')";
-
-const toMessage = (row: MessageRow): MailboxMessage => ({
-  id: row.id,
-  tenantId: row.tenant_id,
-  sender: row.sender,
-  recipient: row.recipient,
-  subject: row.subject,
-  consentId: row.consent_id,
-  messageType: row.message_type,
-  purpose: row.purpose,
-  categories: JSON.parse(row.categories) as string[],
-  envelope: row.envelope,
-  ciphertext: row.ciphertext,
-  ciphertextDigest: row.ciphertext_digest,
-  receivedAt: row.received_at,
-  retainUntil: row.retain_until,
-  state: row.state,
-  ...(row.withheld_reason === null ? {} : { withheldReason: row.withheld_reason }),
-});
 
 const toNotification = (row: NotificationRow): WebhookNotification => ({
   id: row.id,
