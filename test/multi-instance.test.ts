@@ -1,14 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedBy } from './support/flows.ts';
+import { demoAgency } from './support/demo-agency.ts';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 import { run, startGateway, type GatewayProcess } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
-import type { TestPrincipal } from './support/pki.ts';
 
 /*
  * Three gateway processes on one PostgreSQL server, as a municipal data centre runs them behind a
@@ -34,43 +32,16 @@ const env = (name: string) => ({
   GATEWAY_PUBLIC_URL: PUBLIC_URL,
 });
 
-/** A demo agency as its own system holds it: key and certificate from the first data dir. */
-async function demoAgency(id: string): Promise<TestPrincipal> {
-  const base = join(dir.path, 'a', 'demo', id);
-  return {
-    tenantId: 'demo',
-    id,
-    kind: 'agency',
-    certificatePem: readFileSync(`${base}.crt`, 'utf8'),
-    fingerprint: '',
-    serial: '',
-    privateKey: await importPKCS8(readFileSync(`${base}.key`, 'utf8'), 'ES256'),
-    alg: 'ES256',
-  };
-}
-
-async function bearer(p: TestPrincipal): Promise<string> {
-  const der = p.certificatePem.replace(/-----[A-Z ]+-----|\s/g, '');
-  const jwt = await new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', x5c: [der] })
-    .setIssuer(p.id)
-    .setSubject(p.id)
-    .setAudience(PUBLIC_URL)
-    .setIssuedAt()
-    .setExpirationTime('2m')
-    .setJti(crypto.randomUUID())
-    .sign(p.privateKey);
-  return `Bearer ${jwt}`;
-}
+type Agent = ReturnType<typeof demoAgency>;
 
 /** A request through instance `i`, as the load balancer would route it; JSON in, Response out. */
 async function call(
   i: number,
   path: string,
-  init: { as?: TestPrincipal; method?: string; body?: unknown; headers?: Record<string, string> },
+  init: { as?: Agent; method?: string; body?: unknown; headers?: Record<string, string> },
 ): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (init.as) headers.set('Authorization', await bearer(init.as));
+  if (init.as) headers.set('Authorization', `Bearer ${await init.as.token()}`);
   if (init.body !== undefined) headers.set('Content-Type', 'application/json');
   return fetch(`${instances[i]?.baseUrl ?? ''}${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
@@ -99,12 +70,14 @@ afterAll(async () => {
 });
 
 describe('three instances on one PostgreSQL', () => {
-  let abh: TestPrincipal;
-  let jc: TestPrincipal;
+  let abh: Agent;
+  let jc: Agent;
   const persons: { subject: { scheme: string; value: string }; consentId: string }[] = [];
 
   it('lets persons grant through one instance what was asked through another', async () => {
-    [abh, jc] = await Promise.all([demoAgency('abh-demo'), demoAgency('jc-demo')]);
+    // The demo agencies' keys, as the first instance wrote them when it seeded the tenant.
+    abh = demoAgency(join(dir.path, 'a'), 'abh-demo', PUBLIC_URL);
+    jc = demoAgency(join(dir.path, 'a'), 'jc-demo', PUBLIC_URL);
     await Promise.all(
       Array.from({ length: PERSONS }, async (_, n) => {
         const subject = { scheme: 'azr', value: `7000000000${String(n).padStart(2, '0')}` };
@@ -151,7 +124,7 @@ describe('three instances on one PostgreSQL', () => {
         subject: persons[n]?.subject,
         purpose: 'labour_market_integration',
         messageType: 'residence_status.notice',
-        payload: await signedBy(abh, {
+        payload: await abh.sign({
           residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG' },
           employmentPermission: { allowed: true },
         }),
@@ -227,7 +200,8 @@ describe('three instances on one PostgreSQL', () => {
 
   it('keeps one gap-free audit sequence that audit verify accepts', async () => {
     const work = join(dir.path, 'dpo');
-    execFileSync('mkdir', ['-p', work]);
+    // Laid out as demo keys are (<dir>/demo/<id>.key|.crt), so the same agent helper signs for it.
+    mkdirSync(join(work, 'demo'), { recursive: true });
     const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: work });
     openssl(
       'genpkey',
@@ -236,9 +210,9 @@ describe('three instances on one PostgreSQL', () => {
       '-pkeyopt',
       'ec_paramgen_curve:P-256',
       '-out',
-      'dpo.key',
+      'demo/dsb-demo.key',
     );
-    openssl('req', '-new', '-key', 'dpo.key', '-subj', '/CN=dsb-demo', '-out', 'dpo.csr');
+    openssl('req', '-new', '-key', 'demo/dsb-demo.key', '-subj', '/CN=dsb-demo', '-out', 'dpo.csr');
     const cli = await run(
       'cli/bin.mjs',
       [
@@ -253,21 +227,12 @@ describe('three instances on one PostgreSQL', () => {
         '--csr',
         join(work, 'dpo.csr'),
         '--out',
-        join(work, 'dpo.crt'),
+        join(work, 'demo', 'dsb-demo.crt'),
       ],
       { env: env('a') },
     );
     expect(cli.code, cli.stderr).toBe(0);
-    const dpo: TestPrincipal = {
-      tenantId: 'demo',
-      id: 'dsb-demo',
-      kind: 'dpo',
-      certificatePem: readFileSync(join(work, 'dpo.crt'), 'utf8'),
-      fingerprint: '',
-      serial: '',
-      privateKey: await importPKCS8(readFileSync(join(work, 'dpo.key'), 'utf8'), 'ES256'),
-      alg: 'ES256',
-    };
+    const dpo = demoAgency(work, 'dsb-demo', PUBLIC_URL);
     const exported = await call(1, '/v1/audit/exports', { as: dpo, body: {} });
     expect(exported.status, await exported.clone().text()).toBe(200);
     const { bundle, signature } = (await exported.json()) as { bundle: string; signature: string };
