@@ -10,10 +10,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CompactSign, importPKCS8 } from 'jose';
-import { assertionFor, type TestPrincipal } from '../test/support/pki.ts';
+import { demoAgency } from '../test/support/demo-agency.ts';
 import { startTestPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { freePort, projectRoot } from '../test/support/process.ts';
 import { tempDir } from '../test/support/temp.ts';
@@ -86,38 +84,18 @@ async function startInstance(
   throw new Error(`gateway on ${baseUrl} did not answer /health:\n${stderr}`);
 }
 
-/** A demo agency as its own system holds it: key and certificate from the first data dir. */
-async function demoAgency(dataDir: string, id: string): Promise<TestPrincipal> {
-  const base = join(dataDir, 'demo', id);
-  return {
-    tenantId: 'demo',
-    id,
-    kind: 'agency',
-    certificatePem: readFileSync(`${base}.crt`, 'utf8'),
-    fingerprint: '',
-    serial: '',
-    privateKey: await importPKCS8(readFileSync(`${base}.key`, 'utf8'), 'ES256'),
-    alg: 'ES256',
-  };
-}
-
-const bearer = async (p: TestPrincipal) =>
-  `Bearer ${await assertionFor(p, { audience: PUBLIC_URL, now: new Date() })}`;
-
 /**
  * The same request mix as the in-process exchange scenario: a person grants jc-demo's request
  * first (through the first instance), then abh-demo sends one prepared body, each time with a
  * fresh client assertion and Idempotency-Key.
  */
 async function exchangeScenario(name: string, dataDir: string, base: string): Promise<Scenario> {
-  const [abh, jc] = await Promise.all([
-    demoAgency(dataDir, 'abh-demo'),
-    demoAgency(dataDir, 'jc-demo'),
-  ]);
+  const abh = demoAgency(dataDir, 'abh-demo', PUBLIC_URL);
+  const jc = demoAgency(dataDir, 'jc-demo', PUBLIC_URL);
   const subject = { scheme: 'azr', value: '123456789012' };
   const asked = await fetch(`${base}/v1/consent-requests`, {
     method: 'POST',
-    headers: { Authorization: await bearer(jc), 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${await jc.token()}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({
       subject,
       senders: ['abh-demo'],
@@ -142,16 +120,10 @@ async function exchangeScenario(name: string, dataDir: string, base: string): Pr
     headers: { Cookie: cookie },
   });
   if (granted.status !== 200) throw new Error(`grant: ${await granted.text()}`);
-  const payload = await new CompactSign(
-    new TextEncoder().encode(
-      JSON.stringify({
-        residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG', validUntil: '2027-03-31' },
-        employmentPermission: { allowed: true },
-      }),
-    ),
-  )
-    .setProtectedHeader({ alg: 'ES256' })
-    .sign(abh.privateKey);
+  const payload = await abh.sign({
+    residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG', validUntil: '2027-03-31' },
+    employmentPermission: { allowed: true },
+  });
   const body = JSON.stringify({
     recipient: 'jc-demo',
     subject,
@@ -167,7 +139,7 @@ async function exchangeScenario(name: string, dataDir: string, base: string): Pr
       method: 'POST',
       body,
       headers: {
-        Authorization: await bearer(abh),
+        Authorization: `Bearer ${await abh.token()}`,
         'Content-Type': 'application/json',
         'Idempotency-Key': crypto.randomUUID(),
       },
