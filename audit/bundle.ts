@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { canonicalJson } from '../core/index.ts';
 import { fromBase64, leafHash, toBase64 } from './leaf.ts';
-import { rootHash } from './merkle.ts';
+import { currentHead } from './head.ts';
 import { inclusionProof, verifyInclusion } from './proofs.ts';
 import type { AuditEntry, AuditStore } from './ports.ts';
 
@@ -49,15 +49,12 @@ export async function buildBundle(input: {
   openpgpKey: string;
 }): Promise<AuditBundle> {
   const { store, tenantId } = input;
-  const treeSize = await store.size(tenantId);
+  const current = await currentHead(store, tenantId);
+  const treeSize = current.size;
   const reader = {
     getNode: (level: number, index: number) => store.getNode(tenantId, level, index),
   };
-  const head = {
-    treeSize,
-    rootHash: toBase64(await rootHash(reader, treeSize)),
-    timestamp: input.now,
-  };
+  const head = { treeSize, rootHash: toBase64(current.root), timestamp: input.now };
   const entries: AuditEntry[] = [];
   for (let after = -1; ;) {
     const page = await store.entries(tenantId, { afterSeq: after, limit: 1000, ...input.range });

@@ -4,12 +4,16 @@ export type {
   AuditEntry,
   AuditEvent,
   AuditQuery,
+  AuditHead,
   AuditStore,
   PreparedAppend,
+  StoredHead,
 } from './ports.ts';
 export { AuditLog, subjectRef } from './log.ts';
 export { leafHash, nodeHash, emptyRoot, toBase64, fromBase64, equalBytes } from './leaf.ts';
-export { nodesForAppend, rootHash, subtreeHash, MemoryNodeStore } from './merkle.ts';
+export { rootHash, subtreeHash } from './merkle.ts';
+export { MemoryNodeStore } from './memory-tree.ts';
+export { appendToHead, currentHead, emptyHead, packFrontier, unpackFrontier } from './head.ts';
 export type { MerkleNodeStore } from './merkle.ts';
 export { inclusionProof, consistencyProof, verifyInclusion, verifyConsistency } from './proofs.ts';
 export { buildBundle, checkBundle, BUNDLE_FORMAT } from './bundle.ts';

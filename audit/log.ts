@@ -1,6 +1,6 @@
 import { canonicalJson, toBase64Url, type Clock } from '../core/index.ts';
+import { appendToHead, currentHead } from './head.ts';
 import { leafHash } from './leaf.ts';
-import { nodesForAppend } from './merkle.ts';
 import {
   AuditRace,
   type AuditDraft,
@@ -75,7 +75,8 @@ export class AuditLog {
     tenantId: string,
     draft: AuditDraft | ((seq: number) => Promise<AuditDraft>),
   ): Promise<PreparedAppend> {
-    const size = await this.#store.size(tenantId);
+    const current = await currentHead(this.#store, tenantId);
+    const size = current.size;
     const fields = typeof draft === 'function' ? await draft(size) : draft;
     const entry: AuditEntry = {
       ...fields,
@@ -85,12 +86,8 @@ export class AuditLog {
     };
     const entryJson = canonicalJson(entry);
     const leaf = await leafHash(entry);
-    const nodes = await nodesForAppend(
-      { getNode: (level, index) => this.#store.getNode(tenantId, level, index) },
-      size,
-      leaf,
-    );
-    return { tenantId, expectedSize: size, entry, entryJson, leafHash: leaf, nodes };
+    const { nodes, head } = await appendToHead(current, leaf);
+    return { tenantId, expectedSize: size, entry, entryJson, leafHash: leaf, nodes, head };
   }
 
   async #attempt<T>(
@@ -104,7 +101,7 @@ export class AuditLog {
       // instance appended meanwhile is the entry prepared again, under the lock.
       const early = await this.prepare(tenantId, draft);
       return sequenced(tenantId, async () => {
-        const size = await this.#store.size(tenantId);
+        const size = (await this.#store.head(tenantId))?.size ?? 0;
         return commit(size === early.expectedSize ? early : await this.prepare(tenantId, draft));
       });
     }

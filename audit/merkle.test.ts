@@ -2,13 +2,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/index.ts';
 import { leafHash } from './leaf.ts';
-import {
-  MemoryNodeStore,
-  nodesForAppend,
-  rootHash,
-  subtreeHash,
-  type MerkleNodeStore,
-} from './merkle.ts';
+import { appendToHead, completeHead, emptyHead, packFrontier, unpackFrontier } from './head.ts';
+import { MemoryNodeStore } from './memory-tree.ts';
+import { rootHash, subtreeHash, type MerkleNodeStore } from './merkle.ts';
 
 // ---- A naive reference straight from RFC 9162 §2.1.1, over an array, with node:crypto ----------
 
@@ -148,67 +144,83 @@ describe('rootHash', () => {
   });
 });
 
-describe('nodesForAppend', () => {
-  it('stores exactly the complete subtrees, with ≤ ceil(log2 n) + 1 reads per append', async () => {
-    const store = new MemoryNodeStore();
+describe('appendToHead', () => {
+  it('stores exactly the complete subtrees and the head RFC 9162 defines, reading no node', async () => {
+    let head = await emptyHead();
     const leaves: Buffer[] = [];
+    const store = new MemoryNodeStore();
     for (let index = 0; index < 1100; index++) {
       const leaf = refLeaf(Buffer.from(`leaf ${index}`));
       leaves.push(leaf);
-      const counter = counting(store);
-      const nodes = await nodesForAppend(counter, index, leaf);
+      const appended = await appendToHead(head, leaf);
       const n = index + 1;
-      // One read per trailing 1 bit of the index: the left siblings of the completed subtrees.
       const trailingOnes = /1*$/.exec(index.toString(2))?.[0].length ?? 0;
-      expect(counter.reads).toBe(trailingOnes);
-      expect(counter.reads).toBeLessThanOrEqual(ceilLog2(n) + 1);
-      expect(nodes.length).toBe(trailingOnes + 1);
-      expect(nodes.length).toBeLessThanOrEqual(Math.floor(Math.log2(n)) + 1);
-      for (const node of nodes) {
+      expect(appended.nodes.length).toBe(trailingOnes + 1);
+      expect(appended.nodes.length).toBeLessThanOrEqual(Math.floor(Math.log2(n)) + 1);
+      for (const node of appended.nodes) {
         const width = 2 ** node.level;
         expect((node.index + 1) * width).toBe(n); // each new node ends at the new leaf
         const covered = leaves.slice(node.index * width, (node.index + 1) * width);
         expect(hex(node.hash)).toBe(hex(refMth(covered)));
       }
-      await store.putNodes(nodes);
+      head = appended.head;
+      expect(head.size).toBe(n);
+      expect(head.frontier.length).toBe(popcount(n));
+      expect(hex(head.root)).toBe(hex(refMth(leaves)));
+      await store.putNodes(appended.nodes);
+      // A head stored without root and frontier is rebuilt from the nodes, reading popcount(n).
+      const counter = counting(store);
+      const rebuilt = await completeHead({ size: n }, counter);
+      expect(counter.reads).toBe(popcount(n));
+      expect(rebuilt.frontier.map(hex)).toEqual(head.frontier.map(hex));
+      expect(hex(rebuilt.root)).toBe(hex(head.root));
     }
     expect(hex(await rootHash(store, 1100))).toBe(hex(refMth(leaves)));
-    expect(hex(await rootHash(store, 1024))).toBe(hex(refMth(leaves.slice(0, 1024))));
+    expect(unpackFrontier(packFrontier(head.frontier)).map(hex)).toEqual(head.frontier.map(hex));
   });
 
   it('does not alias the caller’s buffer', async () => {
     const leaf = new Uint8Array(refLeaf(Buffer.from('x')));
     const original = hex(leaf);
-    const [node] = await nodesForAppend(new MemoryNodeStore(), 0, leaf);
+    const { nodes, head } = await appendToHead(await emptyHead(), leaf);
     leaf.fill(0);
-    expect(node && hex(node.hash)).toBe(original);
+    expect(nodes[0] && hex(nodes[0].hash)).toBe(original);
+    expect(hex(head.root)).toBe(original);
   });
 
-  it('refuses a bad index or leaf, and a missing left sibling', async () => {
-    const store = new MemoryNodeStore();
+  it('refuses a bad size or leaf, a frontier that does not fit, and a missing node', async () => {
     const leaf = refLeaf(Buffer.from('x'));
-    await expect(nodesForAppend(store, -1, leaf)).rejects.toMatchObject({
+    const empty = await emptyHead();
+    await expect(appendToHead({ ...empty, size: -1 }, leaf)).rejects.toMatchObject({
       code: 'validation_failed',
       errors: [{ path: '/seq' }],
     });
-    await expect(nodesForAppend(store, 0.5, leaf)).rejects.toMatchObject({
+    await expect(appendToHead({ ...empty, size: 0.5 }, leaf)).rejects.toMatchObject({
       errors: [{ path: '/seq' }],
     });
-    await expect(nodesForAppend(store, 0, new Uint8Array(31))).rejects.toMatchObject({
+    await expect(appendToHead(empty, new Uint8Array(31))).rejects.toMatchObject({
       errors: [{ path: '/leafHash' }],
     });
-    await expect(nodesForAppend(store, 1, leaf)).rejects.toMatchObject({ code: 'internal_error' });
+    await expect(appendToHead({ ...empty, size: 3 }, leaf)).rejects.toMatchObject({
+      code: 'internal_error',
+    });
+    await expect(completeHead({ size: 3 }, new MemoryNodeStore())).rejects.toMatchObject({
+      code: 'internal_error',
+    });
   });
 
-  it('works past 32 bits (no bit operators on indices)', async () => {
-    // A store where every node exists: reads and node positions are what is checked.
-    const counter = counting({ getNode: () => Promise.resolve(new Uint8Array(32)) });
-    const index = 2 ** 40 - 1; // 40 trailing ones
-    const nodes = await nodesForAppend(counter, index, new Uint8Array(32));
-    expect(counter.reads).toBe(40);
+  it('works past 32 bits (no bit operators on sizes)', async () => {
+    const size = 2 ** 40 - 1; // 40 trailing ones: every frontier hash is merged
+    const frontier = Array.from({ length: 40 }, () => new Uint8Array(32));
+    const { nodes, head } = await appendToHead(
+      { size, root: new Uint8Array(32), frontier },
+      new Uint8Array(32),
+    );
     expect(nodes.map(({ level, index: at }) => [level, at])).toEqual(
       Array.from({ length: 41 }, (_, level) => [level, 2 ** (40 - level) - 1]),
     );
+    expect(head.size).toBe(2 ** 40);
+    expect(head.frontier).toHaveLength(1);
   });
 });
 

@@ -8,7 +8,7 @@
  * with division, never with 32-bit bit operators.
  */
 import { GatewayError, type ValidationIssue } from '../core/index.ts';
-import { HASH_LENGTH, emptyRoot, nodeHash } from './leaf.ts';
+import { emptyRoot, nodeHash } from './leaf.ts';
 
 /** A stored node: the hash of the complete subtree over leaves [index·2^level, (index+1)·2^level). */
 export interface MerkleNode {
@@ -27,7 +27,7 @@ export interface MerkleNodeStore {
   putNodes(nodes: readonly MerkleNode[]): Promise<void>;
 }
 
-type NodeReader = Pick<MerkleNodeStore, 'getNode'>;
+export type NodeReader = Pick<MerkleNodeStore, 'getNode'>;
 
 /**
  * The issue, if any, with a tree size or index that must be an integer in
@@ -71,7 +71,12 @@ function exactLog2(n: number): number | undefined {
   return size === n ? level : undefined;
 }
 
-async function readNode(store: NodeReader, level: number, index: number): Promise<Uint8Array> {
+/** A stored node that must exist; its absence means the store lost part of the tree. */
+export async function readNode(
+  store: NodeReader,
+  level: number,
+  index: number,
+): Promise<Uint8Array> {
   const hash = await store.getNode(level, index);
   if (hash === undefined) {
     throw new GatewayError('internal_error', {
@@ -79,38 +84,6 @@ async function readNode(store: NodeReader, level: number, index: number): Promis
     });
   }
   return hash;
-}
-
-/**
- * Computes the nodes that become complete when leaf `index` (= the current size) with hash `leaf`
- * is appended: the leaf itself and, for every trailing 1 bit of `index`, the parent of the
- * subtree just completed. At most log2 n + 1 nodes; reads at most log2 n existing nodes (the
- * left siblings), n being the size after the append.
- *
- * @throws GatewayError `validation_failed` (/seq) for a negative or non-integer index or a leaf
- *   that is not a SHA-256 hash; `internal_error` if a left sibling is missing from the store.
- */
-export async function nodesForAppend(
-  store: NodeReader,
-  index: number,
-  leaf: Uint8Array,
-): Promise<{ level: number; index: number; hash: Uint8Array }[]> {
-  refuse([
-    ...countIssues(index, 0, '/seq', 'seq'),
-    ...(index === Number.MAX_SAFE_INTEGER ? [{ path: '/seq', message: 'the log is full' }] : []),
-    ...(leaf.length === HASH_LENGTH ? [] : [{ path: '/leafHash', message: 'must be 32 bytes' }]),
-  ]);
-  let hash: Uint8Array = new Uint8Array(leaf); // a copy, also of a Buffer (whose slice() is a view)
-  let level = 0;
-  let at = index;
-  const nodes = [{ level, index: at, hash }];
-  while (at % 2 === 1) {
-    hash = await nodeHash(await readNode(store, level, at - 1), hash);
-    level++;
-    at = (at - 1) / 2;
-    nodes.push({ level, index: at, hash });
-  }
-  return nodes;
 }
 
 /**
@@ -160,45 +133,4 @@ async function rangeHash(store: NodeReader, start: number, end: number): Promise
 export async function rootHash(store: NodeReader, size: number): Promise<Uint8Array> {
   refuse(countIssues(size, 0, '/treeSize', 'treeSize'));
   return size === 0 ? emptyRoot() : rangeHash(store, 0, size);
-}
-
-/**
- * In-memory MerkleNodeStore for tests and offline verification (the CLI rebuilds an exported log
- * with it and compares the root with the signed tree head).
- *
- * @example
- * ```ts
- * const tree = new MemoryNodeStore();
- * for (const entry of bundle.entries) await tree.append(await leafHash(entry));
- * const root = await rootHash(tree, tree.size);
- * ```
- */
-export class MemoryNodeStore implements MerkleNodeStore {
-  readonly #nodes = new Map<string, Uint8Array>();
-  #size = 0;
-
-  /** Number of leaves stored (one more than the highest leaf index written). */
-  get size(): number {
-    return this.#size;
-  }
-
-  getNode(level: number, index: number): Promise<Uint8Array | undefined> {
-    const hash = this.#nodes.get(`${level}/${index}`);
-    return Promise.resolve(hash && new Uint8Array(hash));
-  }
-
-  putNodes(nodes: readonly MerkleNode[]): Promise<void> {
-    for (const { level, index, hash } of nodes) {
-      this.#nodes.set(`${level}/${index}`, new Uint8Array(hash));
-      if (level === 0) this.#size = Math.max(this.#size, index + 1);
-    }
-    return Promise.resolve();
-  }
-
-  /** Appends a leaf hash at index `size` and returns that index; await one append before the next. */
-  async append(leaf: Uint8Array): Promise<number> {
-    const index = this.#size;
-    await this.putNodes(await nodesForAppend(this, index, leaf));
-    return index;
-  }
 }

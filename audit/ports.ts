@@ -57,6 +57,25 @@ export interface AuditEntry {
 
 export type AuditDraft = Omit<AuditEntry, 'seq' | 'tenant' | 'time'>;
 
+/** A tenant's log head: everything an append and a tree head need, kept in one row. */
+export interface AuditHead {
+  readonly size: number;
+  /** MTH of the first `size` entries (RFC 9162). */
+  readonly root: Uint8Array;
+  /** The complete subtrees along the right edge, largest first: one hash per 1 bit of `size`. */
+  readonly frontier: readonly Uint8Array[];
+}
+
+/**
+ * A head as a store holds it. Root and frontier are absent for an empty log and for a head
+ * written before heads kept them; `currentHead` (head.ts) completes those from the stored nodes.
+ */
+export interface StoredHead {
+  readonly size: number;
+  readonly root?: Uint8Array;
+  readonly frontier?: readonly Uint8Array[];
+}
+
 /** An entry with its place in the tree computed, ready to be committed with the change it records. */
 export interface PreparedAppend {
   readonly tenantId: string;
@@ -70,6 +89,8 @@ export interface PreparedAppend {
     readonly index: number;
     readonly hash: Uint8Array;
   }[];
+  /** The head after this append, which the commit writes (size = expectedSize + 1). */
+  readonly head: AuditHead;
 }
 
 /** Thrown by a store when the tree grew between prepare and commit; the log retries. */
@@ -90,7 +111,8 @@ export interface AuditQuery {
 
 /** The read side of the log and the commit of an entry that records nothing else. */
 export interface AuditStore {
-  size(tenantId: string): Promise<number>;
+  /** The tenant's head as stored; undefined before its first entry. */
+  head(tenantId: string): Promise<StoredHead | undefined>;
   getNode(tenantId: string, level: number, index: number): Promise<Uint8Array | undefined>;
   entries(tenantId: string, query: AuditQuery): Promise<AuditEntry[]>;
   entryJson(tenantId: string, seq: number): Promise<string | undefined>;

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/index.ts';
 import { emptyRoot } from './leaf.ts';
-import { MemoryNodeStore, rootHash, type MerkleNodeStore } from './merkle.ts';
+import { MemoryNodeStore } from './memory-tree.ts';
+import { rootHash, type MerkleNodeStore } from './merkle.ts';
 import { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proofs.ts';
 
 // ---- A naive, independent reference straight from RFC 9162 §2.1.1, §2.1.3.1 and §2.1.4.1 -------

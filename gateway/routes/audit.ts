@@ -3,8 +3,8 @@ import type { MiddlewareHandler } from 'hono';
 import {
   buildBundle,
   consistencyProof,
+  currentHead,
   inclusionProof,
-  rootHash,
   toBase64,
   type AuditLog,
   type AuditStore,
@@ -198,7 +198,7 @@ export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRou
   const tree = (tenantId: string) => ({
     getNode: (level: number, index: number) => deps.store.getNode(tenantId, level, index),
   });
-  const sizeOf = (tenantId: string) => deps.store.size(tenantId);
+  const sizeOf = async (tenantId: string) => (await deps.store.head(tenantId))?.size ?? 0;
   /**
    * Issue 6: every read is itself an entry, naming the DPO and what was read. Recorded before the
    * answer leaves, so an answer never goes out unrecorded (if the append fails, the read fails).
@@ -247,10 +247,10 @@ export function registerAuditRoutes(app: OpenAPIHono<GatewayEnv>, deps: AuditRou
     // this very read, which they can prove included. Signing first would hand out a head that is
     // stale by one entry the moment it is served, and a read that no served head accounts for.
     await recordRead(c.var.principal, 'tree head');
-    const treeSize = await sizeOf(tenantId);
+    const current = await currentHead(deps.store, tenantId);
     const head = {
-      treeSize,
-      rootHash: toBase64(await rootHash(tree(tenantId), treeSize)),
+      treeSize: current.size,
+      rootHash: toBase64(current.root),
       timestamp: deps.clock.now().toISOString(),
     };
     const jws = await deps.signer.sign(tenantId, head, TREE_HEAD_TYP);

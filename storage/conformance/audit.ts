@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditDraft, AuditEntry, PreparedAppend } from '../../audit/index.ts';
+import {
+  rootHash,
+  type AuditDraft,
+  type AuditEntry,
+  type AuditHead,
+  type PreparedAppend,
+} from '../../audit/index.ts';
 import { A, B, draft, expectAuditRace, failureOf, type ConformanceWorld } from './world.ts';
 
 /** Appends the draft on its own and answers what was prepared for it. */
@@ -11,6 +17,13 @@ async function appended(world: ConformanceWorld, tenantId: string, entry: AuditD
 }
 
 const all = { afterSeq: -1, limit: 1000 };
+/** A head as plain arrays, so a Buffer and a Uint8Array with the same bytes compare equal. */
+const plain = (head: Partial<AuditHead> | undefined) =>
+  head && {
+    size: head.size,
+    root: head.root && [...head.root],
+    frontier: head.frontier?.map((hash) => [...hash]),
+  };
 const seqs = (entries: readonly AuditEntry[]): number[] => entries.map((e) => e.seq);
 
 /** AuditStore: one gap-free sequence per tenant, its tree nodes, reads and paging. */
@@ -46,6 +59,19 @@ function describeCommits(world: ConformanceWorld): void {
       expect(await world.storage.audit.getNode(A, 3, 0)).toBeUndefined();
     });
 
+    it('keeps the head each append leaves: size, root and frontier, agreeing with the nodes', async () => {
+      expect(await world.storage.audit.head(A)).toBeUndefined();
+      for (let i = 0; i < 11; i++) {
+        const p = await appended(world, A, draft(`h${i}`));
+        const head = await world.storage.audit.head(A);
+        expect(plain(head)).toEqual(plain(p.head));
+        expect(head?.frontier).toHaveLength((i + 1).toString(2).replaceAll('0', '').length);
+        const tree = { getNode: (l: number, x: number) => world.storage.audit.getNode(A, l, x) };
+        expect([...(head?.root ?? [])]).toEqual([...(await rootHash(tree, i + 1))]);
+      }
+      expect(await world.storage.audit.head(B)).toBeUndefined();
+    });
+
     it('refuses an entry prepared for another tree size as an AuditRace, writing nothing', async () => {
       await appended(world, A, draft('first'));
       const behind = await world.staleAppend();
@@ -74,6 +100,7 @@ function describeCommits(world: ConformanceWorld): void {
       expectAuditRace(lost?.status === 'rejected' ? lost.reason : undefined);
       expect(await world.auditSize()).toBe(2);
       expect(await world.storage.audit.entryJson(A, 1)).toBe([one, two][won]?.entryJson);
+      expect(plain(await world.storage.audit.head(A))).toEqual(plain([one, two][won]?.head));
     });
 
     it('keeps one sequence per tenant: appends in A leave B where it was', async () => {
@@ -172,7 +199,7 @@ function describeAuditIsolation(world: ConformanceWorld): void {
   describe('AuditStore: tenant isolation', () => {
     it("answers nothing of tenant A's when asked with tenant B", async () => {
       const p = await appended(world, A, { ...draft(), subjectRef: 'ref_a' });
-      expect(await world.storage.audit.size(B)).toBe(0);
+      expect(await world.storage.audit.head(B)).toBeUndefined();
       expect(await world.storage.audit.entryJson(B, 0)).toBeUndefined();
       expect(await world.storage.audit.getNode(B, 0, 0)).toBeUndefined();
       expect(await world.storage.audit.entries(B, all)).toEqual([]);

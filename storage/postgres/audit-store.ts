@@ -1,9 +1,11 @@
 import {
   AuditRace,
+  packFrontier,
   type AuditEntry,
   type AuditStore,
   type PreparedAppend,
 } from '../../audit/index.ts';
+import { storedHead, type HeadRow } from '../rows/audit.ts';
 import type { PgDatabase } from './database.ts';
 
 /**
@@ -47,10 +49,15 @@ export async function commitPgAuditEntry(db: PgDatabase, prepared: PreparedAppen
         prepared.nodes.map((n) => Buffer.from(n.hash)),
       ],
     );
-    await db.query('UPDATE audit_heads SET size = $2 WHERE tenant_id = $1', [
-      prepared.tenantId,
-      prepared.expectedSize + 1,
-    ]);
+    await db.query(
+      'UPDATE audit_heads SET size = $2, root = $3, frontier = $4 WHERE tenant_id = $1',
+      [
+        prepared.tenantId,
+        prepared.head.size,
+        Buffer.from(prepared.head.root),
+        Buffer.from(packFrontier(prepared.head.frontier)),
+      ],
+    );
   });
 }
 
@@ -86,12 +93,12 @@ export function pgAuditStore(db: PgDatabase): AuditStore {
         ),
       );
     },
-    async size(tenantId) {
-      const [head] = await db.rows<{ size: number }>(
-        'SELECT size FROM audit_heads WHERE tenant_id = $1',
+    async head(tenantId) {
+      const [row] = await db.rows<HeadRow>(
+        'SELECT size, root, frontier FROM audit_heads WHERE tenant_id = $1',
         [tenantId],
       );
-      return head?.size ?? 0;
+      return storedHead(row);
     },
     async getNode(tenantId, level, index) {
       const [row] = await db.rows<{ hash: Buffer }>(

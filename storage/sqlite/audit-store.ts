@@ -1,9 +1,11 @@
 import {
   AuditRace,
+  packFrontier,
   type AuditEntry,
   type AuditStore,
   type PreparedAppend,
 } from '../../audit/index.ts';
+import { storedHead, type HeadRow } from '../rows/audit.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { guarded } from './guarded.ts';
 
@@ -39,13 +41,20 @@ export function commitAuditEntry(db: SqliteDatabase, prepared: PreparedAppend): 
   );
   for (const n of prepared.nodes) node.run(prepared.tenantId, n.level, n.index, n.hash);
   db.prepare(
-    'INSERT INTO audit_heads (tenant_id, size) VALUES (?, ?) ON CONFLICT (tenant_id) DO UPDATE SET size = excluded.size',
-  ).run(prepared.tenantId, prepared.expectedSize + 1);
+    `INSERT INTO audit_heads (tenant_id, size, root, frontier) VALUES (?, ?, ?, ?)
+     ON CONFLICT (tenant_id) DO UPDATE
+     SET size = excluded.size, root = excluded.root, frontier = excluded.frontier`,
+  ).run(
+    prepared.tenantId,
+    prepared.head.size,
+    prepared.head.root,
+    packFrontier(prepared.head.frontier),
+  );
 }
 
 export function sqliteAuditStore(db: SqliteDatabase): AuditStore {
-  const size = db.prepare<[string], { size: number }>(
-    'SELECT size FROM audit_heads WHERE tenant_id = ?',
+  const head = db.prepare<[string], HeadRow>(
+    'SELECT size, root, frontier FROM audit_heads WHERE tenant_id = ?',
   );
   const node = db.prepare<[string, number, number], { hash: Buffer }>(
     'SELECT hash FROM audit_nodes WHERE tenant_id = ? AND level = ? AND idx = ?',
@@ -62,8 +71,8 @@ export function sqliteAuditStore(db: SqliteDatabase): AuditStore {
         bySubject.all(tenantId, ref).map((row) => JSON.parse(row.entry) as AuditEntry),
       );
     },
-    size(tenantId) {
-      return Promise.resolve(size.get(tenantId)?.size ?? 0);
+    head(tenantId) {
+      return Promise.resolve(storedHead(head.get(tenantId)));
     },
     getNode(tenantId, level, index) {
       const row = node.get(tenantId, level, index);

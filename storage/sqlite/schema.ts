@@ -384,4 +384,14 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 10,
+    name: 'audit head root and frontier',
+    sql: `
+      -- An append reads its left siblings from the frontier and a tree head its root, both from
+      -- this row. Heads written before stay NULL here until their next append.
+      ALTER TABLE audit_heads ADD COLUMN root BLOB;
+      ALTER TABLE audit_heads ADD COLUMN frontier BLOB;
+    `,
+  },
 ];

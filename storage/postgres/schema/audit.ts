@@ -41,3 +41,13 @@ export const AUDIT_SCHEMA = `
     size bigint NOT NULL CHECK (size >= 0)
   );
 `;
+
+/**
+ * The head row also keeps the root and the right-edge frontier, so an append (under the row lock)
+ * reads no tree node and a tree head is one row. Heads written before stay NULL until their next
+ * append.
+ */
+export const AUDIT_HEAD_FRONTIER = `
+  ALTER TABLE audit_heads ADD COLUMN root bytea CHECK (octet_length(root) = 32);
+  ALTER TABLE audit_heads ADD COLUMN frontier bytea CHECK (octet_length(frontier) % 32 = 0);
+`;

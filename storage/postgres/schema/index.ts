@@ -1,5 +1,5 @@
 import type { PgMigration } from '../migrations.ts';
-import { AUDIT_SCHEMA } from './audit.ts';
+import { AUDIT_HEAD_FRONTIER, AUDIT_SCHEMA } from './audit.ts';
 import { CONSENT_SCHEMA } from './consent.ts';
 import { EXCHANGE_SCHEMA } from './exchange.ts';
 import { PKI_SCHEMA } from './pki.ts';
@@ -17,4 +17,5 @@ export const pgMigrations: readonly PgMigration[] = [
     sql: CONSENT_SCHEMA,
   },
   { version: 4, name: 'mailbox, idempotency, webhooks', sql: EXCHANGE_SCHEMA },
+  { version: 5, name: 'audit head root and frontier', sql: AUDIT_HEAD_FRONTIER },
 ];
