@@ -1,16 +1,48 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+
+// The Workers pool runs wrangler's config reading in this process: no usage metrics, and no
+// request to Cloudflare for the `cf` object (there is no network here, nor in CI).
+process.env['WRANGLER_SEND_METRICS'] ??= 'false';
+process.env['CLOUDFLARE_CF_FETCH_ENABLED'] ??= 'false';
+
+/** Tests that run inside workerd (the edge runtime), each file in a workerd of its own. */
+const edge = ['storage/d1/**/*.test.ts', 'test/edge/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'data/**'],
     // Two cores here and in CI: tests that start server processes or a browser must not starve.
     maxWorkers: 2,
-    setupFiles: ['test/setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line; it covers
+    // both projects.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['**/*.test.ts'],
+          exclude: ['node_modules/**', 'data/**', ...edge],
+          setupFiles: ['test/setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './test/edge/wrangler.toml' },
+            // Read here in Node, applied inside workerd by test/edge/setup.ts.
+            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations('migrations') } },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          include: edge,
+          setupFiles: ['test/edge/setup.ts'],
+        },
+      },
+    ],
   },
 });
