@@ -119,19 +119,48 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   /** Where lines go; stdout through {@link droppingDestination} by default. Tests pass a collector. */
   readonly destination?: DestinationStream;
+  /**
+   * Where lines go on a runtime without streams (workerd, where bundlers pick pino's browser
+   * build, which ignores `destination`): one JSON line per call.
+   */
+  readonly writeLine?: (line: string) => void;
 }
 
 /**
  * The gateway's root logger: JSON lines, ISO times, sensitive fields censored. Each request gets
- * a child of it carrying the request id.
+ * a child of it carrying the request id. The same settings serve workerd, where bundlers pick
+ * pino's browser build: it ignores a destination and `base`, so lines go out through
+ * `browser.write` and the service field is a binding, and the lines have the same fields, levels
+ * and redaction on both runtimes.
  */
 export function createLogger(options: LoggerOptions): Logger {
+  const level = (label: string) => ({ level: label });
+  const { writeLine } = options;
   const settings = {
     level: options.level,
-    base: { service: 'consent-gateway' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...redactPaths], censor: '[redacted]' },
-    formatters: { level: (label: string) => ({ level: label }) },
+    formatters: { level },
+    ...(writeLine === undefined
+      ? {}
+      : {
+          browser: {
+            asObject: true,
+            formatters: { level },
+            write: (line: object) => {
+              writeLine(JSON.stringify(line));
+            },
+          },
+        }),
   };
-  return pino(settings, options.destination ?? droppingDestination());
+  const destination =
+    options.destination ??
+    (writeLine === undefined
+      ? droppingDestination()
+      : {
+          write: (line: string) => {
+            writeLine(line.trimEnd());
+          },
+        });
+  return pino(settings, destination).child({ service: 'consent-gateway' });
 }
