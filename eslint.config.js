@@ -88,6 +88,25 @@ export default tseslint.config(
     },
   },
   {
+    // The D1 adapter runs on workerd only: Web standards and the binding it is handed.
+    files: ['storage/d1/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'storage/d1 runs on workerd: no Node built-ins' },
+            {
+              group: ['better-sqlite3', 'pg', '**/sqlite/**', '**/postgres/**', '**/gateway/**'],
+              message: 'storage/d1 speaks to D1 through its binding only',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['cli/bin.mjs', '*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

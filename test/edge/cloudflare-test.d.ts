@@ -1,7 +1,9 @@
 // What the tests inside workerd use of the Workers pool's modules, typed against the adapter's
 // own structural D1 type rather than @cloudflare/workers-types, which the project does not load.
 declare module 'cloudflare:test' {
-  import type { D1Database } from '../../storage/d1/d1.ts';
+  // An ambient module may not import a relative path; a type query may.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-imports
+  type D1Database = import('../../storage/d1/d1.ts').D1Database;
 
   interface D1Migration {
     name: string;

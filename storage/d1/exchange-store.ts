@@ -1,0 +1,268 @@
+import type { PreparedAppend } from '../../audit/index.ts';
+import type { ExchangeStore, MailboxMessage, WebhookNotification } from '../../exchange/index.ts';
+import { toMessage, type MessageRow, type NotificationRow } from '../rows/exchange.ts';
+import { auditStatements } from './audit-store.ts';
+import type { D1Database, D1PreparedStatement, D1Value } from './d1.ts';
+import { guard, NO_CHANGE, runBatch } from './guards.ts';
+
+const WAITING = "state IN ('queued', 'delivered')";
+
+const toNotification = (row: NotificationRow, nextAttemptAt: string): WebhookNotification => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  recipient: row.recipient,
+  url: row.url,
+  body: row.body,
+  attempts: row.attempts,
+  nextAttemptAt,
+});
+
+const insertMessage = (db: D1Database, m: MailboxMessage): D1PreparedStatement =>
+  db
+    .prepare(
+      `INSERT INTO mailbox_messages (id, tenant_id, sender, recipient, subject, consent_id,
+         message_type, purpose, categories, envelope, ciphertext, ciphertext_digest, received_at,
+         retain_until, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      m.id,
+      m.tenantId,
+      m.sender,
+      m.recipient,
+      m.subject,
+      m.consentId,
+      m.messageType,
+      m.purpose,
+      JSON.stringify(m.categories),
+      m.envelope,
+      m.ciphertext,
+      m.ciphertextDigest,
+      m.receivedAt,
+      m.retainUntil,
+      m.state,
+    );
+
+/** The due notifications, earliest first; the claim's select and its update read the same. */
+const DUE = `SELECT id FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= ?
+  ORDER BY next_attempt_at, id LIMIT ?`;
+
+type ExchangeWrites = Pick<
+  ExchangeStore,
+  'accept' | 'claimNotifications' | 'notificationAttempt' | 'withhold' | 'transition'
+>;
+
+/**
+ * Accepting a message, and moving it on. A move is one batch: a guard that the message still
+ * waits in one of the states it may move from, the update, and the audit entry. Of racing moves
+ * (fetch, acknowledgement, purge, withholding) D1 runs one batch after another; exactly one finds
+ * the message waiting, and only that one writes its entry.
+ */
+function d1ExchangeWrites(db: D1Database): ExchangeWrites {
+  const move = async (
+    id: string,
+    from: readonly string[],
+    update: D1PreparedStatement,
+    audit: PreparedAppend,
+  ) => {
+    // Scoped to the audit entry's tenant too: a change and its entry belong to one tenant.
+    const states = from.map(() => '?').join(', ');
+    const result = await runBatch(
+      db,
+      [
+        guard(
+          db,
+          'no_change',
+          `EXISTS (SELECT 1 FROM mailbox_messages
+             WHERE id = ? AND tenant_id = ? AND state IN (${states}))`,
+          id,
+          audit.tenantId,
+          ...from,
+        ),
+        update,
+        ...auditStatements(db, audit),
+      ],
+      'that transition',
+    );
+    return result !== NO_CHANGE;
+  };
+
+  return {
+    async accept(message, audit, idempotency, notification) {
+      const statements = [insertMessage(db, message)];
+      if (idempotency) {
+        statements.push(
+          db
+            .prepare(
+              `INSERT INTO idempotency_keys
+               (tenant_id, sender, key, request_hash, response, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)`,
+            )
+            .bind(
+              message.tenantId,
+              message.sender,
+              idempotency.key,
+              idempotency.requestHash,
+              idempotency.response,
+              message.receivedAt,
+            ),
+        );
+      }
+      if (notification) {
+        const n = notification;
+        statements.push(
+          db
+            .prepare(
+              `INSERT INTO webhook_outbox (id, tenant_id, recipient, url, body, attempts,
+                 next_attempt_at, state) VALUES (?, ?, ?, ?, ?, 0, ?, 'pending')`,
+            )
+            .bind(n.id, n.tenantId, n.recipient, n.url, n.body, n.nextAttemptAt),
+        );
+      }
+      await runBatch(db, [...statements, ...auditStatements(db, audit)], (table) =>
+        table === 'idempotency_keys' ? 'that idempotency key' : 'that message',
+      );
+    },
+    async claimNotifications(now, leaseUntil, limit) {
+      // Select and lease in one batch: no other claim runs between them.
+      const [due] = await db.batch<NotificationRow>([
+        db
+          .prepare(
+            `SELECT * FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= ?
+             ORDER BY next_attempt_at, id LIMIT ?`,
+          )
+          .bind(now, limit),
+        db
+          .prepare(`UPDATE webhook_outbox SET next_attempt_at = ? WHERE id IN (${DUE})`)
+          .bind(leaseUntil, now, limit),
+      ]);
+      return (due?.results ?? []).map((row) => toNotification(row, leaseUntil));
+    },
+    async notificationAttempt(id, outcome) {
+      // Only a pending notification records attempts: delivered and failed are final.
+      const [set, values]: [string, D1Value[]] = outcome.delivered
+        ? ["state = 'delivered'", []]
+        : outcome.nextAttemptAt === null
+          ? ["state = 'failed'", []]
+          : ['next_attempt_at = ?', [outcome.nextAttemptAt]];
+      await db
+        .prepare(
+          `UPDATE webhook_outbox SET ${set}, attempts = attempts + 1
+           WHERE id = ? AND state = 'pending'`,
+        )
+        .bind(...values, id)
+        .run();
+    },
+    withhold(id, reason, audit) {
+      return move(
+        id,
+        ['queued', 'delivered'],
+        db
+          .prepare(
+            `UPDATE mailbox_messages SET state = 'withheld', ciphertext = NULL, withheld_reason = ?
+             WHERE id = ?`,
+          )
+          .bind(reason, id),
+        audit,
+      );
+    },
+    async transition(id, from, state, audit) {
+      // Only a waiting message moves: withheld, acknowledged and purged are final, whatever
+      // `from` says, so a fetch racing a revocation cannot undo its withholding.
+      const waitingFrom = from.filter((s) => s === 'queued' || s === 'delivered');
+      if (waitingFrom.length === 0) return false;
+      return move(
+        id,
+        waitingFrom,
+        db
+          .prepare(
+            `UPDATE mailbox_messages
+             SET state = ?1, ciphertext = CASE WHEN ?1 = 'delivered' THEN ciphertext END
+             WHERE id = ?2`,
+          )
+          .bind(state, id),
+        audit,
+      );
+    },
+  };
+}
+
+/**
+ * Waiting messages whose consent is no longer active at the first parameter: revoked or expired
+ * (its newest version), past its end, or gone with the subject's erasure.
+ */
+const AFTER_CONSENT_ENDED = `SELECT m.* FROM mailbox_messages m
+  LEFT JOIN consents c ON c.tenant_id = m.tenant_id AND c.id = m.consent_id
+  LEFT JOIN consent_versions v ON v.kind = 'consent' AND v.ref_id = c.id
+    AND v.version = (SELECT max(version) FROM consent_versions WHERE ref_id = c.id)
+  WHERE m.${WAITING}
+    AND (v.state IS NULL OR v.state <> 'active' OR c.valid_until <= ?)
+  ORDER BY m.received_at, m.id LIMIT ?`;
+
+/** The mailbox, idempotency records, and the purge and withholding jobs' queries. */
+function d1ExchangeQueries(db: D1Database): Omit<ExchangeStore, keyof ExchangeWrites> {
+  const messages = async (sql: string, ...values: D1Value[]) =>
+    (
+      await db
+        .prepare(sql)
+        .bind(...values)
+        .all<MessageRow>()
+    ).results.map(toMessage);
+  return {
+    dueForPurge(now, limit) {
+      return messages(
+        `SELECT * FROM mailbox_messages WHERE ${WAITING} AND retain_until <= ?
+         ORDER BY retain_until, id LIMIT ?`,
+        now,
+        limit,
+      );
+    },
+    async idempotent(tenantId, sender, key) {
+      const row = await db
+        .prepare(
+          `SELECT request_hash, response FROM idempotency_keys
+           WHERE tenant_id = ? AND sender = ? AND key = ?`,
+        )
+        .bind(tenantId, sender, key)
+        .first<{ request_hash: string; response: string }>();
+      return row ? { requestHash: row.request_hash, response: row.response } : undefined;
+    },
+    async message(tenantId, id) {
+      const [found] = await messages(
+        'SELECT * FROM mailbox_messages WHERE tenant_id = ? AND id = ?',
+        tenantId,
+        id,
+      );
+      return found;
+    },
+    waiting(tenantId, recipient, after, limit) {
+      // (received_at, id), not received_at alone: messages received in the same millisecond on
+      // both sides of a page boundary must neither be skipped nor repeated.
+      return messages(
+        `SELECT * FROM mailbox_messages
+         WHERE tenant_id = ? AND recipient = ? AND ${WAITING} AND (received_at, id) > (?, ?)
+         ORDER BY received_at, id LIMIT ?`,
+        tenantId,
+        recipient,
+        after?.receivedAt ?? '',
+        after?.id ?? '',
+        limit,
+      );
+    },
+    waitingUnderConsent(tenantId, consentId) {
+      return messages(
+        `SELECT * FROM mailbox_messages WHERE tenant_id = ? AND consent_id = ? AND ${WAITING}
+         ORDER BY received_at, id`,
+        tenantId,
+        consentId,
+      );
+    },
+    waitingAfterConsentEnded(now, limit) {
+      return messages(AFTER_CONSENT_ENDED, now, limit);
+    },
+  };
+}
+
+/** The ExchangeStore over D1: each state change and its audit entry in one batch. */
+export function d1ExchangeStore(db: D1Database): ExchangeStore {
+  return { ...d1ExchangeWrites(db), ...d1ExchangeQueries(db) };
+}
