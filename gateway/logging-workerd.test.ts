@@ -4,7 +4,7 @@ import { createLogger } from './logging.ts';
 // Bundlers for workerd (wrangler's esbuild, browser conditions) resolve pino to its browser
 // build; this file gets that build too, so the settings createLogger hands it are what is tested.
 vi.mock('pino', async () => {
-  const browser = (await import('pino/browser.js')) as { default: unknown };
+  const browser = await import('pino/browser.js');
   return { pino: browser.default, default: browser.default };
 });
 

@@ -1,8 +1,4 @@
-import { readFileSync } from 'node:fs';
+import packageJson from '../package.json' with { type: 'json' };
 
-/** The gateway's version as package.json states it (Node entries only). */
-export const gatewayVersion: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
+/** The gateway's version as package.json states it; bundled into the Worker, read on Node. */
+export const gatewayVersion: string = packageJson.version;

@@ -8,7 +8,8 @@ import { tempDir } from './support/temp.ts';
 
 /**
  * The README's walk-through, step by step, against `npm start`'s demo agencies on an empty data
- * dir: on the embedded SQLite file, and on a PostgreSQL server (GATEWAY_DATABASE_URL).
+ * dir: on the embedded SQLite file, on a PostgreSQL server (GATEWAY_DATABASE_URL), and on workerd
+ * with D1 and the audit sequencer as `npm run dev:edge` runs it.
  */
 const dir = tempDir();
 const data = join(dir.path, 'data');
@@ -32,23 +33,39 @@ const token = (agency: string) =>
     aud,
   );
 
-const BACKENDS = {
-  sqlite: () => Promise.resolve({}),
-  postgres: async (): Promise<Record<string, string>> => {
+type Backend = () => Promise<{
+  env: Record<string, string>;
+  start?: Parameters<typeof startGateway>[1];
+  readiness?: Parameters<typeof startGateway>[2];
+}>;
+
+const BACKENDS: Record<'sqlite' | 'postgres' | 'edge', Backend> = {
+  sqlite: () => Promise.resolve({ env: {} }),
+  postgres: async () => {
     postgres = await startTestPostgres();
     return {
-      GATEWAY_DATABASE_URL: await postgres.createDatabase('readme'),
-      GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
+      env: {
+        GATEWAY_DATABASE_URL: await postgres.createDatabase('readme'),
+        GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
+      },
     };
   },
+  // wrangler needs HOME for its settings; workerd takes its time on a busy machine.
+  edge: () =>
+    Promise.resolve({
+      env: { HOME: process.env['HOME'] ?? '' },
+      start: [process.execPath, '--import', 'tsx', 'scripts/dev-edge.ts'],
+      readiness: { line: 'Ready on http://', timeoutMs: 150_000 },
+    }),
 };
 
 describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])('on %s', (backend) => {
   beforeAll(async () => {
     rmSync(data, { recursive: true, force: true });
-    gw = await startGateway({ GATEWAY_DATA_DIR: data, ...(await BACKENDS[backend]()) });
+    const { env, start, readiness } = await BACKENDS[backend]();
+    gw = await startGateway({ GATEWAY_DATA_DIR: data, ...env }, start, readiness);
     aud = `http://localhost:${new URL(gw.baseUrl).port}`;
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await gw.stop();
     postgres?.stop();

@@ -50,6 +50,11 @@ export async function startGateway(
     'tsx',
     'gateway/node.ts',
   ],
+  /** What the process prints once it serves, and how long it may take to get there. */
+  readiness: { readonly line: string; readonly timeoutMs: number } = {
+    line: '"msg":"gateway listening"',
+    timeoutMs: 60_000,
+  },
 ): Promise<GatewayProcess> {
   const port = env['PORT'] ?? String(await freePort());
   const [program, ...args] = command;
@@ -68,14 +73,15 @@ export async function startGateway(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`gateway did not start in time:\n${out}\n${err}`));
-    }, 60_000);
+    }, readiness.timeoutMs);
     const onData = (): void => {
-      if (out.includes('"msg":"gateway listening"')) {
+      if (out.includes(readiness.line) || err.includes(readiness.line)) {
         clearTimeout(timer);
         resolve();
       }
     };
     child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`gateway exited with ${String(code)} before listening:\n${out}\n${err}`));
