@@ -4,7 +4,8 @@
  * Besides the edge: the consent check, a whole exchange (authentication, the sender's signature,
  * schema, consent ∩ policy, attestation, encryption, mailbox and audit append in one transaction)
  * and a portal page. Then that exchange against gateway processes on SQLite and on PostgreSQL
- * (one and three instances), see `instances.ts`.
+ * (one and three instances), see `instances.ts`. Last, what an exchange costs on Cloudflare
+ * (`edge-cost.ts`).
  */
 import 'reflect-metadata';
 import { importMasterKey } from '../certs/index.ts';
@@ -21,6 +22,7 @@ import { CompactSign } from 'jose';
 import { addPrincipal, assertionFor, pkiDeps, provisionedTenant } from '../test/support/pki.ts';
 import { tempDir } from '../test/support/temp.ts';
 import { measure, NAME_WIDTH, type Scenario } from './measure.ts';
+import { printEdgeCost } from './edge-cost.ts';
 import { measureInstances } from './instances.ts';
 
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 3000);
@@ -250,3 +252,4 @@ try {
   dir.remove();
 }
 await measureInstances({ only: ONLY, concurrency: CONCURRENCY });
+if ('edge cost'.includes(ONLY)) await printEdgeCost();
