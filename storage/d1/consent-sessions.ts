@@ -1,4 +1,14 @@
-import type { ConsentStore, PortalAccess, PortalSession } from '../../consent/index.ts';
+import type { ConsentStore } from '../../consent/index.ts';
+import {
+  SESSION_COLUMNS,
+  sessionValues,
+  SIGN_IN_COLUMNS,
+  signInValues,
+  toEidSignIn,
+  toSession,
+  type EidSignInRow,
+  type SessionRow,
+} from '../rows/sessions.ts';
 import type { D1Database } from './d1.ts';
 import { runOne } from './guards.ts';
 
@@ -6,23 +16,6 @@ type SessionPart = Pick<
   ConsentStore,
   'addSession' | 'session' | 'touchSession' | 'deleteSession' | 'addEidSignIn' | 'takeEidSignIn'
 >;
-
-interface SessionRow {
-  token_hash: string;
-  access: string;
-  channel: PortalSession['channel'];
-  assurance: PortalSession['assurance'];
-  created_at: string;
-  last_seen_at: string;
-}
-interface EidSignInRow {
-  id_hash: string;
-  state: string;
-  nonce: string;
-  code_verifier: string;
-  return_to: string | null;
-  created_at: string;
-}
 
 /**
  * Portal sessions and identity-verified sign-ins in flight. A session keeps what it may reach as
@@ -33,24 +26,12 @@ interface EidSignInRow {
 export function d1PortalSessions(db: D1Database): SessionPart {
   return {
     async addSession(session) {
-      const { access } = session;
       await runOne(
         db
           .prepare(
-            `INSERT INTO portal_sessions (token_hash, scope, tenant_id, subject, access, channel,
-               assurance, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO portal_sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .bind(
-            session.tokenHash,
-            access.kind,
-            access.kind === 'person' ? null : access.tenantId,
-            access.kind === 'person' ? null : access.subject,
-            JSON.stringify(access),
-            session.channel,
-            session.assurance,
-            session.createdAt,
-            session.lastSeenAt,
-          ),
+          .bind(...sessionValues(session)),
         'that session',
       );
     },
@@ -62,16 +43,7 @@ export function d1PortalSessions(db: D1Database): SessionPart {
         )
         .bind(tokenHash)
         .first<SessionRow>();
-      return row
-        ? {
-            tokenHash: row.token_hash,
-            access: JSON.parse(row.access) as PortalAccess,
-            channel: row.channel,
-            assurance: row.assurance,
-            createdAt: row.created_at,
-            lastSeenAt: row.last_seen_at,
-          }
-        : undefined;
+      return row ? toSession(row) : undefined;
     },
     async touchSession(tokenHash, at) {
       await db
@@ -85,18 +57,8 @@ export function d1PortalSessions(db: D1Database): SessionPart {
     async addEidSignIn(signIn) {
       await runOne(
         db
-          .prepare(
-            `INSERT INTO eid_sign_ins (id_hash, state, nonce, code_verifier, return_to, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          )
-          .bind(
-            signIn.idHash,
-            signIn.state,
-            signIn.nonce,
-            signIn.codeVerifier,
-            signIn.returnTo ?? null,
-            signIn.createdAt,
-          ),
+          .prepare(`INSERT INTO eid_sign_ins (${SIGN_IN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`)
+          .bind(...signInValues(signIn)),
         'that sign-in',
       );
     },
@@ -106,16 +68,7 @@ export function d1PortalSessions(db: D1Database): SessionPart {
         .bind(idHash)
         .all<EidSignInRow>();
       const row = results[0];
-      return row
-        ? {
-            idHash: row.id_hash,
-            state: row.state,
-            nonce: row.nonce,
-            codeVerifier: row.code_verifier,
-            ...(row.return_to === null ? {} : { returnTo: row.return_to }),
-            createdAt: row.created_at,
-          }
-        : undefined;
+      return row ? toEidSignIn(row) : undefined;
     },
   };
 }

@@ -1,27 +1,20 @@
-import type { ConsentStore, PortalAccess, PortalSession } from '../../consent/index.ts';
-import { conflictAs, type PgDatabase, type Row } from './database.ts';
+import type { ConsentStore } from '../../consent/index.ts';
+import {
+  SESSION_COLUMNS,
+  sessionValues,
+  SIGN_IN_COLUMNS,
+  signInValues,
+  toEidSignIn,
+  toSession,
+  type EidSignInRow,
+  type SessionRow,
+} from '../rows/sessions.ts';
+import { conflictAs, type PgDatabase } from './database.ts';
 
 type SessionPart = Pick<
   ConsentStore,
   'addSession' | 'session' | 'touchSession' | 'deleteSession' | 'addEidSignIn' | 'takeEidSignIn'
 >;
-
-interface SessionRow extends Row {
-  token_hash: string;
-  access: string;
-  channel: PortalSession['channel'];
-  assurance: PortalSession['assurance'];
-  created_at: string;
-  last_seen_at: string;
-}
-interface EidSignInRow extends Row {
-  id_hash: string;
-  state: string;
-  nonce: string;
-  code_verifier: string;
-  return_to: string | null;
-  created_at: string;
-}
 
 /**
  * Portal sessions and identity-verified sign-ins in flight. A session keeps what it may reach as
@@ -32,22 +25,11 @@ interface EidSignInRow extends Row {
 export function pgPortalSessions(db: PgDatabase): SessionPart {
   return {
     async addSession(session) {
-      const { access } = session;
       await conflictAs('that session', () =>
         db.query(
-          `INSERT INTO portal_sessions (token_hash, scope, tenant_id, subject, access, channel,
-             assurance, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            session.tokenHash,
-            access.kind,
-            access.kind === 'person' ? null : access.tenantId,
-            access.kind === 'person' ? null : access.subject,
-            JSON.stringify(access),
-            session.channel,
-            session.assurance,
-            session.createdAt,
-            session.lastSeenAt,
-          ],
+          `INSERT INTO portal_sessions (${SESSION_COLUMNS})
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          sessionValues(session),
         ),
       );
     },
@@ -57,16 +39,7 @@ export function pgPortalSessions(db: PgDatabase): SessionPart {
          FROM portal_sessions WHERE token_hash = $1`,
         [tokenHash],
       );
-      return (
-        row && {
-          tokenHash: row.token_hash,
-          access: JSON.parse(row.access) as PortalAccess,
-          channel: row.channel,
-          assurance: row.assurance,
-          createdAt: row.created_at,
-          lastSeenAt: row.last_seen_at,
-        }
-      );
+      return row && toSession(row);
     },
     async touchSession(tokenHash, at) {
       await db.query('UPDATE portal_sessions SET last_seen_at = $2 WHERE token_hash = $1', [
@@ -80,16 +53,8 @@ export function pgPortalSessions(db: PgDatabase): SessionPart {
     async addEidSignIn(signIn) {
       await conflictAs('that sign-in', () =>
         db.query(
-          `INSERT INTO eid_sign_ins (id_hash, state, nonce, code_verifier, return_to, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
-          [
-            signIn.idHash,
-            signIn.state,
-            signIn.nonce,
-            signIn.codeVerifier,
-            signIn.returnTo ?? null,
-            signIn.createdAt,
-          ],
+          `INSERT INTO eid_sign_ins (${SIGN_IN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
+          signInValues(signIn),
         ),
       );
     },
@@ -98,16 +63,7 @@ export function pgPortalSessions(db: PgDatabase): SessionPart {
         'DELETE FROM eid_sign_ins WHERE id_hash = $1 RETURNING *',
         [idHash],
       );
-      return (
-        row && {
-          idHash: row.id_hash,
-          state: row.state,
-          nonce: row.nonce,
-          codeVerifier: row.code_verifier,
-          ...(row.return_to === null ? {} : { returnTo: row.return_to }),
-          createdAt: row.created_at,
-        }
-      );
+      return row && toEidSignIn(row);
     },
   };
 }

@@ -1,20 +1,9 @@
 import type { WrappedKey } from '../../certs/index.ts';
-import type { ConsentStore, SubjectRecord } from '../../consent/index.ts';
-import type { PgDatabase, Row } from './database.ts';
+import type { ConsentStore } from '../../consent/index.ts';
+import { toSubject, type SubjectRow } from '../rows/subjects.ts';
+import type { PgDatabase } from './database.ts';
 
 type SubjectPart = Pick<ConsentStore, 'tenantSecret' | 'ensureSubject' | 'subject'>;
-
-interface SubjectRow extends Row {
-  wrapped_key: string;
-  created_at: string;
-}
-
-const toSubject = (tenantId: string, pseudonym: string, row: SubjectRow): SubjectRecord => ({
-  tenantId,
-  pseudonym,
-  wrappedKey: JSON.parse(row.wrapped_key) as WrappedKey,
-  createdAt: row.created_at,
-});
 
 /**
  * Tenant secrets and subjects: the keys behind pseudonyms and codes, and each person as a

@@ -1,5 +1,6 @@
 import type { WrappedKey } from '../../certs/index.ts';
 import type { ConsentStore } from '../../consent/index.ts';
+import { toSubject, type SubjectRow } from '../rows/subjects.ts';
 import type { SqliteDatabase } from './database.ts';
 
 /**
@@ -15,11 +16,8 @@ export function sqliteSubjects(
   const insertSecret = db.prepare(
     'INSERT OR IGNORE INTO tenant_secrets (tenant_id, name, wrapped, created_at) VALUES (?, ?, ?, ?)',
   );
-  const subjectRow = db.prepare<
-    [string, string],
-    { pseudonym: string; wrapped_key: string; created_at: string }
-  >(
-    'SELECT pseudonym, wrapped_key, created_at FROM subjects WHERE tenant_id = ? AND pseudonym = ?',
+  const subjectRow = db.prepare<[string, string], SubjectRow>(
+    'SELECT wrapped_key, created_at FROM subjects WHERE tenant_id = ? AND pseudonym = ?',
   );
   const insertSubject = db.prepare(
     'INSERT OR IGNORE INTO subjects (tenant_id, pseudonym, wrapped_key, created_at) VALUES (?, ?, ?, ?)',
@@ -41,25 +39,11 @@ export function sqliteSubjects(
         row = subjectRow.get(tenantId, pseudonym);
       }
       if (!row) throw new Error('subject could not be recorded');
-      return {
-        tenantId,
-        pseudonym,
-        wrappedKey: JSON.parse(row.wrapped_key) as WrappedKey,
-        createdAt: row.created_at,
-      };
+      return toSubject(tenantId, pseudonym, row);
     },
     subject(tenantId, pseudonym) {
       const row = subjectRow.get(tenantId, pseudonym);
-      return Promise.resolve(
-        row
-          ? {
-              tenantId,
-              pseudonym,
-              wrappedKey: JSON.parse(row.wrapped_key) as WrappedKey,
-              createdAt: row.created_at,
-            }
-          : undefined,
-      );
+      return Promise.resolve(row && toSubject(tenantId, pseudonym, row));
     },
   };
 }

@@ -1,0 +1,28 @@
+import type { SupervisoryAuthority, Tenant } from '../../tenants/index.ts';
+
+/** A `tenants` row as SQLite, PostgreSQL and D1 all hold it. */
+export interface TenantRow {
+  id: string;
+  display_name: string;
+  created_at: string;
+  /** JSON of a `SupervisoryAuthority`, checked when it was set. */
+  supervisory_authority: string | null;
+}
+
+/** The columns a {@link TenantRow} reads. */
+export const TENANT_COLUMNS = 'id, display_name, created_at, supervisory_authority';
+
+export const toTenant = (row: TenantRow): Tenant => ({
+  id: row.id,
+  displayName: row.display_name,
+  createdAt: row.created_at,
+  ...(row.supervisory_authority === null
+    ? {}
+    : { supervisoryAuthority: JSON.parse(row.supervisory_authority) as SupervisoryAuthority }),
+});
+
+/** The authority as the column keeps it: only the four known fields, whatever else it carries. */
+export const authorityJson = (authority: SupervisoryAuthority): string => {
+  const { name, address, email, url } = authority;
+  return JSON.stringify({ name, address, email, url });
+};
