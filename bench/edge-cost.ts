@@ -8,11 +8,6 @@
  * sequencer's lease and its release); Worker requests are the three HTTP calls.
  */
 import 'reflect-metadata';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { getPlatformProxy } from 'wrangler';
 import { importMasterKey } from '../certs/index.ts';
 import { systemClock } from '../core/index.ts';
 import { createApp } from '../gateway/app.ts';
@@ -21,13 +16,13 @@ import { nodeDocsAssets } from '../gateway/node-docs-assets.ts';
 import { DEFAULT_POLICY, loadPolicySet } from '../policies/index.ts';
 import type { D1Database, D1PreparedStatement, D1Result } from '../storage/d1/d1.ts';
 import { openD1Storage } from '../storage/d1/storage.ts';
+import { localD1, migrateLocalD1 } from '../storage/d1-local.ts';
 import type { Storage } from '../storage/ports.ts';
 import { openSqliteStorage } from '../storage/sqlite/index.ts';
 import { seedHttpConformance } from '../test/http-conformance/seed.ts';
 import { signedBy } from '../test/support/flows.ts';
 import { personGrants, residenceStatusRequest } from '../test/support/person.ts';
 import { assertionFor, type TestPrincipal } from '../test/support/pki.ts';
-import { projectRoot } from '../test/support/process.ts';
 import { tempDir } from '../test/support/temp.ts';
 
 /**
@@ -104,30 +99,12 @@ export interface EdgeCost {
 export async function measureEdgeCost(): Promise<EdgeCost> {
   const dir = tempDir('cgw-edge-cost-');
   try {
-    // D1 alone: the Durable Object is counted, not run, and its class is not in this process.
-    const configPath = join(dir.path, 'wrangler.toml');
-    writeFileSync(
-      configPath,
-      `name = "edge-cost"\ncompatibility_date = "2026-05-03"\n[[d1_databases]]\nbinding = "DB"\n` +
-        `database_name = "edge-cost"\ndatabase_id = "local"\nmigrations_dir = "${join(projectRoot, 'migrations')}"\n`,
-    );
-    const wrangler = createRequire(import.meta.url).resolve('wrangler/wrangler-dist/cli.js');
-    const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
-    const args = ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir.path];
-    const migrated = spawnSync(
-      process.execPath,
-      ['--no-warnings', wrangler, ...args, '--config', configPath],
-      { env },
-    );
-    if (migrated.status !== 0) throw new Error(`D1 migrations failed: ${String(migrated.stderr)}`);
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({
-      configPath,
-      persist: { path: join(dir.path, 'v3') },
-    });
+    migrateLocalD1(dir.path);
+    const { db, close } = await localD1(dir.path);
     try {
-      return await measureOn(proxy.env.DB);
+      return await measureOn(db);
     } finally {
-      await proxy.dispose();
+      await close();
     }
   } finally {
     dir.remove();

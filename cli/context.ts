@@ -26,12 +26,17 @@ export async function withPki<T>(
 ): Promise<T> {
   // GATEWAY_DATABASE_URL: the PostgreSQL database the gateway instances share, as for the server.
   const databaseUrl = nonEmpty(io.env['GATEWAY_DATABASE_URL']);
-  if (databaseUrl !== undefined && io.env['GATEWAY_MASTER_KEY'] === undefined)
-    throw new Error('GATEWAY_DATABASE_URL needs GATEWAY_MASTER_KEY: the key the instances share');
-  if (databaseUrl === undefined && !options.create && !existsSync(join(dataDir, DATABASE_FILE))) {
+  // GATEWAY_D1_STATE: the local edge gateway's state dir (npm run dev:edge keeps it in data/edge).
+  const d1State = nonEmpty(io.env['GATEWAY_D1_STATE']);
+  const shared = databaseUrl ?? d1State;
+  if (shared !== undefined && io.env['GATEWAY_MASTER_KEY'] === undefined)
+    throw new Error(
+      `${databaseUrl === undefined ? 'GATEWAY_D1_STATE' : 'GATEWAY_DATABASE_URL'} needs GATEWAY_MASTER_KEY: the key the gateway runs with`,
+    );
+  if (shared === undefined && !options.create && !existsSync(join(dataDir, DATABASE_FILE))) {
     throw new Error(`no gateway data in ${dataDir}: run init first, or pass --data`);
   }
-  const opened = await openStorage({ dataDir, databaseUrl });
+  const opened = await openStorage({ dataDir, databaseUrl, d1State });
   const { storage } = opened;
   try {
     const fresh = options.create && (await storage.tenants.list()).length === 0;

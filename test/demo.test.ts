@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoAgency } from './support/demo-agency.ts';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 import { run, startGateway, type GatewayProcess } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
@@ -181,6 +182,54 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])('on %s', (back
       });
       expect(ack.status).toBe(204);
     }, 120_000);
+
+    // The operator's CLI on the local edge gateway's D1 (GATEWAY_D1_STATE), while it runs.
+    it.runIf(backend === 'edge')(
+      'registers a DPO with the CLI beside the running edge gateway, who reads a signed tree head',
+      async () => {
+        const key = join(data, 'demo', 'dsb-demo.key');
+        const csr = join(dir.path, 'dsb-demo.csr');
+        for (const args of [
+          ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key],
+          ['req', '-new', '-key', key, '-subj', '/CN=dsb-demo', '-out', csr],
+        ]) {
+          expect((await run('openssl', args)).code).toBe(0);
+        }
+        const vars = readFileSync(join(data, 'edge', '.dev.vars'), 'utf8');
+        const masterKey = /^GATEWAY_MASTER_KEY=(.+)$/m.exec(vars)?.[1] ?? '';
+        const added = await run(
+          'cli/bin.mjs',
+          ['principal', 'add', '--tenant', 'demo', '--id', 'dsb-demo', '--role', 'dpo'].concat([
+            '--csr',
+            csr,
+            '--out',
+            join(data, 'demo', 'dsb-demo.crt'),
+          ]),
+          { env: { GATEWAY_D1_STATE: join(data, 'edge'), GATEWAY_MASTER_KEY: masterKey } },
+        );
+        expect(added.code, added.stderr).toBe(0);
+        const dpo = demoAgency(data, 'dsb-demo', aud);
+        const res = await fetch(`${gw.baseUrl}/v1/audit/tree-head`, {
+          headers: { Authorization: `Bearer ${await dpo.token()}` },
+        });
+        expect(res.status).toBe(200);
+        const { treeSize } = (await res.json()) as { treeSize: number };
+        const entries = await fetch(`${gw.baseUrl}/v1/audit/entries?limit=100`, {
+          headers: { Authorization: `Bearer ${await dpo.token()}` },
+        });
+        const { items } = (await entries.json()) as { items: { event: string }[] };
+        // The head covers the round above and the DPO's own registration, both through D1.
+        expect(items.length).toBeGreaterThanOrEqual(treeSize);
+        expect(items.map((e) => e.event)).toEqual(
+          expect.arrayContaining([
+            'consent.granted',
+            'exchange.acknowledged',
+            'certificate.issued',
+          ]),
+        );
+      },
+      60_000,
+    );
   });
 });
 
