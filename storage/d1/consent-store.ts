@@ -1,41 +1,24 @@
 import type { ConsentRecord, ConsentStore, NextVersion } from '../../consent/index.ts';
+import {
+  CONSENT_COLUMNS,
+  consentValues,
+  listsAsJson,
+  REQUEST_COLUMNS,
+  requestValues,
+  VERSION_COLUMNS,
+  versionValues,
+} from '../rows/consent.ts';
+import { erasureStatements } from '../rows/erasure.ts';
 import { auditStatements } from './audit-store.ts';
 import { d1Attempts } from './consent-attempts.ts';
 import { d1ConsentQueries } from './consent-queries.ts';
-import { listsAsJson } from './consent-rows.ts';
 import { d1PortalSessions } from './consent-sessions.ts';
 import { d1Subjects } from './consent-subjects.ts';
 import type { D1Database, D1PreparedStatement } from './d1.ts';
 import { guard, NO_CHANGE, runBatch } from './guards.ts';
 
-/**
- * What erasure removes or unlinks, in an order the foreign keys allow; each statement binds the
- * tenant and the pseudonym. Messages keep no link to the person either: no pseudonym, no
- * ciphertext; what still waited (under a consent that ended before the sweep reached it) is
- * withheld.
- */
-const ERASURE = [
-  `DELETE FROM code_attempts WHERE request_id IN
-     (SELECT id FROM consent_requests WHERE tenant_id = ?1 AND subject = ?2)`,
-  `DELETE FROM consent_versions WHERE tenant_id = ?1 AND ref_id IN
-     (SELECT id FROM consents WHERE tenant_id = ?1 AND subject = ?2
-      UNION SELECT id FROM consent_requests WHERE tenant_id = ?1 AND subject = ?2)`,
-  `DELETE FROM consent_parties WHERE tenant_id = ?1 AND ref_id IN
-     (SELECT id FROM consents WHERE tenant_id = ?1 AND subject = ?2
-      UNION SELECT id FROM consent_requests WHERE tenant_id = ?1 AND subject = ?2)`,
-  'DELETE FROM portal_sessions WHERE tenant_id = ?1 AND subject = ?2',
-  `UPDATE mailbox_messages SET
-     state = CASE WHEN state IN ('queued', 'delivered') THEN 'withheld' ELSE state END,
-     withheld_reason = CASE WHEN state IN ('queued', 'delivered') THEN 'consent_revoked'
-       ELSE withheld_reason END,
-     ciphertext = NULL, subject = ''
-   WHERE tenant_id = ?1 AND subject = ?2`,
-  'DELETE FROM consents WHERE tenant_id = ?1 AND subject = ?2',
-  'DELETE FROM consent_requests WHERE tenant_id = ?1 AND subject = ?2',
-  'DELETE FROM subjects WHERE tenant_id = ?1 AND pseudonym = ?2',
-];
-
-const VERSION_COLUMNS = 'tenant_id, kind, ref_id, version, state, at, actor, channel, assurance';
+/** What erasure removes or unlinks; each statement binds the tenant and the pseudonym. */
+const ERASURE = erasureStatements('?1', '?2');
 
 /** The first version of a new request or consent. */
 const firstVersion = (
@@ -46,17 +29,8 @@ const firstVersion = (
   next: NextVersion<string>,
 ): D1PreparedStatement =>
   db
-    .prepare(`INSERT INTO consent_versions (${VERSION_COLUMNS}) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)`)
-    .bind(
-      tenantId,
-      kind,
-      refId,
-      next.state,
-      next.at,
-      next.actor,
-      next.channel ?? null,
-      next.assurance ?? null,
-    );
+    .prepare(`INSERT INTO consent_versions (${VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .bind(...versionValues(tenantId, kind, refId, 1, next));
 
 /**
  * Version `expectedVersion + 1` of the request or consent, guarded: unless `expectedVersion` is
@@ -109,37 +83,13 @@ const parties = (
     )
     .bind(tenantId, refId, JSON.stringify(agencies));
 
-const insertConsent = (db: D1Database, c: ConsentRecord): D1PreparedStatement => {
-  const lists = listsAsJson(c);
-  return db
+const insertConsent = (db: D1Database, c: ConsentRecord): D1PreparedStatement =>
+  db
     .prepare(
-      `INSERT INTO consents (id, tenant_id, subject, request_id, senders, recipients, purpose,
-         categories, valid_from, valid_until, language, notice_hash, notice_text, channel,
-         assurance, withdrawal_code_hash, receipt_id, receipt, created_at)
+      `INSERT INTO consents (${CONSENT_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(
-      c.id,
-      c.tenantId,
-      c.subject,
-      c.requestId,
-      lists.senders,
-      lists.recipients,
-      c.purpose,
-      lists.categories,
-      c.validFrom,
-      c.validUntil,
-      c.language,
-      c.noticeHash,
-      c.noticeText ?? null,
-      c.channel,
-      c.assurance,
-      c.withdrawalCodeHash ?? null,
-      c.receiptId,
-      c.receipt,
-      c.createdAt,
-    );
-};
+    .bind(...consentValues(c, listsAsJson(c)));
 
 type WritePart = Pick<
   ConsentStore,
@@ -157,36 +107,15 @@ function d1ConsentWrites(db: D1Database): WritePart {
   return {
     async addRequest(request, agencies, audit) {
       const r = request;
-      const lists = listsAsJson(r);
       await runBatch(
         db,
         [
           db
             .prepare(
-              `INSERT INTO consent_requests (id, tenant_id, subject, requested_by, senders,
-                 recipients, purpose, categories, valid_until, language, notice_text, notice_hash,
-                 code_hash, second_factor_hash, identity_hash, code_expires_at, created_at)
+              `INSERT INTO consent_requests (${REQUEST_COLUMNS})
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
-            .bind(
-              r.id,
-              r.tenantId,
-              r.subject,
-              r.requestedBy,
-              lists.senders,
-              lists.recipients,
-              r.purpose,
-              lists.categories,
-              r.validUntil,
-              r.language,
-              r.noticeText,
-              r.noticeHash,
-              r.codeHash,
-              r.secondFactorHash,
-              r.identityHash ?? null,
-              r.codeExpiresAt,
-              r.createdAt,
-            ),
+            .bind(...requestValues(r, listsAsJson(r))),
           firstVersion(db, r.tenantId, 'request', r.id, {
             state: 'pending',
             at: r.createdAt,

@@ -1,46 +1,25 @@
 import type { PreparedAppend } from '../../audit/index.ts';
-import type { ExchangeStore, MailboxMessage, WebhookNotification } from '../../exchange/index.ts';
-import { toMessage, type MessageRow, type NotificationRow } from '../rows/exchange.ts';
+import type { ExchangeStore, MailboxMessage } from '../../exchange/index.ts';
+import {
+  MESSAGE_INSERT_COLUMNS,
+  messageValues,
+  toMessage,
+  toNotification,
+  WAITING,
+  type MessageRow,
+  type NotificationRow,
+} from '../rows/exchange.ts';
 import { auditStatements } from './audit-store.ts';
 import type { D1Database, D1PreparedStatement, D1Value } from './d1.ts';
 import { guard, NO_CHANGE, runBatch } from './guards.ts';
 
-const WAITING = "state IN ('queued', 'delivered')";
-
-const toNotification = (row: NotificationRow, nextAttemptAt: string): WebhookNotification => ({
-  id: row.id,
-  tenantId: row.tenant_id,
-  recipient: row.recipient,
-  url: row.url,
-  body: row.body,
-  attempts: row.attempts,
-  nextAttemptAt,
-});
-
 const insertMessage = (db: D1Database, m: MailboxMessage): D1PreparedStatement =>
   db
     .prepare(
-      `INSERT INTO mailbox_messages (id, tenant_id, sender, recipient, subject, consent_id,
-         message_type, purpose, categories, envelope, ciphertext, ciphertext_digest, received_at,
-         retain_until, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO mailbox_messages (${MESSAGE_INSERT_COLUMNS})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(
-      m.id,
-      m.tenantId,
-      m.sender,
-      m.recipient,
-      m.subject,
-      m.consentId,
-      m.messageType,
-      m.purpose,
-      JSON.stringify(m.categories),
-      m.envelope,
-      m.ciphertext,
-      m.ciphertextDigest,
-      m.receivedAt,
-      m.retainUntil,
-      m.state,
-    );
+    .bind(...messageValues(m));
 
 /** The due notifications, earliest first; the claim's select and its update read the same. */
 const DUE = `SELECT id FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= ?

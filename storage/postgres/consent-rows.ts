@@ -1,37 +1,16 @@
-import type {
-  Assurance,
-  Channel,
-  ConsentState,
-  ConsentWithState,
-  RequestState,
-  RequestWithState,
-  StateVersion,
-} from '../../consent/index.ts';
 import {
-  toConsentRecord,
-  toRequestRecord,
-  toVersion,
-  type ConsentRow as ConsentColumns,
-  type RequestRow as RequestColumns,
-} from '../rows/consent.ts';
-import type { Row } from './database.ts';
+  toConsentWithState,
+  toRequestWithState,
+  type ConsentWithStateRow,
+  type RequestWithStateRow,
+} from '../rows/consent-state.ts';
 
-/** The newest version of a ref, as the `v_*` columns the selects below add to each row. */
-interface CurrentColumns extends Row {
-  v_seq: number;
-  v_version: number;
-  v_state: string;
-  v_at: string;
-  v_actor: string;
-  v_channel: Channel | null;
-  v_assurance: Assurance | null;
-}
+export type RequestRow = RequestWithStateRow;
+export type ConsentRow = ConsentWithStateRow;
 
-export interface RequestRow extends RequestColumns, CurrentColumns {
-  failed_attempts: number;
-}
-
-export type ConsentRow = ConsentColumns & CurrentColumns;
+/** PostgreSQL answers `text[]` lists as arrays: its rows go to the shared mappers as they are. */
+export const toRequest = toRequestWithState;
+export const toConsent = toConsentWithState;
 
 // The state is the newest version; one query answers a record with it, not one per row.
 const current = (alias: 'r' | 'c') => `CROSS JOIN LATERAL (
@@ -48,28 +27,3 @@ export const SELECT_REQUESTS = `SELECT r.*, v.*,
 /** Consents (`c`) with their current version; append WHERE and ORDER BY. */
 export const SELECT_CONSENTS = `SELECT c.*, v.*
   FROM consents c ${current('c')}`;
-
-// The version's columns carry a `v_` prefix here: a consent has a channel and assurance of its own.
-const currentOf = <S extends string>(row: CurrentColumns, refId: string): StateVersion<S> =>
-  toVersion<S>({
-    seq: row.v_seq,
-    ref_id: refId,
-    version: row.v_version,
-    state: row.v_state,
-    at: row.v_at,
-    actor: row.v_actor,
-    channel: row.v_channel,
-    assurance: row.v_assurance,
-  });
-
-export function toRequest(row: RequestRow): RequestWithState {
-  return {
-    request: toRequestRecord(row),
-    current: currentOf<RequestState>(row, row.id),
-    failedAttempts: row.failed_attempts,
-  };
-}
-
-export function toConsent(row: ConsentRow): ConsentWithState {
-  return { consent: toConsentRecord(row), current: currentOf<ConsentState>(row, row.id) };
-}

@@ -1,4 +1,5 @@
 import type { ConsentStore } from '../../consent/index.ts';
+import { erasureStatements } from '../rows/erasure.ts';
 import { commitPgAuditEntry } from './audit-store.ts';
 import { pgAttempts } from './consent-attempts.ts';
 import { pgConsentEvents, pgConsentQueries } from './consent-queries.ts';
@@ -15,31 +16,8 @@ import {
 } from './consent-versions.ts';
 import { conflictAs, type PgDatabase } from './database.ts';
 
-/**
- * What erasure removes or unlinks, in an order the foreign keys allow; `$1` is the tenant, `$2`
- * the pseudonym. Messages keep no link to the person either: no pseudonym, no ciphertext; what
- * still waited (under a consent that ended before the sweep reached it) is withheld.
- */
-const ERASURE = [
-  `DELETE FROM code_attempts WHERE request_id IN
-     (SELECT id FROM consent_requests WHERE tenant_id = $1 AND subject = $2)`,
-  `DELETE FROM consent_versions WHERE tenant_id = $1 AND ref_id IN
-     (SELECT id FROM consents WHERE tenant_id = $1 AND subject = $2
-      UNION SELECT id FROM consent_requests WHERE tenant_id = $1 AND subject = $2)`,
-  `DELETE FROM consent_parties WHERE tenant_id = $1 AND ref_id IN
-     (SELECT id FROM consents WHERE tenant_id = $1 AND subject = $2
-      UNION SELECT id FROM consent_requests WHERE tenant_id = $1 AND subject = $2)`,
-  'DELETE FROM portal_sessions WHERE tenant_id = $1 AND subject = $2',
-  `UPDATE mailbox_messages SET
-     state = CASE WHEN state IN ('queued', 'delivered') THEN 'withheld' ELSE state END,
-     withheld_reason = CASE WHEN state IN ('queued', 'delivered') THEN 'consent_revoked'
-       ELSE withheld_reason END,
-     ciphertext = NULL, subject = ''
-   WHERE tenant_id = $1 AND subject = $2`,
-  'DELETE FROM consents WHERE tenant_id = $1 AND subject = $2',
-  'DELETE FROM consent_requests WHERE tenant_id = $1 AND subject = $2',
-  'DELETE FROM subjects WHERE tenant_id = $1 AND pseudonym = $2',
-];
+/** What erasure removes or unlinks; `$1` is the tenant, `$2` the pseudonym. */
+const ERASURE = erasureStatements('$1', '$2');
 
 /**
  * The ConsentStore on PostgreSQL, shared by several gateway instances. Every change is one

@@ -1,5 +1,12 @@
 import type { ConsentRecord, ConsentRequestRecord, NextVersion } from '../../consent/index.ts';
-import { VERSION_COLUMNS, versionValues } from '../rows/consent.ts';
+import {
+  CONSENT_COLUMNS,
+  consentValues,
+  REQUEST_COLUMNS,
+  requestValues,
+  VERSION_COLUMNS,
+  versionValues,
+} from '../rows/consent.ts';
 import type { PgDatabase } from './database.ts';
 
 /**
@@ -94,59 +101,17 @@ export async function insertParties(
 
 export async function insertRequest(db: PgDatabase, r: ConsentRequestRecord): Promise<void> {
   await db.query(
-    `INSERT INTO consent_requests (id, tenant_id, subject, requested_by, senders, recipients,
-       purpose, categories, valid_until, language, notice_text, notice_hash, code_hash,
-       second_factor_hash, identity_hash, code_expires_at, created_at)
+    `INSERT INTO consent_requests (${REQUEST_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-    [
-      r.id,
-      r.tenantId,
-      r.subject,
-      r.requestedBy,
-      r.senders,
-      r.recipients,
-      r.purpose,
-      r.categories,
-      r.validUntil,
-      r.language,
-      r.noticeText,
-      r.noticeHash,
-      r.codeHash,
-      r.secondFactorHash,
-      r.identityHash ?? null,
-      r.codeExpiresAt,
-      r.createdAt,
-    ],
+    requestValues(r, r),
   );
 }
 
 export async function insertConsent(db: PgDatabase, c: ConsentRecord): Promise<void> {
   await db.query(
-    `INSERT INTO consents (id, tenant_id, subject, request_id, senders, recipients, purpose,
-       categories, valid_from, valid_until, language, notice_hash, notice_text, channel,
-       assurance, withdrawal_code_hash, receipt_id, receipt, created_at)
+    `INSERT INTO consents (${CONSENT_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
        $19)`,
-    [
-      c.id,
-      c.tenantId,
-      c.subject,
-      c.requestId,
-      c.senders,
-      c.recipients,
-      c.purpose,
-      c.categories,
-      c.validFrom,
-      c.validUntil,
-      c.language,
-      c.noticeHash,
-      c.noticeText ?? null,
-      c.channel,
-      c.assurance,
-      c.withdrawalCodeHash ?? null,
-      c.receiptId,
-      c.receipt,
-      c.createdAt,
-    ],
+    consentValues(c, c),
   );
 }

@@ -3,7 +3,14 @@ import type { PreparedAppend } from '../../audit/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import { commitPgAuditEntry } from './audit-store.ts';
 import { isUniqueViolation, type PgDatabase } from './database.ts';
-import { toMessage, type MessageRow, type NotificationRow } from '../rows/exchange.ts';
+import {
+  messageValues,
+  toMessage,
+  toNotification,
+  WAITING,
+  type MessageRow,
+  type NotificationRow,
+} from '../rows/exchange.ts';
 
 const MESSAGE_COLUMNS = [
   'id',
@@ -24,39 +31,10 @@ const MESSAGE_COLUMNS = [
   'withheld_reason',
 ] as const;
 const MESSAGE = MESSAGE_COLUMNS.join(', ');
-const WAITING = "state IN ('queued', 'delivered')";
-
-const toNotification = (row: NotificationRow): WebhookNotification => ({
-  id: row.id,
-  tenantId: row.tenant_id,
-  recipient: row.recipient,
-  url: row.url,
-  body: row.body,
-  attempts: row.attempts,
-  nextAttemptAt: row.next_attempt_at,
-});
 
 /** `$from, …, $to`: placeholders for `count` values starting at `from`. */
 const placeholders = (from: number, count: number): string =>
   Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
-
-const messageValues = (m: MailboxMessage): unknown[] => [
-  m.id,
-  m.tenantId,
-  m.sender,
-  m.recipient,
-  m.subject,
-  m.consentId,
-  m.messageType,
-  m.purpose,
-  JSON.stringify(m.categories),
-  m.envelope,
-  m.ciphertext,
-  m.ciphertextDigest,
-  m.receivedAt,
-  m.retainUntil,
-  m.state,
-];
 
 /**
  * The message, its idempotency record and its notification as one statement (data-modifying
@@ -192,7 +170,7 @@ function pgExchangeWrites(db: PgDatabase): ExchangeWrites {
     },
     async claimNotifications(now, leaseUntil, limit) {
       const rows = await db.rows<NotificationRow>(CLAIM_NOTIFICATIONS, [now, leaseUntil, limit]);
-      return rows.map(toNotification);
+      return rows.map((row) => toNotification(row));
     },
     async notificationAttempt(id, outcome) {
       // Only a pending notification records attempts: delivered and failed are final.

@@ -8,9 +8,9 @@ import type {
   StateVersion,
 } from '../../consent/index.ts';
 
-// The consent tables' rows as SQLite and PostgreSQL both hand them over, and the records they
-// map to. The lists differ by driver: PostgreSQL answers `text[]` as arrays, SQLite keeps JSON
-// text, which its adapter parses before the mappers here.
+// The consent tables' rows as SQLite, PostgreSQL and D1 hand them over, and the records they
+// map to. The lists differ by driver: PostgreSQL answers `text[]` as arrays, SQLite and D1 keep
+// JSON text, which their adapters parse ({@link parsedLists}) before the mappers here.
 
 /** The agency and category lists of a request or consent; `List` is how the driver holds one. */
 export interface ListColumns<List = readonly string[]> {
@@ -18,6 +18,20 @@ export interface ListColumns<List = readonly string[]> {
   recipients: List;
   categories: List;
 }
+
+/** The lists as SQLite and D1 keep them, JSON text, as the mappers here take them. */
+export const parsedLists = (row: ListColumns<string>): ListColumns => ({
+  senders: JSON.parse(row.senders) as string[],
+  recipients: JSON.parse(row.recipients) as string[],
+  categories: JSON.parse(row.categories) as string[],
+});
+
+/** The lists as SQLite and D1 keep them: JSON text. */
+export const listsAsJson = (record: ListColumns): ListColumns<string> => ({
+  senders: JSON.stringify(record.senders),
+  recipients: JSON.stringify(record.recipients),
+  categories: JSON.stringify(record.categories),
+});
 
 export interface RequestRow<List = readonly string[]> extends ListColumns<List> {
   id: string;
@@ -164,4 +178,61 @@ export const versionValues = (
   next.actor,
   next.channel ?? null,
   next.assurance ?? null,
+];
+
+/** The columns {@link requestValues} fills, in its order. */
+export const REQUEST_COLUMNS = `id, tenant_id, subject, requested_by, senders, recipients, purpose,
+  categories, valid_until, language, notice_text, notice_hash, code_hash, second_factor_hash,
+  identity_hash, code_expires_at, created_at`;
+
+/**
+ * The values of a new `consent_requests` row, in the order of {@link REQUEST_COLUMNS}, with the
+ * lists as the driver keeps them (arrays for PostgreSQL, {@link listsAsJson} for D1).
+ */
+export const requestValues = <List>(r: ConsentRequestRecord, lists: ListColumns<List>) => [
+  r.id,
+  r.tenantId,
+  r.subject,
+  r.requestedBy,
+  lists.senders,
+  lists.recipients,
+  r.purpose,
+  lists.categories,
+  r.validUntil,
+  r.language,
+  r.noticeText,
+  r.noticeHash,
+  r.codeHash,
+  r.secondFactorHash,
+  r.identityHash ?? null,
+  r.codeExpiresAt,
+  r.createdAt,
+];
+
+/** The columns {@link consentValues} fills, in its order. */
+export const CONSENT_COLUMNS = `id, tenant_id, subject, request_id, senders, recipients, purpose,
+  categories, valid_from, valid_until, language, notice_hash, notice_text, channel, assurance,
+  withdrawal_code_hash, receipt_id, receipt, created_at`;
+
+/** The values of a new `consents` row, in the order of {@link CONSENT_COLUMNS}; lists as above. */
+export const consentValues = <List>(c: ConsentRecord, lists: ListColumns<List>) => [
+  c.id,
+  c.tenantId,
+  c.subject,
+  c.requestId,
+  lists.senders,
+  lists.recipients,
+  c.purpose,
+  lists.categories,
+  c.validFrom,
+  c.validUntil,
+  c.language,
+  c.noticeHash,
+  c.noticeText ?? null,
+  c.channel,
+  c.assurance,
+  c.withdrawalCodeHash ?? null,
+  c.receiptId,
+  c.receipt,
+  c.createdAt,
 ];

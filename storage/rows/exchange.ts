@@ -1,4 +1,8 @@
-import type { MailboxMessage, WithholdingReason } from '../../exchange/index.ts';
+import type {
+  MailboxMessage,
+  WebhookNotification,
+  WithholdingReason,
+} from '../../exchange/index.ts';
 
 /** A `mailbox_messages` row as both adapters read it (categories as JSON text in both). */
 export interface MessageRow {
@@ -48,4 +52,45 @@ export const toMessage = (row: MessageRow): MailboxMessage => ({
   retainUntil: row.retain_until,
   state: row.state,
   ...(row.withheld_reason === null ? {} : { withheldReason: row.withheld_reason }),
+});
+
+/** A message still waiting for its recipient: the states a move (fetch, purge, …) starts from. */
+export const WAITING = "state IN ('queued', 'delivered')";
+
+/** The columns {@link messageValues} fills, in its order: all but withheld_reason. */
+export const MESSAGE_INSERT_COLUMNS = `id, tenant_id, sender, recipient, subject, consent_id,
+  message_type, purpose, categories, envelope, ciphertext, ciphertext_digest, received_at,
+  retain_until, state`;
+
+/** A new (waiting) message row's values, in the order of {@link MESSAGE_INSERT_COLUMNS}. */
+export const messageValues = (m: MailboxMessage) => [
+  m.id,
+  m.tenantId,
+  m.sender,
+  m.recipient,
+  m.subject,
+  m.consentId,
+  m.messageType,
+  m.purpose,
+  JSON.stringify(m.categories),
+  m.envelope,
+  m.ciphertext,
+  m.ciphertextDigest,
+  m.receivedAt,
+  m.retainUntil,
+  m.state,
+];
+
+/** A notification; `nextAttemptAt` is the lease a claim just set, where the row predates it. */
+export const toNotification = (
+  row: NotificationRow,
+  nextAttemptAt = row.next_attempt_at,
+): WebhookNotification => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  recipient: row.recipient,
+  url: row.url,
+  body: row.body,
+  attempts: row.attempts,
+  nextAttemptAt,
 });

@@ -9,11 +9,12 @@ import type {
 import type {
   ConsentRow as ConsentColumns,
   EventRow,
-  ListColumns,
   RequestRow as RequestColumns,
   VersionRow,
 } from '../rows/consent.ts';
 import {
+  listsAsJson,
+  parsedLists,
   toConsentRecord,
   toEvent,
   toRequestRecord,
@@ -21,6 +22,7 @@ import {
   VERSION_COLUMNS,
   versionValues,
 } from '../rows/consent.ts';
+import { erasureStatements } from '../rows/erasure.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { guarded } from './guarded.ts';
@@ -29,18 +31,6 @@ import { sqliteSubjects } from './subject-store.ts';
 
 type RequestRow = RequestColumns<string>;
 type ConsentRow = ConsentColumns<string>;
-
-// SQLite keeps the lists as JSON text; the shared mappers take them as arrays.
-const parsedLists = (row: ListColumns<string>): ListColumns => ({
-  senders: JSON.parse(row.senders) as string[],
-  recipients: JSON.parse(row.recipients) as string[],
-  categories: JSON.parse(row.categories) as string[],
-});
-const listsAsJson = (record: ListColumns): ListColumns<string> => ({
-  senders: JSON.stringify(record.senders),
-  recipients: JSON.stringify(record.recipients),
-  categories: JSON.stringify(record.categories),
-});
 
 export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
   const insertRequest = db.prepare(`INSERT INTO consent_requests (id, tenant_id, subject,
@@ -273,30 +263,8 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     eraseSubject(tenantId, pseudonym, audit) {
       return guarded('that erasure', () => {
         inTransaction(db, () => {
-          const refs = `SELECT id FROM consents WHERE tenant_id = @t AND subject = @s
-            UNION SELECT id FROM consent_requests WHERE tenant_id = @t AND subject = @s`;
           const p = { t: tenantId, s: pseudonym };
-          db.prepare(`DELETE FROM consent_versions WHERE ref_id IN (${refs})`).run(p);
-          db.prepare(
-            `DELETE FROM consent_parties WHERE tenant_id = @t AND ref_id IN (${refs})`,
-          ).run(p);
-          db.prepare(
-            'DELETE FROM code_attempts WHERE request_id IN (SELECT id FROM consent_requests WHERE tenant_id = @t AND subject = @s)',
-          ).run(p);
-          db.prepare('DELETE FROM portal_sessions WHERE tenant_id = @t AND subject = @s').run(p);
-          // Messages keep no link to the person either: no pseudonym, no ciphertext. What still
-          // waited (under a consent that ended before the sweep reached it) is withheld.
-          db.prepare(
-            `UPDATE mailbox_messages SET
-               state = CASE WHEN state IN ('queued', 'delivered') THEN 'withheld' ELSE state END,
-               withheld_reason = CASE WHEN state IN ('queued', 'delivered') THEN 'consent_revoked'
-                 ELSE withheld_reason END,
-               ciphertext = NULL, subject = ''
-             WHERE tenant_id = @t AND subject = @s`,
-          ).run(p);
-          db.prepare('DELETE FROM consents WHERE tenant_id = @t AND subject = @s').run(p);
-          db.prepare('DELETE FROM consent_requests WHERE tenant_id = @t AND subject = @s').run(p);
-          db.prepare('DELETE FROM subjects WHERE tenant_id = @t AND pseudonym = @s').run(p);
+          for (const sql of erasureStatements('@t', '@s')) db.prepare(sql).run(p);
           commitAuditEntry(db, audit);
         });
       });

@@ -1,22 +1,15 @@
-import type {
-  ExchangeStore,
-  WebhookNotification,
-  WithholdingReason,
-} from '../../exchange/index.ts';
+import type { ExchangeStore, WithholdingReason } from '../../exchange/index.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { guarded } from './guarded.ts';
-import { toMessage, type MessageRow, type NotificationRow } from '../rows/exchange.ts';
-
-const toNotification = (row: NotificationRow, nextAttemptAt: string): WebhookNotification => ({
-  id: row.id,
-  tenantId: row.tenant_id,
-  recipient: row.recipient,
-  url: row.url,
-  body: row.body,
-  attempts: row.attempts,
-  nextAttemptAt,
-});
+import {
+  MESSAGE_INSERT_COLUMNS,
+  messageValues,
+  toMessage,
+  toNotification,
+  type MessageRow,
+  type NotificationRow,
+} from '../rows/exchange.ts';
 
 export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
   const idem = db.prepare<[string, string, string], { request_hash: string; response: string }>(
@@ -24,12 +17,8 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
   );
   const insertIdem = db.prepare(`INSERT INTO idempotency_keys
     (tenant_id, sender, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
-  const insert =
-    db.prepare(`INSERT INTO mailbox_messages (id, tenant_id, sender, recipient, subject,
-    consent_id, message_type, purpose, categories, envelope, ciphertext, ciphertext_digest,
-    received_at, retain_until, state) VALUES (@id, @tenantId, @sender, @recipient, @subject,
-    @consentId, @messageType, @purpose, @categories, @envelope, @ciphertext, @ciphertextDigest,
-    @receivedAt, @retainUntil, @state)`);
+  const insert = db.prepare(`INSERT INTO mailbox_messages (${MESSAGE_INSERT_COLUMNS})
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const byId = db.prepare<[string, string], MessageRow>(
     'SELECT * FROM mailbox_messages WHERE tenant_id = ? AND id = ?',
   );
@@ -77,7 +66,7 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
     accept(message, audit, idempotency, notification) {
       return guarded('that message', () => {
         inTransaction(db, () => {
-          insert.run({ ...message, categories: JSON.stringify(message.categories) });
+          insert.run(...messageValues(message));
           if (idempotency) {
             insertIdem.run(
               message.tenantId,
