@@ -112,6 +112,9 @@ export class AuditLog {
       } catch (error) {
         if (!(error instanceof AuditRace) || attempt >= MAX_ATTEMPTS) throw error;
       }
+      // A random pause, growing with each loss, so two writers appending back to back stop
+      // preparing in lockstep, where the same one would lose every time.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
     }
   }
 }

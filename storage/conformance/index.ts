@@ -4,6 +4,7 @@ import { describeConsentDecisions } from './consent.ts';
 import { describeConsentQueries } from './consent-queries.ts';
 import { describeExchangeWrites } from './exchange.ts';
 import { describeExchangeQueries } from './exchange-queries.ts';
+import { describeInstances } from './instances.ts';
 import { describePki } from './pki.ts';
 import { describeSessions } from './sessions.ts';
 import { describeSubjects } from './subjects.ts';
@@ -22,7 +23,7 @@ export type { Storage, OpenStorage } from './world.ts';
  * `open` is called before every test and must answer empty storage (schema in place, no
  * tenants); `close` is called after it. Racing writes are started together on the one storage
  * `open` answered: an adapter over a connection pool runs them truly in parallel, the SQLite one
- * one after another. The suite imports only vitest and the domain modules, so it runs on Node and
+ * one after another; where `open` also answers a second connection, writes race across both. The suite imports only vitest and the domain modules, so it runs on Node and
  * inside workerd alike.
  *
  * @example
@@ -46,5 +47,6 @@ export function describeStorageConformance(name: string, open: OpenStorage): voi
     describeAudit(world);
     describeExchangeWrites(world);
     describeExchangeQueries(world);
+    describeInstances(world);
   });
 }

@@ -16,8 +16,16 @@ import type { Storage as AllPorts } from '../ports.ts';
 /** Every port a storage backend implements; what the conformance suite drives. */
 export type Storage = Omit<AllPorts, 'ping'>;
 
-/** Opens empty storage (schema in place, no tenants) for one test; `close` releases it. */
-export type OpenStorage = () => Promise<{ storage: Storage; close(): Promise<void> }>;
+/**
+ * Opens empty storage (schema in place, no tenants) for one test; `close` releases it. `other`,
+ * where a backend can have it, is a second connection to the same database, as a second gateway
+ * instance or the CLI beside the server has: the suite then races writes across the two.
+ */
+export type OpenStorage = () => Promise<{
+  storage: Storage;
+  other?: Storage;
+  close(): Promise<void>;
+}>;
 
 export const T0 = '2026-11-25T10:00:00.000Z';
 export const LATER = '2026-11-25T10:05:00.000Z';
@@ -246,6 +254,11 @@ export class ConformanceWorld {
   get storage(): Storage {
     if (!this.#opened) throw new Error('no storage open: use the world inside a test');
     return this.#opened.storage;
+  }
+
+  /** A second connection to the same database, if the backend gave one. */
+  get other(): Storage | undefined {
+    return this.#opened?.other;
   }
 
   get log(): AuditLog {

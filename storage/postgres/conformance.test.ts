@@ -10,12 +10,17 @@ import { openPostgresStorage, type PostgresStorage } from './storage.ts';
  */
 let server: TestPostgres;
 let storage: PostgresStorage;
+/** A second pool on the same database, as a second gateway instance has. */
+let other: PostgresStorage;
 
 beforeAll(async () => {
   server = await startTestPostgres();
-  storage = await openPostgresStorage(await server.createDatabase('conformance'));
+  const url = await server.createDatabase('conformance');
+  storage = await openPostgresStorage(url);
+  other = await openPostgresStorage(url);
 }, 120_000);
 afterAll(async () => {
+  await other.close();
   await storage.close();
   server.stop();
 });
@@ -26,5 +31,5 @@ describeStorageConformance('postgres', async () => {
      WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
   );
   await storage.db.query(`TRUNCATE ${tables.map((t) => t.name).join(', ')} CASCADE`);
-  return { storage, close: () => Promise.resolve() };
+  return { storage, other, close: () => Promise.resolve() };
 });

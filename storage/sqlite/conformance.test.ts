@@ -25,9 +25,13 @@ describeStorageConformance('sqlite', () => {
   const dir = mkdtempSync(join(base, 'cgw-conformance-'));
   copyFileSync(join(template, DATABASE_FILE), join(dir, DATABASE_FILE));
   const storage = openSqliteStorage(dir);
+  // A second connection to the same file, as the CLI has beside the running gateway.
+  const other = openSqliteStorage(dir);
   return Promise.resolve({
     storage,
+    other,
     close: () => {
+      other.close();
       storage.close();
       rmSync(dir, { recursive: true, force: true });
       return Promise.resolve();
