@@ -8,7 +8,7 @@ import {
   type ConsentRow,
   type RequestRow,
 } from './consent-rows.ts';
-import type { D1Database, D1Value } from './d1.ts';
+import { allRows, type D1Database, type D1Value } from './d1.ts';
 
 type QueryPart = Pick<
   ConsentStore,
@@ -30,13 +30,7 @@ type QueryPart = Pick<
  * (a code hash without a tenant, and the expiry sweep); and the agencies' event feed.
  */
 export function d1ConsentQueries(db: D1Database): QueryPart {
-  const all = async <Row>(sql: string, ...values: D1Value[]) =>
-    (
-      await db
-        .prepare(sql)
-        .bind(...values)
-        .all<Row>()
-    ).results;
+  const all = <Row>(sql: string, ...values: D1Value[]) => allRows<Row>(db, sql, ...values);
   const requests = async (where: string, ...values: D1Value[]) =>
     (await all<RequestRow>(`${SELECT_REQUESTS} ${where}`, ...values)).map(toRequest);
   const consents = async (where: string, ...values: D1Value[]) =>

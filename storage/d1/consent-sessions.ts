@@ -1,4 +1,3 @@
-import type { ConsentStore } from '../../consent/index.ts';
 import {
   SESSION_COLUMNS,
   sessionValues,
@@ -7,15 +6,11 @@ import {
   toEidSignIn,
   toSession,
   type EidSignInRow,
+  type SessionPart,
   type SessionRow,
 } from '../rows/sessions.ts';
 import type { D1Database } from './d1.ts';
 import { runOne } from './guards.ts';
-
-type SessionPart = Pick<
-  ConsentStore,
-  'addSession' | 'session' | 'touchSession' | 'deleteSession' | 'addEidSignIn' | 'takeEidSignIn'
->;
 
 /**
  * Portal sessions and identity-verified sign-ins in flight. A session keeps what it may reach as

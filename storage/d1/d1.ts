@@ -33,3 +33,16 @@ export interface D1Database {
    */
   batch<Row = Record<string, unknown>>(statements: D1PreparedStatement[]): Promise<D1Result<Row>[]>;
 }
+
+/** The rows a statement answers, bound to `values`. */
+export async function allRows<Row>(
+  db: D1Database,
+  sql: string,
+  ...values: D1Value[]
+): Promise<Row[]> {
+  const { results } = await db
+    .prepare(sql)
+    .bind(...values)
+    .all<Row>();
+  return results;
+}

@@ -10,7 +10,7 @@ import {
   type NotificationRow,
 } from '../rows/exchange.ts';
 import { auditStatements } from './audit-store.ts';
-import type { D1Database, D1PreparedStatement, D1Value } from './d1.ts';
+import { allRows, type D1Database, type D1PreparedStatement, type D1Value } from './d1.ts';
 import { guard, NO_CHANGE, runBatch } from './guards.ts';
 
 const insertMessage = (db: D1Database, m: MailboxMessage): D1PreparedStatement =>
@@ -180,12 +180,7 @@ const AFTER_CONSENT_ENDED = `SELECT m.* FROM mailbox_messages m
 /** The mailbox, idempotency records, and the purge and withholding jobs' queries. */
 function d1ExchangeQueries(db: D1Database): Omit<ExchangeStore, keyof ExchangeWrites> {
   const messages = async (sql: string, ...values: D1Value[]) =>
-    (
-      await db
-        .prepare(sql)
-        .bind(...values)
-        .all<MessageRow>()
-    ).results.map(toMessage);
+    (await allRows<MessageRow>(db, sql, ...values)).map(toMessage);
   return {
     dueForPurge(now, limit) {
       return messages(

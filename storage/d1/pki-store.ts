@@ -6,9 +6,17 @@ import type {
   TrustAnchor,
 } from '../../certs/index.ts';
 import type { AnchorRow, CertificateRow, KeyRow, PrincipalRow } from '../rows/pki.ts';
-import { keyRow, toAnchor, toCertificate, toKey, toPrincipal } from '../rows/pki.ts';
+import {
+  keyRow,
+  PRINCIPAL_COLUMNS,
+  principalValues,
+  toAnchor,
+  toCertificate,
+  toKey,
+  toPrincipal,
+} from '../rows/pki.ts';
 import { auditStatements } from './audit-store.ts';
-import type { D1Database, D1PreparedStatement, D1Value } from './d1.ts';
+import { allRows, type D1Database, type D1PreparedStatement, type D1Value } from './d1.ts';
 import { guard, NO_CHANGE, runBatch, runOne } from './guards.ts';
 
 /** The row as D1 answers it: `issued_by_gateway` is 0 or 1, as on SQLite. */
@@ -47,24 +55,9 @@ const insertAnchor = (db: D1Database, a: TrustAnchor): D1PreparedStatement =>
 const insertPrincipal = (db: D1Database, p: Principal): D1PreparedStatement =>
   db
     .prepare(
-      `INSERT INTO principals
-       (tenant_id, id, kind, agency_type, display_name, encryption_key, pgp_public_key,
-        webhook_url, address, dpo_contact, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO principals (${PRINCIPAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(
-      p.tenantId,
-      p.id,
-      p.kind,
-      p.agencyType,
-      p.displayName,
-      p.encryptionKey,
-      p.pgpPublicKey,
-      p.webhookUrl,
-      p.address,
-      p.dpoContact,
-      p.createdAt,
-    );
+    .bind(...principalValues(p));
 
 const insertCertificate = (db: D1Database, c: CertificateRecord): D1PreparedStatement =>
   db
@@ -102,13 +95,7 @@ type Reads = Pick<
 
 /** The PKI's reads. Rows of equal `created_at` are listed in the order they were stored (rowid). */
 function d1PkiReads(db: D1Database): Reads {
-  const all = async <Row>(sql: string, ...values: D1Value[]) =>
-    (
-      await db
-        .prepare(sql)
-        .bind(...values)
-        .all<Row>()
-    ).results;
+  const all = <Row>(sql: string, ...values: D1Value[]) => allRows<Row>(db, sql, ...values);
   const certificates = async (where: string, ...values: D1Value[]) =>
     (
       await all<D1CertificateRow>(

@@ -1,4 +1,3 @@
-import type { ConsentStore } from '../../consent/index.ts';
 import {
   SESSION_COLUMNS,
   sessionValues,
@@ -7,14 +6,10 @@ import {
   toEidSignIn,
   toSession,
   type EidSignInRow,
+  type SessionPart,
   type SessionRow,
 } from '../rows/sessions.ts';
 import { conflictAs, type PgDatabase } from './database.ts';
-
-type SessionPart = Pick<
-  ConsentStore,
-  'addSession' | 'session' | 'touchSession' | 'deleteSession' | 'addEidSignIn' | 'takeEidSignIn'
->;
 
 /**
  * Portal sessions and identity-verified sign-ins in flight. A session keeps what it may reach as

@@ -8,15 +8,20 @@ import type {
 } from '../../certs/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import type { AnchorRow, CertificateRow, KeyRow, PrincipalRow } from '../rows/pki.ts';
-import { toAnchor, toCertificate, toKey, toPrincipal } from '../rows/pki.ts';
+import {
+  PRINCIPAL_COLUMNS,
+  principalValues,
+  toAnchor,
+  toCertificate,
+  toKey,
+  toPrincipal,
+} from '../rows/pki.ts';
 import { commitPgAuditEntry } from './audit-store.ts';
 import { conflictAs, isUniqueViolation, type PgDatabase } from './database.ts';
 
 // Named columns, not `*`: the `inserted` order column stays inside the adapter.
 const KEY = `tenant_id, kid, use, public_material, wrapped_private, status, created_at`;
 const ANCHOR = `tenant_id, fingerprint, certificate_pem, source, subject, created_at`;
-const PRINCIPAL = `tenant_id, id, kind, agency_type, display_name, encryption_key,
-  pgp_public_key, webhook_url, address, dpo_contact, created_at`;
 const CERTIFICATE = `fingerprint, tenant_id, principal_id, serial, issuer_fingerprint,
   certificate_pem, not_before, not_after, issued_by_gateway, created_at, revoked_at`;
 
@@ -64,21 +69,9 @@ async function insertCertificate(db: PgDatabase, c: CertificateRecord): Promise<
 
 async function insertPrincipal(db: PgDatabase, p: Principal): Promise<void> {
   await db.query(
-    `INSERT INTO principals (${PRINCIPAL})
+    `INSERT INTO principals (${PRINCIPAL_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
-      p.tenantId,
-      p.id,
-      p.kind,
-      p.agencyType,
-      p.displayName,
-      p.encryptionKey,
-      p.pgpPublicKey,
-      p.webhookUrl,
-      p.address,
-      p.dpoContact,
-      p.createdAt,
-    ],
+    principalValues(p),
   );
 }
 
@@ -203,14 +196,15 @@ function pgPrincipals(db: PgDatabase): Principals {
     },
     async principal(tenantId, id) {
       const [row] = await db.rows<PrincipalRow>(
-        `SELECT ${PRINCIPAL} FROM principals WHERE tenant_id = $1 AND id = $2`,
+        `SELECT ${PRINCIPAL_COLUMNS} FROM principals WHERE tenant_id = $1 AND id = $2`,
         [tenantId, id],
       );
       return row ? toPrincipal(row) : undefined;
     },
     async principals(tenantId) {
       const rows = await db.rows<PrincipalRow>(
-        `SELECT ${PRINCIPAL} FROM principals WHERE tenant_id = $1 ORDER BY created_at, inserted`,
+        `SELECT ${PRINCIPAL_COLUMNS} FROM principals WHERE tenant_id = $1
+         ORDER BY created_at, inserted`,
         [tenantId],
       );
       return rows.map(toPrincipal);

@@ -106,3 +106,22 @@ export const toCertificate = (row: CertificateRow): CertificateRecord => ({
   createdAt: row.created_at,
   revokedAt: row.revoked_at,
 });
+
+/** The columns of a `principals` row, in the order of {@link principalValues}. */
+export const PRINCIPAL_COLUMNS = `tenant_id, id, kind, agency_type, display_name, encryption_key,
+  pgp_public_key, webhook_url, address, dpo_contact, created_at`;
+
+/** The values of a new `principals` row, in the order of {@link PRINCIPAL_COLUMNS}. */
+export const principalValues = (p: Principal) => [
+  p.tenantId,
+  p.id,
+  p.kind,
+  p.agencyType,
+  p.displayName,
+  p.encryptionKey,
+  p.pgpPublicKey,
+  p.webhookUrl,
+  p.address,
+  p.dpoContact,
+  p.createdAt,
+];

@@ -1,7 +1,13 @@
-import type { EidSignIn, PortalAccess, PortalSession } from '../../consent/index.ts';
+import type { ConsentStore, EidSignIn, PortalAccess, PortalSession } from '../../consent/index.ts';
 
 // Portal sessions and sign-ins in flight, as SQLite, PostgreSQL and D1 all hold them (the access
 // as JSON text in each), and the records they map to.
+
+/** The part of the ConsentStore each adapter's portal sessions implement. */
+export type SessionPart = Pick<
+  ConsentStore,
+  'addSession' | 'session' | 'touchSession' | 'deleteSession' | 'addEidSignIn' | 'takeEidSignIn'
+>;
 
 export interface SessionRow {
   token_hash: string;
