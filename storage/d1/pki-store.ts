@@ -7,6 +7,8 @@ import type {
 } from '../../certs/index.ts';
 import type { AnchorRow, CertificateRow, KeyRow, PrincipalRow } from '../rows/pki.ts';
 import {
+  CERTIFICATE_COLUMNS,
+  certificateValues,
   keyRow,
   PRINCIPAL_COLUMNS,
   principalValues,
@@ -62,23 +64,10 @@ const insertPrincipal = (db: D1Database, p: Principal): D1PreparedStatement =>
 const insertCertificate = (db: D1Database, c: CertificateRecord): D1PreparedStatement =>
   db
     .prepare(
-      `INSERT INTO certificates
-       (fingerprint, tenant_id, principal_id, serial, issuer_fingerprint, certificate_pem,
-        not_before, not_after, issued_by_gateway, created_at, revoked_at)
+      `INSERT INTO certificates (${CERTIFICATE_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
     )
-    .bind(
-      c.fingerprint,
-      c.tenantId,
-      c.principalId,
-      c.serial,
-      c.issuerFingerprint,
-      c.certificatePem,
-      c.notBefore,
-      c.notAfter,
-      c.issuedByGateway ? 1 : 0,
-      c.createdAt,
-    );
+    .bind(...certificateValues(c, c.issuedByGateway ? 1 : 0));
 
 type Reads = Pick<
   PkiStore,

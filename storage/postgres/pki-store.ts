@@ -9,6 +9,8 @@ import type {
 import { GatewayError } from '../../core/index.ts';
 import type { AnchorRow, CertificateRow, KeyRow, PrincipalRow } from '../rows/pki.ts';
 import {
+  CERTIFICATE_COLUMNS,
+  certificateValues,
   PRINCIPAL_COLUMNS,
   principalValues,
   toAnchor,
@@ -22,8 +24,6 @@ import { conflictAs, isUniqueViolation, type PgDatabase } from './database.ts';
 // Named columns, not `*`: the `inserted` order column stays inside the adapter.
 const KEY = `tenant_id, kid, use, public_material, wrapped_private, status, created_at`;
 const ANCHOR = `tenant_id, fingerprint, certificate_pem, source, subject, created_at`;
-const CERTIFICATE = `fingerprint, tenant_id, principal_id, serial, issuer_fingerprint,
-  certificate_pem, not_before, not_after, issued_by_gateway, created_at, revoked_at`;
 
 async function insertKey(db: PgDatabase, key: StoredKey): Promise<void> {
   await db.query(`INSERT INTO tenant_keys (${KEY}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
@@ -50,20 +50,9 @@ async function insertAnchor(db: PgDatabase, anchor: TrustAnchor): Promise<void> 
 
 async function insertCertificate(db: PgDatabase, c: CertificateRecord): Promise<void> {
   await db.query(
-    `INSERT INTO certificates (${CERTIFICATE})
+    `INSERT INTO certificates (${CERTIFICATE_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)`,
-    [
-      c.fingerprint,
-      c.tenantId,
-      c.principalId,
-      c.serial,
-      c.issuerFingerprint,
-      c.certificatePem,
-      c.notBefore,
-      c.notAfter,
-      c.issuedByGateway,
-      c.createdAt,
-    ],
+    certificateValues(c, c.issuedByGateway),
   );
 }
 
@@ -114,7 +103,7 @@ async function selectCertificates(
   order = 'created_at, inserted',
 ): Promise<CertificateRecord[]> {
   const rows = await db.rows<CertificateRow>(
-    `SELECT ${CERTIFICATE} FROM certificates WHERE ${where} ORDER BY ${order}`,
+    `SELECT ${CERTIFICATE_COLUMNS} FROM certificates WHERE ${where} ORDER BY ${order}`,
     values,
   );
   return rows.map(toCertificate);

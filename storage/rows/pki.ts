@@ -125,3 +125,26 @@ export const principalValues = (p: Principal) => [
   p.dpoContact,
   p.createdAt,
 ];
+
+/** The columns of a `certificates` row; {@link certificateValues} fills all but `revoked_at`. */
+export const CERTIFICATE_COLUMNS = `fingerprint, tenant_id, principal_id, serial,
+  issuer_fingerprint, certificate_pem, not_before, not_after, issued_by_gateway, created_at,
+  revoked_at`;
+
+/**
+ * The values of a new (unrevoked) `certificates` row, in the order of
+ * {@link CERTIFICATE_COLUMNS}; `issuedByGateway` as the driver keeps it (a boolean for
+ * PostgreSQL, 0/1 for SQLite and D1).
+ */
+export const certificateValues = <Flag>(c: CertificateRecord, issuedByGateway: Flag) => [
+  c.fingerprint,
+  c.tenantId,
+  c.principalId,
+  c.serial,
+  c.issuerFingerprint,
+  c.certificatePem,
+  c.notBefore,
+  c.notAfter,
+  issuedByGateway,
+  c.createdAt,
+];
