@@ -1,0 +1,68 @@
+/**
+ * Exchanges per second end to end: one gateway process on its embedded SQLite, the load from
+ * another process (`load.ts`), and the crypto floor measured on the same machine in the same run,
+ * while the gateway idles.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { projectRoot } from '../test/support/process.ts';
+import { measureCryptoFloor, type CryptoFloor } from './crypto-floor.ts';
+import { grantConsent } from './exchange-request.ts';
+import { startGateway } from './gateway.ts';
+import type { LoadConfig, LoadResult } from './load.ts';
+
+export interface Throughput {
+  readonly load: LoadResult;
+  readonly floor: CryptoFloor;
+  readonly rssMB: number;
+}
+
+const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+/** Runs `bench/load.ts` with `config`; answers the JSON it prints last. */
+function runLoad(config: LoadConfig): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/load.ts', JSON.stringify(config)],
+      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as LoadResult);
+      else reject(new Error(`load generator exited with ${String(code)}: ${out}`));
+    });
+  });
+}
+
+/** The peak and paced rounds against one fresh gateway, and the crypto floor beside it. */
+export async function measureThroughput(dataRoot: string): Promise<Throughput> {
+  const dataDir = join(dataRoot, 'throughput');
+  const gateway = await startGateway(dataDir, randomBytes(32).toString('hex'));
+  try {
+    await grantConsent(dataDir, gateway.baseUrl);
+    process.stderr.write('bench: crypto floor\n');
+    const floor = await measureCryptoFloor({
+      dataDir,
+      warmupMs: knob('BENCH_FLOOR_WARMUP_MS', 3000),
+      measureMs: knob('BENCH_FLOOR_MS', 10_000),
+    });
+    process.stderr.write('bench: exchanges over HTTP\n');
+    const load = await runLoad({
+      baseUrl: gateway.baseUrl,
+      dataDir,
+      concurrency: knob('BENCH_CONCURRENCY', 32),
+      warmupMs: knob('BENCH_WARMUP_MS', 10_000),
+      measureMs: knob('BENCH_MEASURE_MS', 20_000),
+      pacedWarmupMs: knob('BENCH_PACED_WARMUP_MS', 5000),
+      pacedMs: knob('BENCH_PACED_MS', 20_000),
+    });
+    return { load, floor, rssMB: gateway.peakRssMB() };
+  } finally {
+    await gateway.stop();
+  }
+}
