@@ -1,10 +1,13 @@
 import type { PreparedAppend } from '../../audit/index.ts';
 import type { ExchangeStore, MailboxMessage } from '../../exchange/index.ts';
 import {
+  IDEMPOTENCY_COLUMNS,
+  idempotencyValues,
   MESSAGE_INSERT_COLUMNS,
   messageValues,
   toMessage,
   toNotification,
+  waitingOf,
   WAITING,
   type MessageRow,
   type NotificationRow,
@@ -72,18 +75,9 @@ function d1ExchangeWrites(db: D1Database): ExchangeWrites {
         statements.push(
           db
             .prepare(
-              `INSERT INTO idempotency_keys
-               (tenant_id, sender, key, request_hash, response, created_at)
-               VALUES (?, ?, ?, ?, ?, ?)`,
+              `INSERT INTO idempotency_keys (${IDEMPOTENCY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
             )
-            .bind(
-              message.tenantId,
-              message.sender,
-              idempotency.key,
-              idempotency.requestHash,
-              idempotency.response,
-              message.receivedAt,
-            ),
+            .bind(...idempotencyValues(message, idempotency)),
         );
       }
       if (notification) {
@@ -145,9 +139,7 @@ function d1ExchangeWrites(db: D1Database): ExchangeWrites {
       );
     },
     async transition(id, from, state, audit) {
-      // Only a waiting message moves: withheld, acknowledged and purged are final, whatever
-      // `from` says, so a fetch racing a revocation cannot undo its withholding.
-      const waitingFrom = from.filter((s) => s === 'queued' || s === 'delivered');
+      const waitingFrom = waitingOf(from);
       if (waitingFrom.length === 0) return false;
       return move(
         id,

@@ -4,9 +4,12 @@ import { GatewayError } from '../../core/index.ts';
 import { commitPgAuditEntry } from './audit-store.ts';
 import { isUniqueViolation, type PgDatabase } from './database.ts';
 import {
+  IDEMPOTENCY_COLUMNS,
+  idempotencyValues,
   messageValues,
   toMessage,
   toNotification,
+  waitingOf,
   WAITING,
   type MessageRow,
   type NotificationRow,
@@ -53,10 +56,8 @@ function acceptStatement(
   ];
   if (idempotency) {
     const from = values.length + 1;
-    values.push(message.tenantId, message.sender, idempotency.key, idempotency.requestHash);
-    values.push(idempotency.response, message.receivedAt);
-    parts.push(`idempotency AS (INSERT INTO idempotency_keys
-      (tenant_id, sender, key, request_hash, response, created_at)
+    values.push(...idempotencyValues(message, idempotency));
+    parts.push(`idempotency AS (INSERT INTO idempotency_keys (${IDEMPOTENCY_COLUMNS})
       VALUES (${placeholders(from, 6)}))`);
   }
   if (notification) {
@@ -196,9 +197,7 @@ function pgExchangeWrites(db: PgDatabase): ExchangeWrites {
       );
     },
     async transition(id, from, state, audit) {
-      // Only a waiting message moves: withheld, acknowledged and purged are final, whatever
-      // `from` says, so a fetch racing a revocation cannot undo its withholding.
-      const waitingFrom = from.filter((s) => s === 'queued' || s === 'delivered');
+      const waitingFrom = waitingOf(from);
       if (waitingFrom.length === 0) return false;
       return move(
         db,

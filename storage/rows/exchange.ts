@@ -94,3 +94,27 @@ export const toNotification = (
   attempts: row.attempts,
   nextAttemptAt,
 });
+
+/**
+ * The states of `from` a transition may really move a message from. Only a waiting message
+ * moves: withheld, acknowledged and purged are final, whatever `from` says, so a fetch racing a
+ * revocation cannot undo its withholding. None left: the transition moves nothing.
+ */
+export const waitingOf = (from: readonly MailboxMessage['state'][]) =>
+  from.filter((s) => s === 'queued' || s === 'delivered');
+
+/** The columns {@link idempotencyValues} fills, in its order. */
+export const IDEMPOTENCY_COLUMNS = 'tenant_id, sender, key, request_hash, response, created_at';
+
+/** The values of the `idempotency_keys` row an accepted message records. */
+export const idempotencyValues = (
+  message: MailboxMessage,
+  idempotency: { key: string; requestHash: string; response: string },
+) => [
+  message.tenantId,
+  message.sender,
+  idempotency.key,
+  idempotency.requestHash,
+  idempotency.response,
+  message.receivedAt,
+];

@@ -3,10 +3,13 @@ import { commitAuditEntry } from './audit-store.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { guarded } from './guarded.ts';
 import {
+  IDEMPOTENCY_COLUMNS,
+  idempotencyValues,
   MESSAGE_INSERT_COLUMNS,
   messageValues,
   toMessage,
   toNotification,
+  waitingOf,
   type MessageRow,
   type NotificationRow,
 } from '../rows/exchange.ts';
@@ -15,8 +18,9 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
   const idem = db.prepare<[string, string, string], { request_hash: string; response: string }>(
     'SELECT request_hash, response FROM idempotency_keys WHERE tenant_id = ? AND sender = ? AND key = ?',
   );
-  const insertIdem = db.prepare(`INSERT INTO idempotency_keys
-    (tenant_id, sender, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
+  const insertIdem = db.prepare(
+    `INSERT INTO idempotency_keys (${IDEMPOTENCY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
   const insert = db.prepare(`INSERT INTO mailbox_messages (${MESSAGE_INSERT_COLUMNS})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const byId = db.prepare<[string, string], MessageRow>(
@@ -68,14 +72,7 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
         inTransaction(db, () => {
           insert.run(...messageValues(message));
           if (idempotency) {
-            insertIdem.run(
-              message.tenantId,
-              message.sender,
-              idempotency.key,
-              idempotency.requestHash,
-              idempotency.response,
-              message.receivedAt,
-            );
+            insertIdem.run(...idempotencyValues(message, idempotency));
           }
           if (notification) {
             db.prepare(
@@ -142,9 +139,7 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
       );
     },
     transition(id, from, state, audit) {
-      // Only a waiting message moves: withheld, acknowledged and purged are final, whatever
-      // `from` says, so a fetch racing a revocation cannot undo its withholding.
-      const waitingFrom = from.filter((s) => s === 'queued' || s === 'delivered');
+      const waitingFrom = waitingOf(from);
       if (waitingFrom.length === 0) return Promise.resolve(false);
       return guarded('that transition', () =>
         inTransaction(db, () => {
