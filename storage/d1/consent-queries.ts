@@ -27,7 +27,9 @@ type QueryPart = Pick<
 /**
  * The ConsentStore's reads: requests and consents, each with its newest version (the state) in
  * the same query, every lookup scoped by tenant except the two the port declares across tenants
- * (a code hash without a tenant, and the expiry sweep); and the agencies' event feed.
+ * (a code hash without a tenant, and the expiry sweep); and the agencies' event feed. The same
+ * lookups as PostgreSQL's, written again in D1's dialect: `?` placeholders, the state as `v.state`
+ * (its join has no lateral subquery to rename it), no casts.
  */
 export function d1ConsentQueries(db: D1Database): QueryPart {
   const all = <Row>(sql: string, ...values: D1Value[]) => allRows<Row>(db, sql, ...values);
