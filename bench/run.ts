@@ -22,6 +22,9 @@ import { cpus, loadavg } from 'node:os';
 import { tempDir } from '../test/support/temp.ts';
 import { printEdgeCost } from './edge-cost.ts';
 import { stopAllGateways } from './gateway.ts';
+import { measureInclusionProofs } from './inclusion-proofs.ts';
+import { measureKillAndRetry } from './kill-retry.ts';
+import { measureStored, sizeKey } from './stored.ts';
 import { measureThroughput } from './throughput.ts';
 
 const json = process.argv.includes('--json');
@@ -43,8 +46,15 @@ const interrupted = (signal: NodeJS.Signals) => {
 };
 process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
 
+const sizes = (process.env['BENCH_LOOKUP_SIZES'] ?? '1e4,1e6').split(',').map(Number);
+const sweepRows = Number(process.env['BENCH_SWEEP_ROWS'] ?? 1e6);
+const killSends = Number(process.env['BENCH_KILL_SENDS'] ?? 200);
+
 const row = (name: string, value: string) => `${name.padEnd(52)}${value}\n`;
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+const roundAll = (figures: Record<string, number>) =>
+  Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v, 1)]));
 
 let figures: Record<string, unknown>;
 try {
@@ -59,6 +69,23 @@ try {
     pacedRatePerSec: round(http.pacedRatePerSec, 1),
     rssMB: round(throughput.rssMB, 1),
     refusedDuringPeak: http.otherStatuses,
+  };
+  const stored = await measureStored(dir.path, sizes, sweepRows);
+  const proofs = await measureInclusionProofs(dir.path, sizes);
+  process.stderr.write('bench: kill and retry\n');
+  const killRetry = await measureKillAndRetry(dir.path, killSends);
+  figures = {
+    ...figures,
+    [sweepRows === 1e6 ? 'sweepMsAt1e6' : `sweepMsAt${sizeKey(sweepRows)}`]: round(
+      stored.sweep.longestBlockMs,
+      1,
+    ),
+    sweepTotalMs: round(stored.sweep.totalMs, 1),
+    consentCheckUs: roundAll(stored.consentCheckUs),
+    inclusionProofUs: roundAll(proofs),
+    lostOrDuplicated: killRetry.lost + killRetry.duplicated,
+    killRetry,
+    seedSeconds: round(stored.seedSeconds, 1),
   };
 } finally {
   await stopAllGateways();
