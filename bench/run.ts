@@ -50,60 +50,122 @@ const sizes = (process.env['BENCH_LOOKUP_SIZES'] ?? '1e4,1e6').split(',').map(Nu
 const sweepRows = Number(process.env['BENCH_SWEEP_ROWS'] ?? 1e6);
 const killSends = Number(process.env['BENCH_KILL_SENDS'] ?? 200);
 
-const row = (name: string, value: string) => `${name.padEnd(52)}${value}\n`;
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
-
 const roundAll = (figures: Record<string, number>) =>
   Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v, 1)]));
+const sweepKey = sweepRows === 1e6 ? 'sweepMsAt1e6' : `sweepMsAt${sizeKey(sweepRows)}`;
 
-let figures: Record<string, unknown>;
-try {
-  const throughput = await measureThroughput(dir.path);
-  const { load: http, floor } = throughput;
-  figures = {
+// The 1-minute load average every 15 s: the machine is shared, and the figures move with it.
+const loadDuring: number[] = [];
+const sampler = setInterval(() => loadDuring.push(round(loadavg()[0] ?? NaN, 2)), 15_000);
+
+async function measureAll(): Promise<Record<string, unknown>> {
+  const { load: http, floor, rssMB, settings } = await measureThroughput(dir.path);
+  const stored = await measureStored(dir.path, sizes, sweepRows);
+  const proofs = await measureInclusionProofs(dir.path, sizes);
+  process.stderr.write('bench: kill and retry\n');
+  const killRetry = await measureKillAndRetry(dir.path, killSends);
+  return {
     exchangesPerSec: round(http.exchangesPerSec, 1),
     cryptoFloorPerSec: round(floor.perSec, 1),
     ratio: round(http.exchangesPerSec / floor.perSec, 3),
     p50Ms: round(http.p50Ms, 2),
     p99Ms: round(http.p99Ms, 2),
-    pacedRatePerSec: round(http.pacedRatePerSec, 1),
-    rssMB: round(throughput.rssMB, 1),
-    refusedDuringPeak: http.otherStatuses,
-  };
-  const stored = await measureStored(dir.path, sizes, sweepRows);
-  const proofs = await measureInclusionProofs(dir.path, sizes);
-  process.stderr.write('bench: kill and retry\n');
-  const killRetry = await measureKillAndRetry(dir.path, killSends);
-  figures = {
-    ...figures,
-    [sweepRows === 1e6 ? 'sweepMsAt1e6' : `sweepMsAt${sizeKey(sweepRows)}`]: round(
-      stored.sweep.longestBlockMs,
-      1,
-    ),
-    sweepTotalMs: round(stored.sweep.totalMs, 1),
+    rssMB: round(rssMB, 1),
+    [sweepKey]: round(stored.sweep.longestBlockMs, 1),
     consentCheckUs: roundAll(stored.consentCheckUs),
     inclusionProofUs: roundAll(proofs),
     lostOrDuplicated: killRetry.lost + killRetry.duplicated,
-    killRetry,
-    seedSeconds: round(stored.seedSeconds, 1),
+    details: {
+      http: {
+        concurrency: settings.concurrency,
+        warmupMs: settings.warmupMs,
+        measureMs: settings.measureMs,
+        pacedWarmupMs: settings.pacedWarmupMs,
+        pacedMs: settings.pacedMs,
+        pacedRatePerSec: round(http.pacedRatePerSec, 1),
+        pacedCounted: http.pacedSent,
+        refusedDuringPeak: http.otherStatuses,
+      },
+      cryptoFloorWorkers: floor.workers,
+      sweep: { rows: sweepRows, wholeSweepMs: round(stored.sweep.totalMs, 1) },
+      killRetry,
+      seedSeconds: round(stored.seedSeconds, 1),
+    },
   };
+}
+
+function printTable(result: Record<string, unknown>, seconds: number): void {
+  const f = result as {
+    exchangesPerSec: number;
+    cryptoFloorPerSec: number;
+    ratio: number;
+    p50Ms: number;
+    p99Ms: number;
+    rssMB: number;
+    consentCheckUs: Record<string, number>;
+    inclusionProofUs: Record<string, number>;
+    lostOrDuplicated: number;
+    details: {
+      http: { concurrency: number; warmupMs: number; measureMs: number; pacedRatePerSec: number };
+      cryptoFloorWorkers: number;
+      sweep: { wholeSweepMs: number };
+      killRetry: { sends: number; retried: number };
+    };
+  };
+  const { http, sweep, killRetry } = f.details;
+  const bySize = (figures: Record<string, number>, unit: string) =>
+    Object.entries(figures)
+      .map(([size, value]) => `${String(value)} ${unit} at ${size}`)
+      .join(', ');
+  const rows: [string, string][] = [
+    [
+      'exchanges over HTTP (1 process, SQLite, 4 KiB)',
+      `${String(f.exchangesPerSec)}/s  (${String(http.concurrency)} clients, ${String(http.measureMs / 1000)} s after ${String(http.warmupMs / 1000)} s warm-up)`,
+    ],
+    [
+      `crypto floor (jose, ${String(f.details.cryptoFloorWorkers)} worker threads)`,
+      `${String(f.cryptoFloorPerSec)}/s`,
+    ],
+    ['ratio', String(f.ratio)],
+    [
+      `latency at half the peak (${String(http.pacedRatePerSec)}/s, open loop)`,
+      `p50 ${String(f.p50Ms)} ms, p99 ${String(f.p99Ms)} ms`,
+    ],
+    ['gateway peak RSS', `${String(f.rssMB)} MB`],
+    [
+      `sweep: longest event-loop block (${sizeKey(sweepRows)} stored)`,
+      `${String(result[sweepKey])} ms  (whole sweep ${String(sweep.wholeSweepMs)} ms)`,
+    ],
+    ['consent check (consentsFor + decideConsent)', bySize(f.consentCheckUs, 'µs')],
+    ['inclusion proof (SQLite audit store)', bySize(f.inclusionProofUs, 'µs')],
+    [
+      'kill and retry: lost + duplicated',
+      `${String(f.lostOrDuplicated)}  (${String(killRetry.sends)} sends, ${String(killRetry.retried)} retried)`,
+    ],
+  ];
+  process.stdout.write(
+    `\nconsent-gateway bench — ${machine.cpu}, ${String(machine.cores)} cores, node ${machine.node}\n` +
+      `load average ${machine.loadAvgStart.join(' ')} at start, ${load().join(' ')} at end; ` +
+      `${String(Math.round(seconds))} s\n\n` +
+      rows.map(([name, value]) => `${name.padEnd(56)}${value}\n`).join(''),
+  );
+}
+
+let figures: Record<string, unknown>;
+try {
+  figures = await measureAll();
 } finally {
   await stopAllGateways();
   dir.remove();
   process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
 }
-
+printTable(figures, (performance.now() - startedAt) / 1000);
+await printEdgeCost();
+clearInterval(sampler);
 const result = {
   ...figures,
-  machine: { ...machine, loadAvgEnd: load() },
+  machine: { ...machine, loadAvgDuring: loadDuring, loadAvgEnd: load() },
   benchSeconds: round((performance.now() - startedAt) / 1000),
 };
-process.stdout.write(
-  `\nconsent-gateway bench — ${machine.cpu}, ${String(machine.cores)} cores, node ${machine.node}\n` +
-    `load average at start ${machine.loadAvgStart.join(' ')}, at end ${result.machine.loadAvgEnd.join(' ')}\n\n`,
-);
-for (const [name, value] of Object.entries(result)) {
-  if (name !== 'machine') process.stdout.write(row(name, JSON.stringify(value)));
-}
-await printEdgeCost();
 if (json) process.stdout.write(`${JSON.stringify(result)}\n`);

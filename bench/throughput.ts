@@ -16,6 +16,7 @@ export interface Throughput {
   readonly load: LoadResult;
   readonly floor: CryptoFloor;
   readonly rssMB: number;
+  readonly settings: LoadConfig;
 }
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -52,7 +53,7 @@ export async function measureThroughput(dataRoot: string): Promise<Throughput> {
       measureMs: knob('BENCH_FLOOR_MS', 10_000),
     });
     process.stderr.write('bench: exchanges over HTTP\n');
-    const load = await runLoad({
+    const settings = {
       baseUrl: gateway.baseUrl,
       dataDir,
       concurrency: knob('BENCH_CONCURRENCY', 32),
@@ -60,8 +61,9 @@ export async function measureThroughput(dataRoot: string): Promise<Throughput> {
       measureMs: knob('BENCH_MEASURE_MS', 20_000),
       pacedWarmupMs: knob('BENCH_PACED_WARMUP_MS', 5000),
       pacedMs: knob('BENCH_PACED_MS', 20_000),
-    });
-    return { load, floor, rssMB: gateway.peakRssMB() };
+    };
+    const load = await runLoad(settings);
+    return { load, floor, rssMB: gateway.peakRssMB(), settings };
   } finally {
     await gateway.stop();
   }
