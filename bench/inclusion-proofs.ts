@@ -18,11 +18,10 @@ import { sizeKey } from './stored.ts';
 
 const key = (level: number, index: number) => `${String(level)}/${String(index)}`;
 
-/** Every complete subtree's hash of a log with these leaves. */
-function buildTree(leaves: readonly Uint8Array[]): MerkleNode[] {
-  const nodes: MerkleNode[] = leaves.map((hash, index) => ({ level: 0, index, hash }));
-  let below = leaves;
-  for (let level = 1; below.length > 1; level++) {
+/** Every complete subtree's hash of a log with these leaves, level by level (0: the leaves). */
+function buildTree(leaves: readonly Uint8Array[]): Uint8Array[][] {
+  const levels: Uint8Array[][] = [[...leaves]];
+  for (let below = leaves; below.length > 1;) {
     const above: Uint8Array[] = [];
     for (let i = 0; i + 1 < below.length; i += 2) {
       const hash = createHash('sha256')
@@ -31,19 +30,21 @@ function buildTree(leaves: readonly Uint8Array[]): MerkleNode[] {
         .update(below[i + 1] ?? new Uint8Array())
         .digest();
       above.push(new Uint8Array(hash));
-      nodes.push({ level, index: above.length - 1, hash: above.at(-1) ?? new Uint8Array() });
     }
+    levels.push(above);
     below = above;
   }
-  return nodes;
+  return levels;
 }
 
+const nodesOf = (levels: readonly Uint8Array[][]): MerkleNode[] =>
+  levels.flatMap((hashes, level) => hashes.map((hash, index) => ({ level, index, hash })));
+
 /** The head of a tree from its nodes, through audit/head.ts's own frontier and root. */
-async function headOf(nodes: readonly MerkleNode[], size: number) {
-  const byPosition = new Map(nodes.map((n) => [key(n.level, n.index), n.hash]));
+async function headOf(levels: readonly Uint8Array[][], size: number) {
   return completeHead(
     { size },
-    { getNode: (level, index) => Promise.resolve(byPosition.get(key(level, index))) },
+    { getNode: (level, index) => Promise.resolve(levels[level]?.[index]) },
   );
 }
 
@@ -58,26 +59,29 @@ async function checkBuilder(n: number): Promise<void> {
       appended.set(key(node.level, node.index), Buffer.from(node.hash).toString('hex'));
     head = step.head;
   }
-  const built = buildTree(leaves);
+  const levels = buildTree(leaves);
+  const built = nodesOf(levels);
   const same =
     built.length === appended.size &&
     built.every(
       (node) =>
         appended.get(key(node.level, node.index)) === Buffer.from(node.hash).toString('hex'),
     ) &&
-    Buffer.from((await headOf(built, n)).root).equals(Buffer.from(head.root));
+    Buffer.from((await headOf(levels, n)).root).equals(Buffer.from(head.root));
   if (!same) throw new Error('the bench tree builder disagrees with appendToHead');
 }
 
 async function seedLog(storage: SqliteStorage, tenant: string, size: number): Promise<void> {
   const leaves = Array.from({ length: size }, () => new Uint8Array(randomBytes(32)));
-  const nodes = buildTree(leaves);
-  const head = await headOf(nodes, size);
+  const levels = buildTree(leaves);
+  const head = await headOf(levels, size);
   const insert = storage.db.prepare(
     'INSERT INTO audit_nodes (tenant_id, level, idx, hash) VALUES (?, ?, ?, ?)',
   );
   storage.db.transaction(() => {
-    for (const node of nodes) insert.run(tenant, node.level, node.index, node.hash);
+    levels.forEach((hashes, level) => {
+      hashes.forEach((hash, index) => insert.run(tenant, level, index, hash));
+    });
     storage.db
       .prepare('INSERT INTO audit_heads (tenant_id, size, root, frontier) VALUES (?, ?, ?, ?)')
       .run(tenant, size, head.root, packFrontier(head.frontier));
