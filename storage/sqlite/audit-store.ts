@@ -5,9 +5,45 @@ import {
   type AuditStore,
   type PreparedAppend,
 } from '../../audit/index.ts';
+import type { Statement } from 'better-sqlite3';
 import { storedHead, type HeadRow } from '../rows/audit.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { guarded } from './guarded.ts';
+
+interface AppendStatements {
+  readonly size: Statement<[string], { size: number }>;
+  readonly entry: Statement;
+  readonly node: Statement;
+  readonly head: Statement;
+}
+const compiled = new WeakMap<SqliteDatabase, AppendStatements>();
+
+/** The statements an append runs, compiled once per database handle rather than per append. */
+function appendStatements(db: SqliteDatabase): AppendStatements {
+  let statements = compiled.get(db);
+  if (statements === undefined) {
+    statements = {
+      size: db.prepare<[string], { size: number }>(
+        'SELECT size FROM audit_heads WHERE tenant_id = ?',
+      ),
+      entry: db.prepare(
+        `INSERT INTO audit_entries
+         (tenant_id, seq, time, event, actor, sender, recipient, subject_ref, entry, leaf_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      node: db.prepare(
+        'INSERT OR REPLACE INTO audit_nodes (tenant_id, level, idx, hash) VALUES (?, ?, ?, ?)',
+      ),
+      head: db.prepare(
+        `INSERT INTO audit_heads (tenant_id, size, root, frontier) VALUES (?, ?, ?, ?)
+         ON CONFLICT (tenant_id) DO UPDATE
+         SET size = excluded.size, root = excluded.root, frontier = excluded.frontier`,
+      ),
+    };
+    compiled.set(db, statements);
+  }
+  return statements;
+}
 
 /**
  * Writes a prepared audit entry and its tree nodes. Call it inside the transaction of the change
@@ -15,16 +51,11 @@ import { guarded } from './guarded.ts';
  * entry was prepared (another writer, e.g. the CLI beside the server); the log then prepares again.
  */
 export function commitAuditEntry(db: SqliteDatabase, prepared: PreparedAppend): void {
-  const head = db
-    .prepare<[string], { size: number }>('SELECT size FROM audit_heads WHERE tenant_id = ?')
-    .get(prepared.tenantId);
+  const statements = appendStatements(db);
+  const head = statements.size.get(prepared.tenantId);
   if ((head?.size ?? 0) !== prepared.expectedSize) throw new AuditRace('audit tree moved on');
   const e = prepared.entry;
-  db.prepare(
-    `INSERT INTO audit_entries
-     (tenant_id, seq, time, event, actor, sender, recipient, subject_ref, entry, leaf_hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+  statements.entry.run(
     e.tenant,
     e.seq,
     e.time,
@@ -36,15 +67,8 @@ export function commitAuditEntry(db: SqliteDatabase, prepared: PreparedAppend): 
     prepared.entryJson,
     prepared.leafHash,
   );
-  const node = db.prepare(
-    'INSERT OR REPLACE INTO audit_nodes (tenant_id, level, idx, hash) VALUES (?, ?, ?, ?)',
-  );
-  for (const n of prepared.nodes) node.run(prepared.tenantId, n.level, n.index, n.hash);
-  db.prepare(
-    `INSERT INTO audit_heads (tenant_id, size, root, frontier) VALUES (?, ?, ?, ?)
-     ON CONFLICT (tenant_id) DO UPDATE
-     SET size = excluded.size, root = excluded.root, frontier = excluded.frontier`,
-  ).run(
+  for (const n of prepared.nodes) statements.node.run(prepared.tenantId, n.level, n.index, n.hash);
+  statements.head.run(
     prepared.tenantId,
     prepared.head.size,
     prepared.head.root,
