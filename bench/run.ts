@@ -7,15 +7,22 @@
  * - the crypto floor: the same four crypto operations per exchange on all cores (`crypto-floor.ts`);
  * - p50/p99 latency in an open loop at half the peak;
  * - the gateway's peak RSS;
- * - the longest event-loop block of the background sweep over 10⁶ stored exchanges (`sweep.ts`);
- * - a consent check and an inclusion proof at 10⁴ and 10⁶ stored entries (`lookups.ts`);
+ * - the longest event-loop block of the background sweep over 10⁶ stored exchanges (`stored.ts`,
+ *   seeded by `population.ts`);
+ * - a consent check and an inclusion proof at 10⁴ and 10⁶ stored entries (`stored.ts`,
+ *   `inclusion-proofs.ts`);
  * - sends lost or duplicated when the gateway is killed midway and the sends retried
  *   (`kill-retry.ts`);
  * - last, what an exchange costs on Cloudflare (`edge-cost.ts`).
  *
  * Knobs for a short run: BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_PACED_WARMUP_MS,
- * BENCH_PACED_MS, BENCH_FLOOR_MS, BENCH_CONCURRENCY, BENCH_SWEEP_ROWS, BENCH_LOOKUP_SIZES
- * (e.g. "1e4,1e5"), BENCH_KILL_SENDS.
+ * BENCH_PACED_MS, BENCH_FLOOR_WARMUP_MS, BENCH_FLOOR_MS, BENCH_CONCURRENCY, BENCH_SWEEP_ROWS
+ * (e.g. 1e4), BENCH_LOOKUP_SIZES (e.g. "1e4,1e5"), BENCH_KILL_SENDS, BENCH_EDGE_EXCHANGES. A smoke
+ * run of about a minute:
+ *
+ *     BENCH_WARMUP_MS=2000 BENCH_MEASURE_MS=3000 BENCH_PACED_WARMUP_MS=1000 BENCH_PACED_MS=3000 \
+ *     BENCH_FLOOR_MS=2000 BENCH_SWEEP_ROWS=1e4 BENCH_LOOKUP_SIZES=1e4,1e5 BENCH_KILL_SENDS=60 \
+ *     BENCH_EDGE_EXCHANGES=2 npm run bench -- --json
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
