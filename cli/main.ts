@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { useSha256 } from '../audit/index.ts';
 import { isKeyUnwrapError } from '../certs/index.ts';
 import { isGatewayError } from '../core/index.ts';
+import { nodeSha256 } from '../gateway/node-sha256.ts';
 import { gatewayVersion } from '../gateway/version.ts';
 import { auditVerifyCommand } from './commands/audit.ts';
 import { openCommand, signCommand, tokenCommand } from './commands/client.ts';
@@ -44,6 +46,7 @@ const commands: Readonly<Record<string, Command>> = {
  * each command parses its own options strictly, so a misspelt flag is an error, never ignored.
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  useSha256(nodeSha256);
   const verbAt = findVerb(argv);
   const globalArgs = verbAt === -1 ? argv : argv.slice(0, verbAt);
   let values;

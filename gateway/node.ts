@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock } from '../core/index.ts';
 import { checkMasterKey, isKeyUnwrapError, provisionTenant } from '../certs/index.ts';
-import { AuditLog } from '../audit/index.ts';
+import { AuditLog, useSha256 } from '../audit/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
@@ -30,8 +30,11 @@ import { createEidProvider, type EidProvider } from './portal/eid.ts';
 import { createLogger, droppingDestination } from './logging.ts';
 import { seedDemoAgencies } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
+import { nodeSha256 } from './node-sha256.ts';
 import { startNodeServer } from './node-server.ts';
 import { gatewayVersion } from './version.ts';
+
+useSha256(nodeSha256);
 
 function fail(line: string): never {
   process.stderr.write(`consent-gateway: ${line}\n`);
