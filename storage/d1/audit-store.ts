@@ -4,7 +4,7 @@ import {
   type AuditStore,
   type PreparedAppend,
 } from '../../audit/index.ts';
-import { storedHead, type HeadRow } from '../rows/audit.ts';
+import { AUDIT_ENTRY_COLUMNS, auditEntryValues, storedHead, type HeadRow } from '../rows/audit.ts';
 import type { D1Database, D1PreparedStatement, D1Value } from './d1.ts';
 import { guard, runBatch } from './guards.ts';
 
@@ -17,7 +17,6 @@ import { guard, runBatch } from './guards.ts';
  * turns races into waits instead of retries.
  */
 export function auditStatements(db: D1Database, prepared: PreparedAppend): D1PreparedStatement[] {
-  const e = prepared.entry;
   return [
     guard(
       db,
@@ -28,22 +27,9 @@ export function auditStatements(db: D1Database, prepared: PreparedAppend): D1Pre
     ),
     db
       .prepare(
-        `INSERT INTO audit_entries
-         (tenant_id, seq, time, event, actor, sender, recipient, subject_ref, entry, leaf_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit_entries (${AUDIT_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .bind(
-        e.tenant,
-        e.seq,
-        e.time,
-        e.event,
-        e.actor,
-        e.sender ?? null,
-        e.recipient ?? null,
-        e.subjectRef ?? null,
-        prepared.entryJson,
-        prepared.leafHash,
-      ),
+      .bind(...auditEntryValues(prepared)),
     // A node a crash left behind without its entry cannot exist here (batches are atomic), but
     // REPLACE keeps the statement the same as on SQLite.
     ...prepared.nodes.map((n) =>

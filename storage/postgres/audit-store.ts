@@ -5,7 +5,7 @@ import {
   type AuditStore,
   type PreparedAppend,
 } from '../../audit/index.ts';
-import { storedHead, type HeadRow } from '../rows/audit.ts';
+import { AUDIT_ENTRY_COLUMNS, auditEntryValues, storedHead, type HeadRow } from '../rows/audit.ts';
 import type { PgDatabase } from './database.ts';
 
 /**
@@ -18,23 +18,12 @@ export async function commitPgAuditEntry(db: PgDatabase, prepared: PreparedAppen
   await db.transaction(async () => {
     const size = await lockedHeadSize(db, prepared.tenantId);
     if (size !== prepared.expectedSize) throw new AuditRace('audit tree moved on');
-    const e = prepared.entry;
+    const values = auditEntryValues(prepared);
     await db.query(
-      `INSERT INTO audit_entries
-         (tenant_id, seq, time, event, actor, sender, recipient, subject_ref, entry, leaf_hash)
+      `INSERT INTO audit_entries (${AUDIT_ENTRY_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        e.tenant,
-        e.seq,
-        e.time,
-        e.event,
-        e.actor,
-        e.sender ?? null,
-        e.recipient ?? null,
-        e.subjectRef ?? null,
-        prepared.entryJson,
-        Buffer.from(prepared.leafHash),
-      ],
+      // pg sends a Buffer as bytea; a plain Uint8Array it would send as an array.
+      [...values.slice(0, -1), Buffer.from(prepared.leafHash)],
     );
     // One statement for all nodes; a node a crash left behind without its entry is overwritten.
     await db.query(

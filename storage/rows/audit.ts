@@ -1,4 +1,4 @@
-import { unpackFrontier, type StoredHead } from '../../audit/index.ts';
+import { unpackFrontier, type PreparedAppend, type StoredHead } from '../../audit/index.ts';
 
 /** An audit head row as SQLite, PostgreSQL and D1 hold it: root and frontier as bytes. */
 export interface HeadRow {
@@ -18,4 +18,28 @@ export function storedHead(row: HeadRow | undefined): StoredHead | undefined {
         root: Uint8Array.from(new Uint8Array(row.root)),
         frontier: unpackFrontier(new Uint8Array(row.frontier)),
       };
+}
+
+/** The columns of an audit entry row, in the order of {@link auditEntryValues}. */
+export const AUDIT_ENTRY_COLUMNS =
+  'tenant_id, seq, time, event, actor, sender, recipient, subject_ref, entry, leaf_hash';
+
+/**
+ * An audit entry row's values: the indexed fields the DPO's searches use, the canonical JSON that
+ * is served and hashed, and its leaf hash.
+ */
+export function auditEntryValues(prepared: PreparedAppend) {
+  const e = prepared.entry;
+  return [
+    e.tenant,
+    e.seq,
+    e.time,
+    e.event,
+    e.actor,
+    e.sender ?? null,
+    e.recipient ?? null,
+    e.subjectRef ?? null,
+    prepared.entryJson,
+    prepared.leafHash,
+  ] as const;
 }

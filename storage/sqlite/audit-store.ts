@@ -6,7 +6,7 @@ import {
   type PreparedAppend,
 } from '../../audit/index.ts';
 import type { Statement } from 'better-sqlite3';
-import { storedHead, type HeadRow } from '../rows/audit.ts';
+import { AUDIT_ENTRY_COLUMNS, auditEntryValues, storedHead, type HeadRow } from '../rows/audit.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { guarded } from './guarded.ts';
 
@@ -27,9 +27,7 @@ function appendStatements(db: SqliteDatabase): AppendStatements {
         'SELECT size FROM audit_heads WHERE tenant_id = ?',
       ),
       entry: db.prepare(
-        `INSERT INTO audit_entries
-         (tenant_id, seq, time, event, actor, sender, recipient, subject_ref, entry, leaf_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit_entries (${AUDIT_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       node: db.prepare(
         'INSERT OR REPLACE INTO audit_nodes (tenant_id, level, idx, hash) VALUES (?, ?, ?, ?)',
@@ -54,19 +52,7 @@ export function commitAuditEntry(db: SqliteDatabase, prepared: PreparedAppend): 
   const statements = appendStatements(db);
   const head = statements.size.get(prepared.tenantId);
   if ((head?.size ?? 0) !== prepared.expectedSize) throw new AuditRace('audit tree moved on');
-  const e = prepared.entry;
-  statements.entry.run(
-    e.tenant,
-    e.seq,
-    e.time,
-    e.event,
-    e.actor,
-    e.sender ?? null,
-    e.recipient ?? null,
-    e.subjectRef ?? null,
-    prepared.entryJson,
-    prepared.leafHash,
-  );
+  statements.entry.run(...auditEntryValues(prepared));
   for (const n of prepared.nodes) statements.node.run(prepared.tenantId, n.level, n.index, n.hash);
   statements.head.run(
     prepared.tenantId,
