@@ -14,6 +14,27 @@ import type { Logger } from './logging.ts';
 export const JOB_INTERVALS_MS = { sweep: 60_000, notify: 5_000 } as const;
 
 /**
+ * The sweep takes due items `batch` at a time, with a turn of the event loop between batches, and
+ * at most `batches` batches per job and run: what is left is due the next minute too.
+ */
+export const SWEEP_BATCHES = { batch: 100, batches: 50 } as const;
+
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Runs `job` a batch at a time until a batch does less than a full batch, or the cap. */
+async function inBatches(job: (batch: number) => Promise<number>): Promise<number> {
+  const { batch, batches } = SWEEP_BATCHES;
+  let done = 0;
+  for (let run = 0; run < batches; run++) {
+    const moved = await job(batch);
+    done += moved;
+    if (moved < batch) break;
+    await nextTurn();
+  }
+  return done;
+}
+
+/**
  * The gateway's background work, the same on every runtime: the entry only decides when it runs
  * (timers on Node, cron triggers on Workers). Each item the sweep touches changes by a conditional
  * transition with its audit entry, and delivery leases each notification before it POSTs, so two
@@ -50,9 +71,12 @@ export function backgroundJobs(deps: {
   return {
     async sweep() {
       try {
-        const written = await expireDue({ consents: storage.consents, clock, audit });
-        const purged = await purgeExpiredMessages(withholding);
-        const withheld = await withholdEndedConsents(withholding);
+        const expiry = { consents: storage.consents, clock, audit };
+        const written = await inBatches((batch) => expireDue(expiry, batch));
+        await nextTurn();
+        const purged = await inBatches((batch) => purgeExpiredMessages(withholding, batch));
+        await nextTurn();
+        const withheld = await inBatches((batch) => withholdEndedConsents(withholding, batch));
         if (withheld > 0) logger.info({ withheld }, 'withheld messages whose consent ended');
         if (purged > 0) logger.info({ purged }, 'purged messages past their retention');
         if (written > 0) logger.info({ written }, 'expired consents and requests recorded');

@@ -25,6 +25,7 @@ import {
 import { erasureStatements } from '../rows/erasure.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { commitAuditEntry } from './audit-store.ts';
+import { dueInChunks, type DueChunkParams, type ScannedRow } from './due-scan.ts';
 import { guarded } from './guarded.ts';
 import { sqlitePortalSessions } from './portal-session-store.ts';
 import { sqliteSubjects } from './subject-store.ts';
@@ -92,17 +93,16 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
     LEFT JOIN consent_requests r ON v.kind = 'request' AND r.id = v.ref_id
     WHERE v.tenant_id = @tenant AND v.seq > @since
     ORDER BY v.seq LIMIT @limit`);
-  // The newest version per ref is the state; only those still active/pending past their end.
-  const dueConsents = db.prepare<[string, number], ConsentRow>(`SELECT c.* FROM consents c
-    JOIN consent_versions v ON v.ref_id = c.id
-    WHERE c.valid_until <= ? AND v.version = (SELECT MAX(version) FROM consent_versions WHERE ref_id = c.id)
-      AND v.state = 'active'
-    ORDER BY c.valid_until LIMIT ?`);
-  const dueRequests = db.prepare<[string, number], RequestRow>(`SELECT r.* FROM consent_requests r
-    JOIN consent_versions v ON v.ref_id = r.id
-    WHERE r.code_expires_at <= ? AND v.version = (SELECT MAX(version) FROM consent_versions WHERE ref_id = r.id)
-      AND v.state = 'pending'
-    ORDER BY r.code_expires_at LIMIT ?`);
+  // The newest version per ref is the state; only those still active/pending past their end are
+  // due. Read in chunks along the (end, id) indexes, so ended ones behind them never hold the loop.
+  const dueChunk = (table: string, end: string, state: string) =>
+    db.prepare<[DueChunkParams], ScannedRow>(`SELECT t.${end} AS key, t.id, t.tenant_id,
+      (SELECT state FROM consent_versions WHERE ref_id = t.id ORDER BY version DESC LIMIT 1)
+        = '${state}' AS due
+      FROM ${table} t WHERE t.${end} <= @now AND (t.${end}, t.id) > (@afterKey, @afterId)
+      ORDER BY t.${end}, t.id LIMIT @size`);
+  const dueConsents = dueChunk('consents', 'valid_until', 'active');
+  const dueRequests = dueChunk('consent_requests', 'code_expires_at', 'pending');
   const requestsOfSubject = db.prepare<[string, string], RequestRow>(
     'SELECT * FROM consent_requests WHERE tenant_id = ? AND subject = ? ORDER BY created_at, id',
   );
@@ -237,11 +237,16 @@ export function sqliteConsentStore(db: SqliteDatabase): ConsentStore {
         }),
       );
     },
-    dueForExpiry(now, limit) {
-      return Promise.resolve({
-        consents: dueConsents.all(now, limit).map(withConsentState),
-        requests: dueRequests.all(now, limit).map(withRequestState),
+    async dueForExpiry(now, limit) {
+      const consents = (await dueInChunks(dueConsents, now, limit)).flatMap((due) => {
+        const row = consentById.get(due.tenant_id, due.id);
+        return row ? [withConsentState(row)] : [];
       });
+      const requests = (await dueInChunks(dueRequests, now, limit)).flatMap((due) => {
+        const row = requestById.get(due.tenant_id, due.id);
+        return row ? [withRequestState(row)] : [];
+      });
+      return { consents, requests };
     },
     eventsFor(tenantId, agencyId, sinceSeq, limit) {
       return Promise.resolve(

@@ -1,6 +1,7 @@
 import type { ExchangeStore, WithholdingReason } from '../../exchange/index.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
+import { dueInChunks, type DueChunkParams, type ScannedRow } from './due-scan.ts';
 import { guarded } from './guarded.ts';
 import {
   IDEMPOTENCY_COLUMNS,
@@ -39,19 +40,21 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
     WHERE tenant_id = ? AND consent_id = ? AND state IN ('queued', 'delivered')
     ORDER BY received_at, id`);
   // A consent's state is its newest version; a consent gone with its subject's erasure has ended.
-  const afterConsentEnded = db.prepare<[{ now: string; limit: number }], MessageRow>(`SELECT m.*
+  // Every waiting message is looked at, so they are read in chunks along their arrival.
+  const afterConsentEnded = db.prepare<[DueChunkParams], ScannedRow>(`SELECT
+      m.received_at AS key, m.id, m.tenant_id,
+      c.id IS NULL OR c.valid_until <= @now OR (SELECT state FROM consent_versions
+        WHERE ref_id = c.id ORDER BY version DESC LIMIT 1) IS NOT 'active' AS due
     FROM mailbox_messages m
     LEFT JOIN consents c ON c.tenant_id = m.tenant_id AND c.id = m.consent_id
-    LEFT JOIN consent_versions v ON v.kind = 'consent' AND v.ref_id = c.id
-      AND v.version = (SELECT MAX(version) FROM consent_versions WHERE ref_id = c.id)
-    WHERE m.state IN ('queued', 'delivered')
-      AND (v.state IS NULL OR v.state <> 'active' OR c.valid_until <= @now)
-    ORDER BY m.received_at, m.id LIMIT @limit`);
+    WHERE m.state IN ('queued', 'delivered') AND (m.received_at, m.id) > (@afterKey, @afterId)
+    ORDER BY m.received_at, m.id LIMIT @size`);
   const withhold = db.prepare<[WithholdingReason, string]>(`UPDATE mailbox_messages
     SET state = 'withheld', ciphertext = NULL, withheld_reason = ?
     WHERE id = ? AND state IN ('queued', 'delivered')`);
   const due = db.prepare<[string, number], MessageRow>(`SELECT * FROM mailbox_messages
-    WHERE state IN ('queued', 'delivered') AND retain_until <= ? ORDER BY retain_until LIMIT ?`);
+    WHERE state IN ('queued', 'delivered') AND retain_until <= ?
+    ORDER BY retain_until, id LIMIT ?`);
   const dueOutbox = db.prepare<[string, number], NotificationRow>(`SELECT * FROM webhook_outbox
     WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`);
   const lease = db.prepare<[string, string]>(
@@ -126,8 +129,11 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
     waitingUnderConsent(tenantId, consentId) {
       return Promise.resolve(underConsent.all(tenantId, consentId).map(toMessage));
     },
-    waitingAfterConsentEnded(now, limit) {
-      return Promise.resolve(afterConsentEnded.all({ now, limit }).map(toMessage));
+    async waitingAfterConsentEnded(now, limit) {
+      return (await dueInChunks(afterConsentEnded, now, limit)).flatMap((due) => {
+        const row = byId.get(due.tenant_id, due.id);
+        return row && waitingOf([row.state]).length > 0 ? [toMessage(row)] : [];
+      });
     },
     withhold(id, reason, audit) {
       return guarded('that withholding', () =>
