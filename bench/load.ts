@@ -15,6 +15,8 @@ import { prepare, requestMaker, type PreparedRequest } from './exchange-request.
 
 export interface LoadConfig {
   readonly baseUrl: string;
+  /** Several instances behind one address, as a load balancer sends: round robin over these. */
+  readonly baseUrls?: readonly string[];
   readonly dataDir: string;
   readonly concurrency: number;
   readonly warmupMs: number;
@@ -34,13 +36,15 @@ export interface LoadResult {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig;
-const url = new URL(config.baseUrl);
+const urls = (config.baseUrls ?? [config.baseUrl]).map((base) => new URL(base));
+let sent = 0;
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
 const make = requestMaker(config.dataDir);
 const log = (text: string) => process.stderr.write(`load: ${text}\n`);
 
 /** Sends one prepared request; answers its status (0 when the connection failed). */
 function send(prepared: PreparedRequest): Promise<number> {
+  const url = urls[sent++ % urls.length] ?? new URL(config.baseUrl);
   return new Promise((resolve) => {
     const req = request(
       {

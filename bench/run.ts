@@ -13,6 +13,7 @@
  *   `inclusion-proofs.ts`);
  * - sends lost or duplicated when the gateway is killed midway and the sends retried
  *   (`kill-retry.ts`);
+ * - the exchange on PostgreSQL with one and three instances (`postgres.ts`; BENCH_POSTGRES=0 skips);
  * - last, what an exchange costs on Cloudflare (`edge-cost.ts`).
  *
  * Knobs for a short run: BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_PACED_WARMUP_MS,
@@ -31,6 +32,7 @@ import { printEdgeCost } from './edge-cost.ts';
 import { stopAllGateways } from './gateway.ts';
 import { measureInclusionProofs } from './inclusion-proofs.ts';
 import { measureKillAndRetry } from './kill-retry.ts';
+import { measurePostgres } from './postgres.ts';
 import { measureStored, sizeKey } from './stored.ts';
 import { measureThroughput } from './throughput.ts';
 
@@ -72,6 +74,7 @@ async function measureAll(): Promise<Record<string, unknown>> {
   const proofs = await measureInclusionProofs(dir.path, sizes);
   process.stderr.write('bench: kill and retry\n');
   const killRetry = await measureKillAndRetry(dir.path, killSends);
+  const postgres = process.env['BENCH_POSTGRES'] === '0' ? {} : await measurePostgres(dir.path);
   return {
     exchangesPerSec: round(http.exchangesPerSec, 1),
     cryptoFloorPerSec: round(floor.perSec, 1),
@@ -98,6 +101,7 @@ async function measureAll(): Promise<Record<string, unknown>> {
       sweep: { rows: sweepRows, wholeSweepMs: round(stored.sweep.totalMs, 1) },
       killRetry,
       seedSeconds: round(stored.seedSeconds, 1),
+      postgresPerSec: roundAll(postgres),
     },
   };
 }
@@ -118,6 +122,7 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
       cryptoFloorWorkers: number;
       sweep: { wholeSweepMs: number };
       killRetry: { sends: number; retried: number };
+      postgresPerSec: Record<string, number>;
     };
   };
   const { http, sweep, killRetry } = f.details;
@@ -150,6 +155,10 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
       'kill and retry: lost + duplicated',
       `${String(f.lostOrDuplicated)}  (${String(killRetry.sends)} sends, ${String(killRetry.retried)} retried)`,
     ],
+    ...Object.entries(f.details.postgresPerSec).map(([instances, rate]): [string, string] => [
+      `exchanges, PostgreSQL, ${instances.replace('instances', '')} instance(s) round robin`,
+      `${String(rate)}/s`,
+    ]),
   ];
   process.stdout.write(
     `\nconsent-gateway bench — ${machine.cpu}, ${String(machine.cores)} cores, node ${machine.node}\n` +

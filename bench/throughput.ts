@@ -22,7 +22,7 @@ export interface Throughput {
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 /** Runs `bench/load.ts` with `config`; answers the JSON it prints last. */
-function runLoad(config: LoadConfig): Promise<LoadResult> {
+export function runLoad(config: LoadConfig): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
