@@ -21,14 +21,18 @@ export const SWEEP_BATCHES = { batch: 100, batches: 50 } as const;
 
 const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-/** Runs `job` a batch at a time until a batch does less than a full batch, or the cap. */
+/**
+ * Runs `job` a batch at a time until a batch moves nothing, or the cap. Not "until a batch is
+ * short": another instance sweeping at once takes part of each batch, and what is left behind the
+ * batch is still due.
+ */
 async function inBatches(job: (batch: number) => Promise<number>): Promise<number> {
   const { batch, batches } = SWEEP_BATCHES;
   let done = 0;
   for (let run = 0; run < batches; run++) {
     const moved = await job(batch);
     done += moved;
-    if (moved < batch) break;
+    if (moved === 0) break;
     await nextTurn();
   }
   return done;
@@ -68,21 +72,30 @@ export function backgroundJobs(deps: {
     clock,
     masterKey,
   };
+  // A sweep still going when the next minute comes covers that minute: batches that yield can
+  // outlast the interval, and two runs in one process would only race each other for each item.
+  let sweeping: Promise<void> | undefined;
+  const sweep = async () => {
+    try {
+      const expiry = { consents: storage.consents, clock, audit };
+      const written = await inBatches((batch) => expireDue(expiry, batch));
+      await nextTurn();
+      const purged = await inBatches((batch) => purgeExpiredMessages(withholding, batch));
+      await nextTurn();
+      const withheld = await inBatches((batch) => withholdEndedConsents(withholding, batch));
+      if (withheld > 0) logger.info({ withheld }, 'withheld messages whose consent ended');
+      if (purged > 0) logger.info({ purged }, 'purged messages past their retention');
+      if (written > 0) logger.info({ written }, 'expired consents and requests recorded');
+    } catch (error) {
+      failed('expiry sweep failed')(error);
+    }
+  };
   return {
-    async sweep() {
-      try {
-        const expiry = { consents: storage.consents, clock, audit };
-        const written = await inBatches((batch) => expireDue(expiry, batch));
-        await nextTurn();
-        const purged = await inBatches((batch) => purgeExpiredMessages(withholding, batch));
-        await nextTurn();
-        const withheld = await inBatches((batch) => withholdEndedConsents(withholding, batch));
-        if (withheld > 0) logger.info({ withheld }, 'withheld messages whose consent ended');
-        if (purged > 0) logger.info({ purged }, 'purged messages past their retention');
-        if (written > 0) logger.info({ written }, 'expired consents and requests recorded');
-      } catch (error) {
-        failed('expiry sweep failed')(error);
-      }
+    sweep() {
+      sweeping ??= sweep().finally(() => {
+        sweeping = undefined;
+      });
+      return sweeping;
     },
     async notify() {
       try {
