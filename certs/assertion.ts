@@ -9,8 +9,8 @@ import type * as x509 from '@peculiar/x509';
 import { GatewayError, type Clock } from '../core/index.ts';
 import { verifyCertificateChain } from './chain.ts';
 import { certificateFingerprint } from './issue.ts';
-import { certificateKey } from './memo.ts';
-import { ALLOWED_JWS_ALGORITHMS, checkSubjectKey, jwsAlgorithmsFor } from './key-policy.ts';
+import { certificateKey, subjectKeyOf } from './memo.ts';
+import { ALLOWED_JWS_ALGORITHMS, jwsAlgorithmsFor } from './key-policy.ts';
 import type { AgencyType, PkiStore, PrincipalKind } from './ports.ts';
 import { normalizeSerial } from './serial.ts';
 import { parseCertificate } from './x509.ts';
@@ -91,7 +91,8 @@ export async function verifyClientAssertion(
   });
 
   const alg = header.alg ?? '';
-  const keyInfo = await checkSubjectKey(leaf.publicKey).catch(() => {
+  const leafPem = leaf.toString('pem');
+  const keyInfo = await subjectKeyOf(leafPem, leaf.publicKey).catch(() => {
     throw refuse('the certificate key is of a kind the gateway does not accept');
   });
   if (!(jwsAlgorithmsFor(keyInfo) as readonly string[]).includes(alg)) {
@@ -99,7 +100,7 @@ export async function verifyClientAssertion(
       `the algorithm does not fit the certificate key (use ${jwsAlgorithmsFor(keyInfo).join(' or ')})`,
     );
   }
-  const key = await certificateKey(leaf.toString('pem'), alg);
+  const key = await certificateKey(leafPem, alg);
 
   let payload: JWTPayload;
   try {

@@ -1,4 +1,6 @@
+import type * as x509 from '@peculiar/x509';
 import { importX509 } from 'jose';
+import { checkSubjectKey, type SubjectKeyInfo } from './key-policy.ts';
 
 /**
  * A small bounded memo for work whose answer depends only on immutable bytes: parsing a
@@ -47,4 +49,15 @@ const certificateKeys = new BoundedMemo<CryptoKey>();
  */
 export function certificateKey(pem: string, alg: string): Promise<CryptoKey> {
   return certificateKeys.getOrCompute(`${alg}|${pem}`, () => importX509(pem, alg));
+}
+
+const subjectKeys = new BoundedMemo<SubjectKeyInfo>();
+
+/**
+ * What `checkSubjectKey` finds a certificate's key to be, found once per certificate: it exports
+ * the key through WebCrypto to inspect it, and that was about 45 % of an assertion's verification.
+ * A key the policy refuses is not remembered, so it is refused anew each time.
+ */
+export function subjectKeyOf(pem: string, publicKey: x509.PublicKey): Promise<SubjectKeyInfo> {
+  return subjectKeys.getOrCompute(pem, () => checkSubjectKey(publicKey));
 }
