@@ -61,3 +61,4 @@ export { parseEncryptionKey } from './encryption-key.ts';
 export { createGatewaySigner, signDetachedAsTenant, tenantPgpKey } from './signer.ts';
 export type { GatewaySigner } from './signer.ts';
 export { certificateKey } from './memo.ts';
+export { BoundedMemo } from './memo.ts';

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../audit/index.ts';
 import { unwrapSecret, type PkiDeps } from '../certs/index.ts';
 import { FixedClock, toBase64Url } from '../core/index.ts';
 import { DATABASE_FILE, openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { pkiDeps, provisionedTenant } from '../test/support/pki.ts';
 import { tempDir } from '../test/support/temp.ts';
 import { TenantHasher } from './secrets.ts';
-import { ensureSubject, pseudonymOf, SubjectIdentifier } from './subject.ts';
+import { auditSubjectRef, ensureSubject, pseudonymOf, SubjectIdentifier } from './subject.ts';
 
 const clock = new FixedClock('2026-11-25T10:00:00Z');
 let dir: ReturnType<typeof tempDir>;
@@ -293,3 +294,23 @@ function databaseBytes(): Buffer {
   const files = [join(dir.path, DATABASE_FILE), walFile(), join(dir.path, `${DATABASE_FILE}-shm`)];
   return Buffer.concat(files.filter((f) => existsSync(f)).map((f) => readFileSync(f)));
 }
+
+describe('auditSubjectRef', () => {
+  it('answers the same reference again, and none once the subject is erased', async () => {
+    const pseudonym = await ensureSubject(
+      subjectDeps(),
+      'koeln',
+      azr('555555555555'),
+      clock.now().toISOString(),
+    );
+    const ref = await auditSubjectRef(subjectDeps(), 'koeln', pseudonym);
+    expect(ref).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(await auditSubjectRef(subjectDeps(), 'koeln', pseudonym)).toBe(ref);
+    const log = new AuditLog(storage.audit, clock);
+    await log.record('koeln', { event: 'subject.erased', actor: 'dsb-koeln', outcome: 'ok' }, (p) =>
+      storage.consents.eraseSubject('koeln', pseudonym, p),
+    );
+    // Remembered or not, a shredded key's reference is never derived again.
+    expect(await auditSubjectRef(subjectDeps(), 'koeln', pseudonym)).toBeUndefined();
+  });
+});

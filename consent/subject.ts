@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { subjectRef } from '../audit/index.ts';
-import { unwrapSecret, wrapSecret } from '../certs/index.ts';
+import { BoundedMemo, unwrapSecret, wrapSecret } from '../certs/index.ts';
 import { randomBytes } from '../core/index.ts';
 import type { ConsentStore } from './ports.ts';
 import type { TenantHasher } from './secrets.ts';
@@ -71,7 +71,17 @@ export async function ensureSubject(
 const subjectKeyContext = (tenantId: string, pseudonym: string) =>
   `consent-gateway/${tenantId}/subject/${pseudonym}`;
 
-/** The subject's reference in the audit log, derived from the per-subject key. */
+/**
+ * References already derived, by the wrapped key they come from. The subject's row is read on
+ * every call, so an erased subject (key shredded, row gone) has no reference however recently it
+ * was derived; what stays here is only the reference, which the log already holds, unlinkable.
+ */
+const derivedRefs = new BoundedMemo<string>();
+
+/**
+ * The subject's reference in the audit log, derived from the per-subject key: unwrapping it and
+ * importing it as an HMAC key happen once per key, not on every entry that names the subject.
+ */
 export async function auditSubjectRef(
   deps: { consents: ConsentStore; masterKey: CryptoKey },
   tenantId: string,
@@ -79,10 +89,14 @@ export async function auditSubjectRef(
 ): Promise<string | undefined> {
   const subject = await deps.consents.subject(tenantId, pseudonym);
   if (!subject) return undefined;
-  const key = await unwrapSecret(
-    deps.masterKey,
-    subject.wrappedKey,
-    subjectKeyContext(tenantId, pseudonym),
+  const { wrappedKey } = subject;
+  return derivedRefs.getOrCompute(
+    `${tenantId}|${pseudonym}|${wrappedKey.iv}|${wrappedKey.ciphertext}`,
+    async () =>
+      subjectRef(
+        Uint8Array.from(
+          await unwrapSecret(deps.masterKey, wrappedKey, subjectKeyContext(tenantId, pseudonym)),
+        ),
+      ),
   );
-  return subjectRef(Uint8Array.from(key));
 }
