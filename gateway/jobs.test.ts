@@ -3,6 +3,7 @@ import { importMasterKey } from '../certs/index.ts';
 import { FixedClock } from '../core/index.ts';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { tempDir } from '../test/support/temp.ts';
+import { LogCollector } from '../test/support/app.ts';
 import { backgroundJobs, SWEEP_BATCHES } from './jobs.ts';
 import { createLogger } from './logging.ts';
 
@@ -37,7 +38,7 @@ async function jobsOn(storage: SqliteStorage) {
     storage,
     clock: new FixedClock(new Date(NOW)),
     masterKey: await importMasterKey(new Uint8Array(32)),
-    logger: createLogger({ level: 'silent', writeLine: () => undefined }),
+    logger: createLogger({ level: 'silent', destination: new LogCollector() }),
     fetch,
   });
 }

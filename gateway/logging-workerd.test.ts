@@ -17,13 +17,32 @@ const canaries = {
   keep: 'visible',
 };
 
+/** Every console call while `work` runs, by method, not printed. */
+function consoleCalls(work: () => void): { method: string; args: unknown[] }[] {
+  const calls: { method: string; args: unknown[] }[] = [];
+  const spies = (['log', 'debug', 'info', 'warn', 'error'] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      calls.push({ method, args });
+    }),
+  );
+  try {
+    work();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return calls;
+}
+
 describe('logs on workerd (pino browser build)', () => {
-  it('writes JSON lines with the Node fields: level label, ISO time, service, bindings, msg', () => {
-    const lines: string[] = [];
-    const log = createLogger({ level: 'info', writeLine: (line) => lines.push(line) });
-    log.child({ requestId: 'r-1' }).warn({ status: 503 }, 'request');
-    expect(lines).toHaveLength(1);
-    const entry = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+  it('hands the console one entry with the Node fields: level label, ISO time, service, bindings, msg', () => {
+    const calls = consoleCalls(() => {
+      const log = createLogger({ level: 'info', destination: 'console' });
+      log.child({ requestId: 'r-1' }).warn({ status: 503 }, 'request');
+    });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.method).toBe('warn');
+    expect(calls[0]?.args).toHaveLength(1);
+    const entry = calls[0]?.args[0] as Record<string, unknown>;
     expect(entry).toMatchObject({
       level: 'warn',
       service: 'consent-gateway',
@@ -35,18 +54,17 @@ describe('logs on workerd (pino browser build)', () => {
   });
 
   it('censors the same fields as on Node', () => {
-    const lines: string[] = [];
-    createLogger({ level: 'info', writeLine: (line) => lines.push(line) }).info(canaries, 'test');
-    expect(lines.join('\n')).not.toContain('canary');
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
-      keep: 'visible',
-      authorization: '[redacted]',
+    const calls = consoleCalls(() => {
+      createLogger({ level: 'info', destination: 'console' }).info(canaries, 'test');
     });
+    expect(JSON.stringify(calls)).not.toContain('canary');
+    expect(calls[0]?.args[0]).toMatchObject({ keep: 'visible', authorization: '[redacted]' });
   });
 
   it('writes nothing below the configured level', () => {
-    const lines: string[] = [];
-    createLogger({ level: 'warn', writeLine: (line) => lines.push(line) }).info('quiet');
-    expect(lines).toEqual([]);
+    const calls = consoleCalls(() => {
+      createLogger({ level: 'warn', destination: 'console' }).info('quiet');
+    });
+    expect(calls).toEqual([]);
   });
 });

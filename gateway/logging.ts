@@ -117,50 +117,33 @@ export function droppingDestination(
 
 export interface LoggerOptions {
   readonly level: LogLevel;
-  /** Where lines go; stdout through {@link droppingDestination} by default. Tests pass a collector. */
-  readonly destination?: DestinationStream;
   /**
-   * Where lines go on a runtime without streams (workerd, where bundlers pick pino's browser
-   * build, which ignores `destination`): one JSON line per call.
+   * Where lines go: stdout through {@link droppingDestination} by default; tests pass a collector.
+   * `console` on workerd, where bundlers pick pino's browser build, which has no streams: it hands
+   * each entry, formatted and redacted, as one object to the console method of its level, and
+   * Workers Logs records that object as JSON.
    */
-  readonly writeLine?: (line: string) => void;
+  readonly destination?: DestinationStream | 'console';
 }
 
 /**
  * The gateway's root logger: JSON lines, ISO times, sensitive fields censored. Each request gets
- * a child of it carrying the request id. The same settings serve workerd, where bundlers pick
- * pino's browser build: it ignores a destination and `base`, so lines go out through
- * `browser.write` and the service field is a binding, and the lines have the same fields, levels
- * and redaction on both runtimes.
+ * a child of it carrying the request id. The same settings serve pino's browser build on workerd
+ * (`browser`), which ignores `base`, so the service field is a binding: entries have the same
+ * fields, levels and redaction on both runtimes.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const level = (label: string) => ({ level: label });
-  const { writeLine } = options;
   const settings = {
     level: options.level,
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...redactPaths], censor: '[redacted]' },
     formatters: { level },
-    ...(writeLine === undefined
-      ? {}
-      : {
-          browser: {
-            asObject: true,
-            formatters: { level },
-            write: (line: object) => {
-              writeLine(JSON.stringify(line));
-            },
-          },
-        }),
+    browser: { asObject: true, formatters: { level } },
   };
-  const destination =
-    options.destination ??
-    (writeLine === undefined
-      ? droppingDestination()
-      : {
-          write: (line: string) => {
-            writeLine(line.trimEnd());
-          },
-        });
-  return pino(settings, destination).child({ service: 'consent-gateway' });
+  const root =
+    options.destination === 'console'
+      ? pino(settings)
+      : pino(settings, options.destination ?? droppingDestination());
+  return root.child({ service: 'consent-gateway' });
 }

@@ -62,14 +62,7 @@ async function build(env: WorkerEnv): Promise<Gateway> {
   if (config.policyFile !== undefined) {
     throw new Error('GATEWAY_POLICY_FILE names a file, and the edge has none: unset it');
   }
-  const logger = createLogger({
-    level: config.logLevel,
-    // workerd's log output (wrangler tail, Workers Logs) is what console.log writes.
-    writeLine: (line) => {
-      // eslint-disable-next-line no-console
-      console.log(line);
-    },
-  });
+  const logger = createLogger({ level: config.logLevel, destination: 'console' });
   const d1 = openD1Storage(env.DB);
   const storage = { ...d1, audit: sequencedBy(env.AUDIT_SEQUENCER, d1.audit) };
   const masterKey = await importMasterKey(parseMasterKey(config.masterKey));

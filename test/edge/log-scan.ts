@@ -157,8 +157,9 @@ type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
 
 /**
  * Every console call of this isolate from now until `restore`, kept and not printed. The worker
- * runs in the tests' isolate (the pool's SELF), and gateway/worker.ts writes each log line with
- * `console.log`, so this is the worker's whole log output, as Workers Logs would receive it.
+ * runs in the tests' isolate (the pool's SELF), and its logger (pino's browser build) hands each
+ * entry to the console method of its level, so this is the worker's whole log output, as Workers
+ * Logs would receive it.
  */
 export function captureConsole(): ConsoleCapture {
   const calls: ConsoleCapture['calls'] = [];
@@ -188,16 +189,27 @@ export function describeLogScan(worker: WorkerUnderTest, captured: ConsoleCaptur
       captured.restore();
     });
 
+    // One entry per call, a plain object that survives JSON (what Workers Logs stores).
     const entries = () =>
       captured.calls.map(({ args }) => {
         expect(args).toHaveLength(1);
-        expect(typeof args[0]).toBe('string');
-        return JSON.parse(String(args[0])) as Record<string, unknown>;
+        expect(typeof args[0]).toBe('object');
+        return JSON.parse(JSON.stringify(args[0])) as Record<string, unknown>;
       });
 
-    it('writes every line as JSON with level, ISO time, service and msg, as on Node', () => {
-      // One channel, console.log, whatever the level: nothing else writes to the console.
-      expect(new Set(captured.calls.map((call) => call.method))).toEqual(new Set(['log']));
+    it('hands the console one entry per line with level, ISO time, service and msg, as on Node', () => {
+      // Each entry goes to the console method of its level, and nothing else writes there.
+      const methodOf: Record<string, string> = {
+        trace: 'debug',
+        debug: 'debug',
+        info: 'info',
+        warn: 'warn',
+        error: 'error',
+        fatal: 'error',
+      };
+      for (const { method, args } of captured.calls) {
+        expect(method).toBe(methodOf[String((args[0] as { level?: unknown }).level)]);
+      }
       const lines = entries();
       expect(lines.length).toBeGreaterThanOrEqual(worker.sent.length);
       for (const line of lines) {
@@ -240,7 +252,12 @@ export function describeLogScan(worker: WorkerUnderTest, captured: ConsoleCaptur
           'other cookie',
         ]),
       );
-      const text = captured.calls.map(({ args }) => args.map(String).join(' ')).join('\n');
+      // As Workers Logs stores each entry: serialised, strings as they are.
+      const text = captured.calls
+        .map(({ args }) =>
+          args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '),
+        )
+        .join('\n');
       // What is searched is what the worker wrote: the access line of its first answer is there.
       expect(text).toContain(worker.sent[0]?.responseHeaders.get('X-Request-Id') ?? 'none');
       const leaks = canaries.filter((c) => text.includes(c.value));
