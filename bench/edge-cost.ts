@@ -99,7 +99,7 @@ export interface EdgeCost {
 export async function measureEdgeCost(): Promise<EdgeCost> {
   const dir = tempDir('cgw-edge-cost-');
   try {
-    migrateLocalD1(dir.path);
+    await migrateLocalD1(dir.path);
     const { db, close } = await localD1(dir.path);
     try {
       return await measureOn(db);

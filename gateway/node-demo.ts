@@ -1,7 +1,9 @@
 import * as x509 from '@peculiar/x509';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { registerWithCsr, type PkiDeps } from '../certs/index.ts';
+import { AuditLog, type AuditStore } from '../audit/index.ts';
+import { provisionTenant, registerWithCsr, type PkiDeps } from '../certs/index.ts';
+import { systemClock } from '../core/index.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
 
 /**
@@ -72,4 +74,20 @@ export async function seedDemoAgencies(deps: PkiDeps, dataDir: string): Promise<
     writeFileSync(join(dir, `${agency.id}.crt`), registered.pem, { mode: 0o644 });
   }
   return dir;
+}
+
+/**
+ * What an empty data dir gets on first start, on every backend that runs the walk-through (the
+ * embedded gateway, PostgreSQL, `npm run dev:edge`): the demo tenant with its keys, then its three
+ * agencies with theirs in `<dataDir>/demo/`. Answers that directory. A tenant already there
+ * (another instance was first) surfaces as the store's `conflict`.
+ */
+export async function seedDemoTenant(
+  storage: { readonly pki: PkiDeps['pki']; readonly audit: AuditStore },
+  masterKey: CryptoKey,
+  dataDir: string,
+): Promise<string> {
+  await provisionTenant({ pki: storage.pki, clock: systemClock, masterKey }, DEMO_TENANT);
+  const audit = new AuditLog(storage.audit, systemClock);
+  return seedDemoAgencies({ pki: storage.pki, clock: systemClock, masterKey, audit }, dataDir);
 }

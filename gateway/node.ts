@@ -6,8 +6,8 @@
 import 'reflect-metadata';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock } from '../core/index.ts';
-import { checkMasterKey, isKeyUnwrapError, provisionTenant } from '../certs/index.ts';
-import { AuditLog, useSha256 } from '../audit/index.ts';
+import { checkMasterKey, isKeyUnwrapError } from '../certs/index.ts';
+import { useSha256 } from '../audit/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ import { clientAddressOf } from './client-address.ts';
 import { eidConfigFrom, readConfig } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
 import { createLogger, droppingDestination } from './logging.ts';
-import { seedDemoAgencies } from './node-demo.ts';
+import { seedDemoTenant } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
 import { nodeSha256 } from './node-sha256.ts';
 import { startNodeServer } from './node-server.ts';
@@ -141,20 +141,8 @@ if ((await storage.tenants.list()).length === 0) {
 }
 
 async function seedDemo(): Promise<void> {
-  const demo = await provisionTenant(
-    { pki: storage.pki, clock: systemClock, masterKey },
-    DEMO_TENANT,
-  );
-  logger.info({ tenant: demo.id }, 'empty data dir: created the demo tenant with its keys');
-  const demoDir = await seedDemoAgencies(
-    {
-      pki: storage.pki,
-      clock: systemClock,
-      masterKey,
-      audit: new AuditLog(storage.audit, systemClock),
-    },
-    config.dataDir,
-  );
+  const demoDir = await seedDemoTenant(storage, masterKey, config.dataDir);
+  logger.info({ tenant: DEMO_TENANT.id }, 'empty data dir: created the demo tenant with its keys');
   logger.warn(
     { dir: demoDir },
     'demo agencies registered; their private keys are in the data dir (demo only)',

@@ -7,13 +7,10 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getPlatformProxy } from 'wrangler';
-import { AuditLog } from '../audit/index.ts';
-import { importMasterKey, parseMasterKey, provisionTenant } from '../certs/index.ts';
-import { systemClock } from '../core/index.ts';
-import { demoKeysDir, seedDemoAgencies } from '../gateway/node-demo.ts';
+import { importMasterKey, parseMasterKey } from '../certs/index.ts';
+import { demoKeysDir, seedDemoTenant } from '../gateway/node-demo.ts';
 import type { D1Database } from '../storage/d1/d1.ts';
 import { openD1Storage } from '../storage/d1/storage.ts';
-import { DEMO_TENANT } from '../tenants/index.ts';
 
 const dataDir = resolve(process.env['GATEWAY_DATA_DIR'] ?? 'data');
 const masterKey = await importMasterKey(parseMasterKey(process.env['GATEWAY_MASTER_KEY'] ?? ''));
@@ -29,12 +26,7 @@ try {
           'move them away or set GATEWAY_DATA_DIR to another folder',
       );
     }
-    await provisionTenant({ pki: storage.pki, clock: systemClock, masterKey }, DEMO_TENANT);
-    const audit = new AuditLog(storage.audit, systemClock);
-    const dir = await seedDemoAgencies(
-      { pki: storage.pki, clock: systemClock, masterKey, audit },
-      dataDir,
-    );
+    const dir = await seedDemoTenant(storage, masterKey, dataDir);
     process.stdout.write(`dev:edge: demo tenant created; demo agencies' keys in ${dir}\n`);
   }
 } catch (error) {

@@ -32,7 +32,7 @@ function databaseLines(): string[] {
  * A wrangler config with the D1 binding alone, so neither wrangler nor Miniflare looks for the
  * Worker and its Durable Object, which the CLI and the benchmark do not run.
  */
-function withD1Config<T>(work: (configPath: string) => T): T {
+async function withD1Config<T>(work: (configPath: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'cgw-d1-'));
   const configPath = join(dir, 'wrangler.toml');
   writeFileSync(
@@ -47,18 +47,16 @@ function withD1Config<T>(work: (configPath: string) => T): T {
       '',
     ].join('\n'),
   );
-  const result = work(configPath);
-  const remove = () => {
+  try {
+    return await work(configPath);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
-  };
-  if (result instanceof Promise) void result.finally(remove);
-  else remove();
-  return result;
+  }
 }
 
 /** Brings the local D1 database in `stateDir` to the newest schema (`wrangler d1 migrations apply`). */
-export function migrateLocalD1(stateDir: string): void {
-  withD1Config((configPath) => {
+export function migrateLocalD1(stateDir: string): Promise<void> {
+  return withD1Config((configPath) => {
     const wrangler = createRequire(import.meta.url).resolve('wrangler/wrangler-dist/cli.js');
     const args = ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir];
     const run = spawnSync(
@@ -67,6 +65,7 @@ export function migrateLocalD1(stateDir: string): void {
       { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, encoding: 'utf8' },
     );
     if (run.status !== 0) throw new Error(`D1 migrations failed: ${run.stderr}`);
+    return Promise.resolve();
   });
 }
 
