@@ -175,7 +175,7 @@ async function findIssuer(
   for (const candidate of candidates) {
     if (!namesMatch(candidate.subjectName, certificate.issuerName)) continue;
     // A signature over fixed bytes under a fixed key stays valid: remember only that it held.
-    const pair = `${base64Encode(certificate.rawData)}|${base64Encode(candidate.rawData)}`;
+    const pair = `${derKey(certificate)}|${derKey(candidate)}`;
     if (verifiedIssuers.get(pair) === true) return candidate;
     const signed = await certificate
       .verify({ publicKey: candidate.publicKey, signatureOnly: true })
@@ -189,6 +189,16 @@ async function findIssuer(
 }
 
 const verifiedIssuers = new BoundedMemo<true>();
+const derKeys = new WeakMap<x509.X509Certificate, string>();
+
+/** A certificate's DER as a memo key, encoded once for each (memoised) parsed certificate. */
+function derKey(certificate: x509.X509Certificate): string {
+  const known = derKeys.get(certificate);
+  if (known !== undefined) return known;
+  const key = base64Encode(certificate.rawData);
+  derKeys.set(certificate, key);
+  return key;
+}
 
 function checkValidity(
   certificate: x509.X509Certificate,

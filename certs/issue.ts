@@ -237,8 +237,16 @@ export function parsePrincipalUri(
  * ```
  */
 export async function certificateFingerprint(cert: x509.X509Certificate): Promise<string> {
-  return base64UrlEncode(await sha256(new Uint8Array(cert.rawData)));
+  const known = fingerprints.get(cert);
+  if (known !== undefined) return known;
+  const fingerprint = base64UrlEncode(await sha256(new Uint8Array(cert.rawData)));
+  fingerprints.set(cert, fingerprint);
+  return fingerprint;
 }
+
+// Parsed certificates are memoised (parseCertificate), so the same object comes back for the same
+// bytes, and its fingerprint can live as long as it does.
+const fingerprints = new WeakMap<x509.X509Certificate, string>();
 
 function isPrincipalKind(value: unknown): value is PrincipalKind {
   return PRINCIPAL_KINDS.some((kind) => kind === value);

@@ -279,19 +279,38 @@ export function bytesEqual(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Ar
  * repeat their name in the same string type. Names only choose candidates: signatures decide.
  */
 export function namesMatch(a: x509.Name, b: x509.Name): boolean {
-  if (bytesEqual(a.toArrayBuffer(), b.toArrayBuffer())) return true;
-  const canonical = (name: x509.Name): string =>
-    JSON.stringify(
-      name
-        .toJSON()
-        .map((rdn) =>
-          Object.entries(rdn).map(([type, values]) => [
-            type,
-            values.map((value) => value.trim().replace(/\s+/g, ' ').toLowerCase()),
-          ]),
-        ),
-    );
-  return canonical(a) === canonical(b);
+  if (bytesEqual(nameDer(a), nameDer(b))) return true;
+  return canonicalName(a) === canonicalName(b);
+}
+
+// A Name re-encodes itself on every toArrayBuffer(); parsed certificates are memoised, so their
+// names are the same objects request after request, and what they encode to is remembered with them.
+const encodedNames = new WeakMap<x509.Name, ArrayBuffer>();
+const canonicalNames = new WeakMap<x509.Name, string>();
+
+function nameDer(name: x509.Name): ArrayBuffer {
+  const known = encodedNames.get(name);
+  if (known) return known;
+  const der = name.toArrayBuffer();
+  encodedNames.set(name, der);
+  return der;
+}
+
+function canonicalName(name: x509.Name): string {
+  const known = canonicalNames.get(name);
+  if (known !== undefined) return known;
+  const canonical = JSON.stringify(
+    name
+      .toJSON()
+      .map((rdn) =>
+        Object.entries(rdn).map(([type, values]) => [
+          type,
+          values.map((value) => value.trim().replace(/\s+/g, ' ').toLowerCase()),
+        ]),
+      ),
+  );
+  canonicalNames.set(name, canonical);
+  return canonical;
 }
 
 /** A certificate whose subject and issuer are the same name (a root, or a key roll-over). */

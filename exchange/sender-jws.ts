@@ -1,9 +1,9 @@
 import { compactVerify } from 'jose';
 import {
   certificateKey,
-  checkSubjectKey,
   jwsAlgorithmsFor,
   parseCertificate,
+  subjectKeyOf,
 } from '../certs/index.ts';
 
 /**
@@ -22,7 +22,7 @@ export async function verifiedSenderMessage(
   payloadJws: string,
   certificatePem: string,
 ): Promise<unknown> {
-  const keyInfo = await checkSubjectKey(parseCertificate(certificatePem).publicKey);
+  const keyInfo = await subjectKeyOf(certificatePem, parseCertificate(certificatePem).publicKey);
   const header = JSON.parse(
     atob(payloadJws.split('.')[0]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
   ) as { alg?: string };
