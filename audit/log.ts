@@ -11,14 +11,33 @@ import {
 
 const MAX_ATTEMPTS = 8;
 
+type Draft = AuditDraft | ((seq: number) => Promise<AuditDraft>);
+
+/** What this process knows of a tenant's log: its size after the last append, appends in flight. */
+interface Reservations {
+  size: number | undefined;
+  pending: number;
+}
+
+interface Reservation {
+  readonly seq: number | undefined;
+  end(size?: number): void;
+}
+
 /**
  * Appends to a tenant's audit log together with the change an entry records. Hashing is async
  * (WebCrypto) and a database transaction is not, so an entry is prepared first (its seq, leaf
  * hash and the tree nodes it completes) and then committed inside the change's transaction,
- * which checks that the tree has not moved; appends within this process queue per tenant. A
- * store shared by several processes orders them itself (`sequenced`: the tenant's head row is
- * locked in the change's transaction); with a single-writer store, a writer in another process
- * (the CLI) only causes a retry.
+ * which checks that the tree has not moved.
+ *
+ * Within this process, appends queue per tenant, and the queue holds only what must be in order:
+ * reading the head, hashing the leaf and committing. A draft that depends on its seq (an
+ * exchange signs its attestation with it, then seals it) is made before the queue, for the seq
+ * the append will most likely get (the size after the appends already in flight). If one of those
+ * fails, or another process appended meanwhile, the draft is made again in the queue for the seq
+ * it really gets: the sequence stays gap-free whatever fails. A store shared by several processes
+ * orders them itself (`sequenced`: the tenant's head row is locked in the change's transaction);
+ * with a single-writer store, a writer in another process (the CLI) only causes a retry.
  *
  * @example
  * ```ts
@@ -30,6 +49,7 @@ export class AuditLog {
   readonly #store: AuditStore;
   readonly #clock: Clock;
   readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #reservations = new Map<string, Reservations>();
 
   constructor(store: AuditStore, clock: Clock) {
     this.#store = store;
@@ -39,17 +59,31 @@ export class AuditLog {
   /** Prepares the entry and hands it to `commit`, which must write it with its change. */
   record<T>(
     tenantId: string,
-    draft: AuditDraft | ((seq: number) => Promise<AuditDraft>),
+    draft: Draft,
     commit: (prepared: PreparedAppend) => Promise<T>,
   ): Promise<T> {
+    const sequenced = this.#store.sequenced !== undefined;
+    const reservation = sequenced ? undefined : this.#reserve(tenantId);
+    // Started now, outside the queue; awaited in it. A failure is the append's failure.
+    const seq = reservation?.seq;
+    const early =
+      seq === undefined
+        ? undefined
+        : this.#draft(draft, seq).then(
+            (fields) => ({ seq, fields }),
+            (error: unknown) => ({ error }),
+          );
     const previous = this.#queues.get(tenantId) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.#attempt(tenantId, draft, commit),
-      () => this.#attempt(tenantId, draft, commit),
-    );
+    const attempt = () =>
+      reservation
+        ? this.#attempt(tenantId, draft, commit, reservation, early)
+        : this.#sequenced(tenantId, draft, commit);
+    const run = previous.then(attempt, attempt);
     const settled = run.then(
       () => undefined,
-      () => undefined,
+      () => {
+        reservation?.end();
+      },
     );
     this.#queues.set(tenantId, settled);
     void settled.then(() => {
@@ -73,11 +107,12 @@ export class AuditLog {
    */
   async prepare(
     tenantId: string,
-    draft: AuditDraft | ((seq: number) => Promise<AuditDraft>),
+    draft: Draft,
+    early?: { seq: number; fields: AuditDraft },
   ): Promise<PreparedAppend> {
     const current = await currentHead(this.#store, tenantId);
     const size = current.size;
-    const fields = typeof draft === 'function' ? await draft(size) : draft;
+    const fields = early?.seq === size ? early.fields : await this.#draft(draft, size);
     const entry: AuditEntry = {
       ...fields,
       seq: size,
@@ -90,25 +125,53 @@ export class AuditLog {
     return { tenantId, expectedSize: size, entry, entryJson, leafHash: leaf, nodes, head };
   }
 
+  #draft(draft: Draft, seq: number): Promise<AuditDraft> {
+    return typeof draft === 'function' ? draft(seq) : Promise.resolve(draft);
+  }
+
+  /**
+   * The seq an append will most likely get: the size after the last append here plus those in
+   * flight. Unknown until this process has appended for the tenant once (then drafted in the
+   * queue). `end(size)` ends the reservation, with the size its commit left; `end()` after a
+   * failure. Both at once, so no reservation made in between counts an append twice.
+   */
+  #reserve(tenantId: string): Reservation {
+    let state = this.#reservations.get(tenantId);
+    if (!state) {
+      state = { size: undefined, pending: 0 };
+      this.#reservations.set(tenantId, state);
+    }
+    const reservations = state;
+    const seq = state.size === undefined ? undefined : state.size + state.pending;
+    state.pending++;
+    let open = true;
+    return {
+      seq,
+      end: (size) => {
+        if (!open) return;
+        open = false;
+        reservations.pending--;
+        if (size !== undefined) reservations.size = size;
+      },
+    };
+  }
+
   async #attempt<T>(
     tenantId: string,
-    draft: AuditDraft | ((seq: number) => Promise<AuditDraft>),
+    draft: Draft,
     commit: (prepared: PreparedAppend) => Promise<T>,
+    reservation: Reservation,
+    early: Promise<{ seq: number; fields: AuditDraft } | { error: unknown }> | undefined,
   ): Promise<T> {
-    const sequenced = this.#store.sequenced?.bind(this.#store);
-    if (sequenced) {
-      // Hash (and, for an exchange, sign and seal) before taking the lock; only when another
-      // instance appended meanwhile is the entry prepared again, under the lock.
-      const early = await this.prepare(tenantId, draft);
-      return sequenced(tenantId, async () => {
-        const size = (await this.#store.head(tenantId))?.size ?? 0;
-        return commit(size === early.expectedSize ? early : await this.prepare(tenantId, draft));
-      });
-    }
+    let drafted = early === undefined ? undefined : await early;
+    if (drafted !== undefined && 'error' in drafted) throw drafted.error;
     for (let attempt = 1; ; attempt++) {
-      const prepared = await this.prepare(tenantId, draft);
+      const prepared = await this.prepare(tenantId, draft, drafted);
+      drafted = undefined;
       try {
-        return await commit(prepared);
+        const result = await commit(prepared);
+        reservation.end(prepared.head.size);
+        return result;
       } catch (error) {
         if (!(error instanceof AuditRace) || attempt >= MAX_ATTEMPTS) throw error;
       }
@@ -116,6 +179,25 @@ export class AuditLog {
       // preparing in lockstep, where the same one would lose every time.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
     }
+  }
+
+  /**
+   * Storage shared by several processes: hash (and, for an exchange, sign and seal) before
+   * taking the lock; only when another instance appended meanwhile is the entry prepared again,
+   * under the lock.
+   */
+  async #sequenced<T>(
+    tenantId: string,
+    draft: Draft,
+    commit: (prepared: PreparedAppend) => Promise<T>,
+  ): Promise<T> {
+    const sequenced = this.#store.sequenced?.bind(this.#store);
+    if (!sequenced) throw new TypeError('not a sequenced store');
+    const early = await this.prepare(tenantId, draft);
+    return sequenced(tenantId, async () => {
+      const size = (await this.#store.head(tenantId))?.size ?? 0;
+      return commit(size === early.expectedSize ? early : await this.prepare(tenantId, draft));
+    });
   }
 }
 
