@@ -10,16 +10,7 @@ export type {
   StoredHead,
 } from './ports.ts';
 export { AuditLog, subjectRef } from './log.ts';
-export {
-  leafHash,
-  nodeHash,
-  emptyRoot,
-  toBase64,
-  fromBase64,
-  equalBytes,
-  useSha256,
-} from './leaf.ts';
-export type { Sha256 } from './leaf.ts';
+export { leafHash, nodeHash, emptyRoot, toBase64, fromBase64, equalBytes } from './leaf.ts';
 export { rootHash, subtreeHash } from './merkle.ts';
 export { MemoryNodeStore } from './memory-tree.ts';
 export { appendToHead, currentHead, emptyHead, packFrontier, unpackFrontier } from './head.ts';

@@ -4,7 +4,7 @@
  * prefixes keep a leaf from ever being read as an interior node (second-preimage protection).
  * Web standards only: this runs on Node, on workerd and in the DPO's offline CLI.
  */
-import { GatewayError, canonicalJson } from '../core/index.ts';
+import { GatewayError, canonicalJson, sha256Bytes } from '../core/index.ts';
 
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
@@ -12,27 +12,7 @@ const NODE_PREFIX = 0x01;
 /** Length of every hash in the tree (SHA-256). */
 export const HASH_LENGTH = 32;
 
-/** SHA-256 of the bytes; WebCrypto unless a runtime installed a faster one. */
-export type Sha256 = (
-  bytes: Uint8Array<ArrayBuffer>,
-) => Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>;
-
-const webCryptoSha256: Sha256 = async (bytes) =>
-  new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-let sha256: Sha256 = webCryptoSha256;
-
-/**
- * Installs the SHA-256 the tree hashes with. On Node the entry installs `node:crypto`'s, which
- * hashes 33–65 bytes on the calling thread: an append hashes about log2 n times, and WebCrypto
- * sends each of those to the thread pool and back. Same function, same bytes; only the cost moves.
- */
-export function useSha256(impl: Sha256): void {
-  sha256 = impl;
-}
-
-async function digest(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  return sha256(bytes);
-}
+const digest = sha256Bytes;
 
 /**
  * The leaf hash of an audit entry: SHA-256(0x00 ‖ UTF-8(canonicalJson(entry))). Entries hold

@@ -1,6 +1,6 @@
 import * as x509 from '@peculiar/x509';
 import { BoundedMemo } from './memo.ts';
-import { GatewayError, type Clock, type ValidationIssue } from '../core/index.ts';
+import { GatewayError, sha256Bytes, type Clock, type ValidationIssue } from '../core/index.ts';
 import { checkSubjectKey } from './key-policy.ts';
 
 /** Largest DER certificate (and largest CSR PEM) the gateway parses; real ones are 0.5–3 KiB. */
@@ -366,10 +366,9 @@ export async function authorityKeyIdentifierFor(
   return x509.AuthorityKeyIdentifierExtension.create(ca.publicKey, false);
 }
 
-/** SHA-256 over bytes through WebCrypto. */
+/** SHA-256 over bytes, with the implementation the runtime installed (core's useSha256). */
 export async function sha256(data: ArrayBuffer | Uint8Array): Promise<Uint8Array> {
-  const bytes = data instanceof Uint8Array ? new Uint8Array(data) : data;
-  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  return sha256Bytes(new Uint8Array(data));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { useSha256 } from '../audit/index.ts';
+import { useSha256 } from '../core/index.ts';
 import { isKeyUnwrapError } from '../certs/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { nodeSha256 } from '../gateway/node-sha256.ts';

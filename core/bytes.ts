@@ -13,9 +13,35 @@ export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
 /** A random, URL-safe id with 128 bits of entropy. */
 export const randomId = (prefix: string): string => `${prefix}_${toBase64Url(randomBytes(16))}`;
 
+/** SHA-256 of the bytes; WebCrypto unless a runtime installed a faster one. */
+export type Sha256 = (
+  bytes: Uint8Array<ArrayBuffer>,
+) => Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>;
+
+const webCryptoSha256: Sha256 = async (bytes) =>
+  new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+let installedSha256: Sha256 = webCryptoSha256;
+
+/**
+ * Installs the SHA-256 the gateway hashes with. On Node the entries install `node:crypto`'s,
+ * which hashes small inputs (tree nodes, request bodies, fingerprints) on the calling thread:
+ * WebCrypto sends each one to the thread pool and back, dozens of hops per exchange. Same
+ * function, same bytes; only the cost moves.
+ */
+export function useSha256(impl: Sha256): void {
+  installedSha256 = impl;
+}
+
+/** SHA-256 of the bytes with the installed implementation. */
+export async function sha256Bytes(
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  return installedSha256(bytes);
+}
+
+/** SHA-256 of the text's UTF-8, base64url. */
 export async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return toBase64Url(new Uint8Array(digest));
+  return toBase64Url(await sha256Bytes(new TextEncoder().encode(text)));
 }
 
 /**

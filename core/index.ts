@@ -8,5 +8,14 @@ export type {
 } from './errors.ts';
 export { systemClock, FixedClock } from './clock.ts';
 export type { Clock } from './clock.ts';
-export { toBase64Url, randomBytes, randomId, sha256, constantTimeEqual } from './bytes.ts';
+export {
+  toBase64Url,
+  randomBytes,
+  randomId,
+  sha256,
+  sha256Bytes,
+  useSha256,
+  constantTimeEqual,
+} from './bytes.ts';
+export type { Sha256 } from './bytes.ts';
 export { canonicalJson } from './canonical-json.ts';

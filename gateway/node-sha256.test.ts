@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { leafHash, nodeHash, useSha256 } from '../audit/index.ts';
+import { leafHash, nodeHash } from '../audit/index.ts';
+import { sha256, useSha256 } from '../core/index.ts';
 import { nodeSha256 } from './node-sha256.ts';
 
 const webCrypto = async (bytes: Uint8Array<ArrayBuffer>) =>
@@ -26,5 +27,16 @@ describe('nodeSha256', () => {
     useSha256(nodeSha256);
     const after = [await leafHash(entry), await nodeHash(new Uint8Array(32), new Uint8Array(32))];
     expect(after.map((h) => [...h])).toEqual(before.map((h) => [...h]));
+  });
+
+  it('is what the gateway’s other hashes use once installed, and gives the same digests', async () => {
+    const before = await sha256('a request body');
+    let calls = 0;
+    useSha256((bytes) => {
+      calls++;
+      return nodeSha256(bytes);
+    });
+    expect(await sha256('a request body')).toBe(before);
+    expect(calls).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Sha256 } from '../audit/index.ts';
+import type { Sha256 } from '../core/index.ts';
 
-/** `node:crypto`'s SHA-256, for the audit tree's small hashes (see `useSha256`). */
+/** `node:crypto`'s SHA-256, for the gateway's small hashes (see `useSha256`). */
 export const nodeSha256: Sha256 = (bytes) =>
   new Uint8Array(createHash('sha256').update(bytes).digest());

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock } from '../core/index.ts';
 import { checkMasterKey, isKeyUnwrapError } from '../certs/index.ts';
-import { useSha256 } from '../audit/index.ts';
+import { useSha256 } from '../core/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
