@@ -13,6 +13,7 @@ import type { Logger } from './logging.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { jsonBody } from './middleware/json-body.ts';
+import { durableAnswers } from './middleware/durable-answers.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonPointer } from './problem.ts';
@@ -51,6 +52,11 @@ export interface GatewayStorage {
   readonly exchanges: ExchangeStore;
   /** Resolves when storage answers a query. */
   ping(): Promise<void>;
+  /**
+   * Storage that groups the flushes of its commits (embedded SQLite) resolves this once all it
+   * committed is on stable storage; every answer waits for it (middleware/durable-answers.ts).
+   */
+  durable?(): Promise<void>;
 }
 
 /** What the gateway needs from outside; the entries for each runtime build and pass it. */
@@ -129,6 +135,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
       formOrigins: deps.eid === undefined ? [] : [deps.eid.signInOrigin],
     }),
   );
+  app.use(durableAnswers(deps.storage));
   app.use(limitBody(deps.config.bodyLimit));
   app.use('/v1/*', jsonBody());
 

@@ -99,6 +99,9 @@ export function backgroundJobs(deps: {
     },
     async notify() {
       try {
+        // A notification tells an agency a message waits: only once that message is durable
+        // (storage that groups its flushes may not have flushed the commit that queued it yet).
+        await storage.durable?.();
         await deliverNotifications({
           exchanges: storage.exchanges,
           consents: storage.consents,

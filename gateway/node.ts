@@ -94,7 +94,7 @@ if (config.databaseUrl === undefined) {
 
 let opened: OpenedStorage;
 try {
-  opened = await openStorage(config);
+  opened = await openStorage({ ...config, groupCommit: true });
 } catch (error) {
   fail(
     `cannot open storage ${config.databaseUrl === undefined ? `in ${config.dataDir}` : 'on PostgreSQL'}: ${error instanceof Error ? error.message : String(error)}`,

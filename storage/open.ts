@@ -20,6 +20,8 @@ export async function openStorage(config: {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly d1State?: string | undefined;
+  /** The server groups its SQLite commits' flushes and awaits `storage.durable()` to answer. */
+  readonly groupCommit?: boolean;
 }): Promise<OpenedStorage> {
   if (config.d1State !== undefined) {
     const { openLocalD1Storage } = await import('./d1-local.ts');
@@ -29,7 +31,9 @@ export async function openStorage(config: {
     const storage = await openPostgresStorage(config.databaseUrl);
     return { kind: 'postgres', storage, close: () => storage.close() };
   }
-  const storage = openSqliteStorage(config.dataDir);
+  const storage = openSqliteStorage(config.dataDir, {
+    durability: config.groupCommit === true ? 'grouped' : 'each-commit',
+  });
   return {
     kind: 'sqlite',
     storage,

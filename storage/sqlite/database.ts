@@ -11,6 +11,11 @@ export interface OpenOptions {
   readonly file: string;
   /** The schema steps to apply; defaults to the gateway's own. */
   readonly migrations?: readonly Migration[];
+  /**
+   * 'grouped': commits do not flush the WAL themselves; the caller flushes through a
+   * {@link GroupCommit} before it answers anyone (the server). Default 'each-commit' (the CLI).
+   */
+  readonly durability?: 'each-commit' | 'grouped';
 }
 
 /**
@@ -19,7 +24,9 @@ export interface OpenOptions {
  * Pragmas, and why:
  * - WAL lets readers (mailbox fetches, audit reads) run beside the single writer.
  * - synchronous=FULL: an audit entry or an accepted message that was acknowledged to an agency
- *   must survive a power cut, not only a crash.
+ *   must survive a power cut, not only a crash. A server opens with durability 'grouped'
+ *   (synchronous=NORMAL) and keeps the same promise by flushing the WAL before it answers (see
+ *   group-commit.ts).
  * - secure_delete overwrites deleted rows, so purged ciphertext and shredded keys do not linger
  *   in free pages of the file.
  * - busy_timeout lets a second process (the CLI beside a running server) wait for the lock
@@ -32,7 +39,7 @@ export function openSqlite(options: OpenOptions): SqliteDatabase {
   const db = new Database(options.file);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${options.durability === 'grouped' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');

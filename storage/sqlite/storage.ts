@@ -5,6 +5,7 @@ import type { ConsentStore } from '../../consent/index.ts';
 import type { ExchangeStore } from '../../exchange/index.ts';
 import type { TenantStore } from '../../tenants/index.ts';
 import { openSqlite, type SqliteDatabase } from './database.ts';
+import { GroupCommit } from './group-commit.ts';
 import { sqliteAuditStore } from './audit-store.ts';
 import { sqliteConsentStore } from './consent-store.ts';
 import { sqliteExchangeStore } from './exchange-store.ts';
@@ -21,14 +22,28 @@ export interface SqliteStorage {
   readonly exchanges: ExchangeStore;
   /** Resolves when the database answers a query; rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * Resolves once everything committed so far is on stable storage: at once when opened with
+   * durability 'each-commit' (every commit flushed itself), else after a shared WAL flush.
+   */
+  durable(): Promise<void>;
   close(): void;
 }
 
 export const DATABASE_FILE = 'gateway.db';
 
-/** Opens (creating if needed) `<dataDir>/gateway.db` with all migrations applied. */
-export function openSqliteStorage(dataDir: string): SqliteStorage {
-  const db = openSqlite({ file: join(dataDir, DATABASE_FILE) });
+/**
+ * Opens (creating if needed) `<dataDir>/gateway.db` with all migrations applied. A server passes
+ * durability 'grouped' and awaits `durable()` before each answer (group commit); a CLI command
+ * keeps the default, where every commit flushes itself.
+ */
+export function openSqliteStorage(
+  dataDir: string,
+  options: { durability?: 'each-commit' | 'grouped' } = {},
+): SqliteStorage {
+  const file = join(dataDir, DATABASE_FILE);
+  const db = openSqlite({ file, ...options });
+  const group = options.durability === 'grouped' ? new GroupCommit(db, file) : undefined;
   return {
     db,
     tenants: sqliteTenantStore(db),
@@ -44,7 +59,9 @@ export function openSqliteStorage(dataDir: string): SqliteStorage {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
+    durable: () => group?.durable() ?? Promise.resolve(),
     close() {
+      group?.close();
       if (db.open) db.close();
     },
   };
