@@ -6,10 +6,18 @@
  * 1. Closed loop: `concurrency` clients each send their next request when the last one answered,
  *    `warmupMs` not counted, then `measureMs` counted: the peak rate.
  * 2. Open loop at half that peak: requests leave on a fixed schedule whatever the answers, and
- *    latency counts from the scheduled time (no coordinated omission): p50 and p99.
+ *    latency counts from the scheduled time (no coordinated omission): p50 and p99. `pacedMs: 0`
+ *    skips it.
  *
  * Prints one JSON line (see {@link LoadResult}) on stdout; progress on stderr.
+ *
+ * With `mode: 'open-loop'` ({@link OpenLoopConfig}) it runs one open loop at a given rate for a
+ * given time instead, counting 201, 503 `overloaded` and other answers, and samples the gateway's
+ * RSS every second while it runs ({@link OpenLoopResult}). Up to a minute's requests are made
+ * before the first is sent; longer runs make them in chunks of 10 s while the previous chunk is
+ * sent, as client assertions live 2 minutes.
  */
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { prepare, requestMaker, type PreparedRequest } from './exchange-request.ts';
 
@@ -25,6 +33,36 @@ export interface LoadConfig {
   readonly pacedMs: number;
 }
 
+/** One open loop: `ratePerSec` requests a second for `ms`, as scheduled, whatever the answers. */
+export interface OpenLoopConfig {
+  readonly mode: 'open-loop';
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  readonly ratePerSec: number;
+  readonly ms: number;
+  /** The gateway process whose VmRSS is sampled every second from the first send to the last answer. */
+  readonly rssPid: number;
+}
+
+export interface OpenLoopResult {
+  readonly sent: number;
+  /** From the first scheduled send to the last actual one, plus one interval. */
+  readonly seconds: number;
+  /** From the first scheduled send to the last answer. */
+  readonly answeredSeconds: number;
+  readonly created: number;
+  /** 503 with code `overloaded`. */
+  readonly shed: number;
+  readonly otherStatuses: Record<string, number>;
+  /** Latencies of the 201s, from the scheduled time. */
+  readonly p50CreatedMs: number;
+  readonly p99CreatedMs: number;
+  /** How late the client sent its latest request against the schedule (its own bottleneck). */
+  readonly maxSendLagMs: number;
+  /** [seconds since the first send, MB] every second, the first before any send. */
+  readonly rssMB: readonly (readonly [number, number])[];
+}
+
 export interface LoadResult {
   readonly exchangesPerSec: number;
   readonly accepted: number;
@@ -35,16 +73,30 @@ export interface LoadResult {
   readonly pacedSent: number;
 }
 
-const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig;
-const urls = (config.baseUrls ?? [config.baseUrl]).map((base) => new URL(base));
+const given = JSON.parse(process.argv[2] ?? '{}') as LoadConfig | OpenLoopConfig;
+const config = given as LoadConfig;
+const urls = (('mode' in given ? undefined : given.baseUrls) ?? [given.baseUrl]).map(
+  (base) => new URL(base),
+);
 let sent = 0;
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
 const make = requestMaker(config.dataDir);
 const log = (text: string) => process.stderr.write(`load: ${text}\n`);
 
 /** Sends one prepared request; answers its status (0 when the connection failed). */
-function send(prepared: PreparedRequest): Promise<number> {
-  const url = urls[sent++ % urls.length] ?? new URL(config.baseUrl);
+async function send(prepared: PreparedRequest): Promise<number> {
+  return (await exchange(prepared)).status;
+}
+
+/**
+ * Sends one prepared request; answers its status and whether a 503 was `overloaded`. With
+ * `timeoutMs`, a request without an answer by then counts as status 0.
+ */
+function exchange(
+  prepared: PreparedRequest,
+  timeoutMs?: number,
+): Promise<{ status: number; overloaded: boolean }> {
+  const url = urls[sent++ % urls.length] ?? new URL(given.baseUrl);
   return new Promise((resolve) => {
     const req = request(
       {
@@ -56,16 +108,25 @@ function send(prepared: PreparedRequest): Promise<number> {
         agent,
       },
       (res) => {
+        const status = res.statusCode ?? 0;
+        let body = '';
         res
-          .on('data', () => undefined)
+          .on('data', (chunk: Buffer) => {
+            if (status === 503) body += chunk.toString('utf8');
+          })
           .on('end', () => {
-            resolve(res.statusCode ?? 0);
+            resolve({ status, overloaded: status === 503 && body.includes('"code":"overloaded"') });
           });
       },
     );
     req.on('error', () => {
-      resolve(0);
+      resolve({ status: 0, overloaded: false });
     });
+    if (timeoutMs !== undefined) {
+      req.setTimeout(timeoutMs, () => {
+        req.destroy();
+      });
+    }
     req.end(prepared.body);
   });
 }
@@ -151,22 +212,116 @@ async function paced(rate: number): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
-log(`warming up ${String(config.warmupMs)} ms, ${String(config.concurrency)} clients`);
-const warmRate = await warmUp();
-const window = await peak(warmRate);
-if (window.exhausted) log('the prepared requests ran out: the window ended early');
-const peakRate = window.accepted / window.seconds;
-const pacedRate = Math.max(1, peakRate / 2);
-log(`peak ${peakRate.toFixed(0)}/s; open loop at ${pacedRate.toFixed(0)}/s`);
-const latencies = await paced(pacedRate);
-agent.destroy();
-const result: LoadResult = {
-  exchangesPerSec: peakRate,
-  accepted: window.accepted,
-  otherStatuses: window.others,
-  pacedRatePerSec: pacedRate,
-  p50Ms: percentile(latencies, 50),
-  p99Ms: percentile(latencies, 99),
-  pacedSent: latencies.length,
-};
-process.stdout.write(`${JSON.stringify(result)}\n`);
+/** The resident set size of `pid` in MB (VmRSS), NaN once it is gone. */
+function rssMB(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
+    return kb === undefined ? NaN : Number(kb) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The requests of an open loop, made ahead of their turn (see the module comment). */
+function supply(total: number, ratePerSec: number, ms: number) {
+  const chunk = ms <= 60_000 ? total : Math.ceil(ratePerSec * 10);
+  let made = 0;
+  const next = () => {
+    const count = Math.min(chunk, total - made);
+    made += count;
+    return prepare(make, count);
+  };
+  let upcoming = next();
+  return async (): Promise<PreparedRequest[]> => {
+    const batch = await upcoming;
+    upcoming = made < total ? next() : Promise.resolve([]);
+    return batch;
+  };
+}
+
+async function openLoop(open: OpenLoopConfig): Promise<OpenLoopResult> {
+  const total = Math.max(1, Math.round((open.ratePerSec * open.ms) / 1000));
+  const nextBatch = supply(total, open.ratePerSec, open.ms);
+  let batch = await nextBatch();
+  let base = 0;
+  const latencies: number[] = [];
+  const others: Record<string, number> = {};
+  let created = 0;
+  let shed = 0;
+  let maxSendLagMs = 0;
+  const pending: Promise<void>[] = [];
+  const rss: [number, number][] = [];
+  const start = performance.now() + 50;
+  const sample = () => rss.push([(performance.now() - start) / 1000, rssMB(open.rssPid)]);
+  sample();
+  const sampler = setInterval(sample, 1000);
+  let lastSent = start;
+  let lastAnswer = start;
+  for (let i = 0; i < total; i++) {
+    if (i - base >= batch.length) {
+      base = i;
+      batch = await nextBatch();
+    }
+    const prepared = batch[i - base];
+    if (prepared === undefined) break;
+    const due = start + (i * 1000) / open.ratePerSec;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    lastSent = performance.now();
+    maxSendLagMs = Math.max(maxSendLagMs, lastSent - due);
+    pending.push(
+      // Bounded, so a gateway that stops answering cannot hold the bench forever.
+      exchange(prepared, 30_000).then(({ status, overloaded }) => {
+        lastAnswer = performance.now();
+        if (status === 201) {
+          created++;
+          latencies.push(performance.now() - due);
+        } else if (overloaded) shed++;
+        else others[status] = (others[status] ?? 0) + 1;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  clearInterval(sampler);
+  sample();
+  latencies.sort((a, b) => a - b);
+  return {
+    sent: pending.length,
+    seconds: (lastSent - start) / 1000 + 1 / open.ratePerSec,
+    answeredSeconds: (lastAnswer - start) / 1000,
+    created,
+    shed,
+    otherStatuses: others,
+    p50CreatedMs: percentile(latencies, 50),
+    p99CreatedMs: percentile(latencies, 99),
+    maxSendLagMs,
+    rssMB: rss,
+  };
+}
+
+if ('mode' in given) {
+  log(`open loop at ${given.ratePerSec.toFixed(0)}/s for ${String(given.ms)} ms`);
+  const result = await openLoop(given);
+  agent.destroy();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  log(`warming up ${String(config.warmupMs)} ms, ${String(config.concurrency)} clients`);
+  const warmRate = await warmUp();
+  const window = await peak(warmRate);
+  if (window.exhausted) log('the prepared requests ran out: the window ended early');
+  const peakRate = window.accepted / window.seconds;
+  const pacedRate = Math.max(1, peakRate / 2);
+  log(`peak ${peakRate.toFixed(0)}/s; open loop at ${pacedRate.toFixed(0)}/s`);
+  const latencies = config.pacedMs > 0 ? await paced(pacedRate) : [];
+  agent.destroy();
+  const result: LoadResult = {
+    exchangesPerSec: peakRate,
+    accepted: window.accepted,
+    otherStatuses: window.others,
+    pacedRatePerSec: pacedRate,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    pacedSent: latencies.length,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

@@ -7,6 +7,9 @@
  * - the crypto floor: the same four crypto operations per exchange on all cores (`crypto-floor.ts`);
  * - p50/p99 latency in an open loop at half the peak;
  * - the gateway's peak RSS;
+ * - at twice the peak, open loop: what is offered, answered 201 and shed (503 `overloaded`) per
+ *   second, p99 of the 201s and the gateway's RSS; and at the peak for a minute (ten with
+ *   BENCH_SOAK_MS=600000), whether its RSS stays flat (`overload.ts`);
  * - the longest event-loop block of the background sweep over 10⁶ stored exchanges (`stored.ts`,
  *   seeded by `population.ts`);
  * - a consent check and an inclusion proof at 10⁴ and 10⁶ stored entries (`stored.ts`,
@@ -17,13 +20,13 @@
  * - last, what an exchange costs on Cloudflare (`edge-cost.ts`).
  *
  * Knobs for a short run: BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_PACED_WARMUP_MS,
- * BENCH_PACED_MS, BENCH_FLOOR_WARMUP_MS, BENCH_FLOOR_MS, BENCH_CONCURRENCY, BENCH_SWEEP_ROWS
- * (e.g. 1e4), BENCH_LOOKUP_SIZES (e.g. "1e4,1e5"), BENCH_KILL_SENDS, BENCH_EDGE_EXCHANGES. A smoke
- * run of about a minute:
+ * BENCH_PACED_MS, BENCH_FLOOR_WARMUP_MS, BENCH_FLOOR_MS, BENCH_CONCURRENCY, BENCH_OVERLOAD_MS,
+ * BENCH_SOAK_MS, BENCH_OVERLOAD_WARMUP_MS, BENCH_SWEEP_ROWS (e.g. 1e4), BENCH_LOOKUP_SIZES (e.g.
+ * "1e4,1e5"), BENCH_KILL_SENDS, BENCH_EDGE_EXCHANGES. A smoke run of about two minutes:
  *
  *     BENCH_WARMUP_MS=2000 BENCH_MEASURE_MS=3000 BENCH_PACED_WARMUP_MS=1000 BENCH_PACED_MS=3000 \
- *     BENCH_FLOOR_MS=2000 BENCH_SWEEP_ROWS=1e4 BENCH_LOOKUP_SIZES=1e4,1e5 BENCH_KILL_SENDS=60 \
- *     BENCH_EDGE_EXCHANGES=2 npm run bench -- --json
+ *     BENCH_FLOOR_MS=2000 BENCH_OVERLOAD_MS=5000 BENCH_SOAK_MS=10000 BENCH_SWEEP_ROWS=1e4 \
+ *     BENCH_LOOKUP_SIZES=1e4,1e5 BENCH_KILL_SENDS=60 BENCH_EDGE_EXCHANGES=2 npm run bench -- --json
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
@@ -32,6 +35,7 @@ import { printEdgeCost } from './edge-cost.ts';
 import { stopAllGateways } from './gateway.ts';
 import { measureInclusionProofs } from './inclusion-proofs.ts';
 import { measureKillAndRetry } from './kill-retry.ts';
+import { measureOverload } from './overload.ts';
 import { measurePostgres } from './postgres.ts';
 import { measureStored, sizeKey } from './stored.ts';
 import { measureThroughput } from './throughput.ts';
@@ -62,6 +66,11 @@ const killSends = Number(process.env['BENCH_KILL_SENDS'] ?? 200);
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const roundAll = (figures: Record<string, number>) =>
   Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v, 1)]));
+/** Rates, latencies and sizes to one decimal; counts as they are. */
+const roundDetails = <T extends object>(figures: T): T =>
+  Object.fromEntries(
+    Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? round(v, 1) : v]),
+  ) as T;
 const sweepKey = sweepRows === 1e6 ? 'sweepMsAt1e6' : `sweepMsAt${sizeKey(sweepRows)}`;
 
 // The 1-minute load average every 15 s: the machine is shared, and the figures move with it.
@@ -70,6 +79,7 @@ const sampler = setInterval(() => loadDuring.push(round(loadavg()[0] ?? NaN, 2))
 
 async function measureAll(): Promise<Record<string, unknown>> {
   const { load: http, floor, rssMB, settings } = await measureThroughput(dir.path);
+  const overload = await measureOverload(dir.path, http.exchangesPerSec);
   const stored = await measureStored(dir.path, sizes, sweepRows);
   const proofs = await measureInclusionProofs(dir.path, sizes);
   process.stderr.write('bench: kill and retry\n');
@@ -86,6 +96,8 @@ async function measureAll(): Promise<Record<string, unknown>> {
     consentCheckUs: roundAll(stored.consentCheckUs),
     inclusionProofUs: roundAll(proofs),
     lostOrDuplicated: killRetry.lost + killRetry.duplicated,
+    overload: roundAll({ ...overload.overload }),
+    soak: roundAll({ ...overload.soak }),
     details: {
       http: {
         concurrency: settings.concurrency,
@@ -102,6 +114,12 @@ async function measureAll(): Promise<Record<string, unknown>> {
       killRetry,
       seedSeconds: round(stored.seedSeconds, 1),
       postgresPerSec: roundAll(postgres),
+      overload: {
+        ...overload.details,
+        peakPerSec: round(overload.details.peakPerSec, 1),
+        overload: roundDetails(overload.details.overload),
+        soak: roundDetails(overload.details.soak),
+      },
     },
   };
 }
@@ -117,12 +135,19 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
     consentCheckUs: Record<string, number>;
     inclusionProofUs: Record<string, number>;
     lostOrDuplicated: number;
+    overload: Record<string, number>;
+    soak: Record<string, number>;
     details: {
       http: { concurrency: number; warmupMs: number; measureMs: number; pacedRatePerSec: number };
       cryptoFloorWorkers: number;
       sweep: { wholeSweepMs: number };
       killRetry: { sends: number; retried: number };
       postgresPerSec: Record<string, number>;
+      overload: {
+        peakPerSec: number;
+        overload: { ratePerSec: number };
+        soak: { ratePerSec: number };
+      };
     };
   };
   const { http, sweep, killRetry } = f.details;
@@ -145,6 +170,18 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
       `p50 ${String(f.p50Ms)} ms, p99 ${String(f.p99Ms)} ms`,
     ],
     ['gateway peak RSS', `${String(f.rssMB)} MB`],
+    [
+      `at twice the peak (${String(f.details.overload.overload.ratePerSec)}/s offered, open loop)`,
+      `${String(f.overload['acceptedPerSec'])}/s answered 201, ${String(f.overload['shedPerSec'])}/s shed (503), p99 of the 201s ${String(f.overload['p99AcceptedMs'])} ms`,
+    ],
+    [
+      'gateway RSS at twice the peak: start / end / max',
+      `${String(f.overload['rssStartMB'])} / ${String(f.overload['rssEndMB'])} / ${String(f.overload['rssMaxMB'])} MB`,
+    ],
+    [
+      `RSS at the peak for ${String(f.soak['seconds'])} s (${String(f.details.overload.soak.ratePerSec)}/s)`,
+      `first minute ${String(f.soak['rssFirstMinuteMB'])} MB, last ${String(f.soak['rssLastMinuteMB'])} MB, slope ${String(f.soak['rssSlopeMBPerMin'])} MB/min`,
+    ],
     [
       `sweep: longest event-loop block (${sizeKey(sweepRows)} stored)`,
       `${String(result[sweepKey])} ms  (whole sweep ${String(sweep.wholeSweepMs)} ms)`,

@@ -10,7 +10,7 @@ import { projectRoot } from '../test/support/process.ts';
 import { measureCryptoFloor, type CryptoFloor } from './crypto-floor.ts';
 import { grantConsent } from './exchange-request.ts';
 import { startGateway } from './gateway.ts';
-import type { LoadConfig, LoadResult } from './load.ts';
+import type { LoadConfig, LoadResult, OpenLoopConfig, OpenLoopResult } from './load.ts';
 
 export interface Throughput {
   readonly load: LoadResult;
@@ -22,7 +22,9 @@ export interface Throughput {
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 /** Runs `bench/load.ts` with `config`; answers the JSON it prints last. */
-export function runLoad(config: LoadConfig): Promise<LoadResult> {
+export function runLoad(config: LoadConfig): Promise<LoadResult>;
+export function runLoad(config: OpenLoopConfig): Promise<OpenLoopResult>;
+export function runLoad(config: LoadConfig | OpenLoopConfig): Promise<LoadResult | OpenLoopResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -34,7 +36,8 @@ export function runLoad(config: LoadConfig): Promise<LoadResult> {
     child.once('error', reject);
     child.once('exit', (code) => {
       const last = out.trim().split('\n').at(-1) ?? '';
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as LoadResult);
+      if (code === 0 && last.startsWith('{'))
+        resolve(JSON.parse(last) as LoadResult | OpenLoopResult);
       else reject(new Error(`load generator exited with ${String(code)}: ${out}`));
     });
   });

@@ -29,6 +29,7 @@ export const errorStatus = {
   rate_limited: 429,
   internal_error: 500,
   storage_unavailable: 503,
+  overloaded: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -58,6 +59,7 @@ export const errorTitle: Record<ErrorCode, string> = {
   rate_limited: 'Too many requests',
   internal_error: 'Internal error',
   storage_unavailable: 'Storage unavailable',
+  overloaded: 'Gateway overloaded, try again shortly',
 };
 
 /**

@@ -13,10 +13,11 @@ import type { Logger } from './logging.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { jsonBody } from './middleware/json-body.ts';
+import { DEFAULT_MAX_INFLIGHT, shedLoad } from './middleware/load-shedding.ts';
 import { durableAnswers } from './middleware/durable-answers.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
-import { jsonPointer } from './problem.ts';
+import { jsonPointer, problemResponse } from './problem.ts';
 import {
   authenticatedAndLimited,
   MemoryRateLimitStore,
@@ -37,6 +38,7 @@ import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
 import { registerPortalPages } from './routes/portal-pages.tsx';
 import type { EidProvider } from './portal/eid.ts';
+import { overloadedPage } from './portal/kit.tsx';
 import { throttledSignIn } from './portal/sign-in.ts';
 import { SignInThrottle } from './portal/sign-in-throttle.ts';
 import { registerSubjectRights } from './routes/subject-rights.ts';
@@ -94,6 +96,11 @@ export interface GatewayDeps {
   /** Where the rate-limit buckets live (default: this process's memory). */
   readonly rateLimitStore?: RateLimitStore;
   /**
+   * Requests this process works on at once (default 64); past it, requests are answered 503
+   * `overloaded` with `Retry-After` at once, `GET /health` excepted.
+   */
+  readonly maxInflight?: number;
+  /**
    * The identity-verified portal sign-in (OpenID Connect to an eID broker), where the deployment
    * configured one; without it only codes open the portal.
    */
@@ -133,6 +140,21 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     securityHeaders({
       https: deps.config.publicUrl.startsWith('https:'),
       formOrigins: deps.eid === undefined ? [] : [deps.eid.signInOrigin],
+    }),
+  );
+  // Before anything reads a body or does work: a refusal under overload must cost next to nothing.
+  app.use(
+    shedLoad({
+      maxInflight: deps.maxInflight ?? DEFAULT_MAX_INFLIGHT,
+      // Liveness must tell a busy gateway from a dead one; the portal's stylesheet is a constant,
+      // and without it the page saying "wait a moment" would come unstyled.
+      exempt: (c) => c.req.path === '/health' || c.req.path === '/portal/assets/portal.css',
+      refuse: (c, error) =>
+        c.req.path === '/portal' || c.req.path.startsWith('/portal/')
+          ? overloadedPage(c, error)
+          : problemResponse(c, error),
+      logger: deps.logger,
+      clock: deps.clock,
     }),
   );
   app.use(durableAnswers(deps.storage));

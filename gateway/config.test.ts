@@ -18,6 +18,7 @@ describe('readConfig', () => {
           'consent-requests': { rate: 50, burst: 100 },
           audit: { rate: 50, burst: 100 },
         },
+        maxInflight: 64,
         trustedProxies: [],
       },
     });
@@ -46,6 +47,7 @@ describe('readConfig', () => {
       GATEWAY_BODY_LIMIT: '2048',
       GATEWAY_TRUSTED_PROXIES: '10.0.0.2, ::1',
       GATEWAY_RATE_LIMIT: '10/s,burst=20',
+      GATEWAY_MAX_INFLIGHT: '200',
     });
     expect(result).toEqual({
       ok: true,
@@ -62,6 +64,7 @@ describe('readConfig', () => {
           'consent-requests': { rate: 10, burst: 20 },
           audit: { rate: 10, burst: 20 },
         },
+        maxInflight: 200,
         trustedProxies: ['10.0.0.2', '::1'],
       },
     });
@@ -154,6 +157,29 @@ describe('readConfig: rate limits (GATEWAY_RATE_LIMIT*)', () => {
       `invalid configuration: ${name} must be <count>/<s|min|h> with an optional ",burst=<count>" (e.g. "50/s,burst=100"), counts from 1 to 1000000`,
     );
   });
+});
+
+describe('readConfig: requests in flight (GATEWAY_MAX_INFLIGHT)', () => {
+  it('takes a bound from 1 to 10000', () => {
+    for (const value of ['1', '10000', ' 32 ']) {
+      expect(readConfig({ GATEWAY_MAX_INFLIGHT: value })).toMatchObject({
+        ok: true,
+        config: { maxInflight: Number(value) },
+      });
+    }
+  });
+
+  it.each(['0', '-1', '10001', '12.5', 'many', '1e9', 'Infinity'])(
+    'refuses GATEWAY_MAX_INFLIGHT=%j with one line naming the variable and the range',
+    (value) => {
+      expect(readConfig({ GATEWAY_MAX_INFLIGHT: value })).toEqual({
+        ok: false,
+        problems: [
+          'invalid configuration: GATEWAY_MAX_INFLIGHT must be a whole number between 1 and 10000',
+        ],
+      });
+    },
+  );
 });
 
 describe('readConfig: identity-verified sign-in (GATEWAY_OIDC_*)', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseMasterKey } from '../certs/index.ts';
+import { DEFAULT_MAX_INFLIGHT, MAX_INFLIGHT_LIMIT } from './middleware/load-shedding.ts';
 import {
   importEidPrivateKey,
   type AssuranceLevel,
@@ -66,6 +67,8 @@ const RateLimitVariable = z.string().transform((value, context) => {
   }
   return limit;
 });
+
+const maxInflightMessage = `must be a whole number between 1 and ${MAX_INFLIGHT_LIMIT}`;
 
 /**
  * The environment the Node entry reads, once, at start-up. Each variable says what it must be in
@@ -156,6 +159,12 @@ const EnvSchema = z.object({
   GATEWAY_RATE_LIMIT_MAILBOX: RateLimitVariable.optional(),
   GATEWAY_RATE_LIMIT_CONSENT_REQUESTS: RateLimitVariable.optional(),
   GATEWAY_RATE_LIMIT_AUDIT: RateLimitVariable.optional(),
+  GATEWAY_MAX_INFLIGHT: z.coerce
+    .number({ error: maxInflightMessage })
+    .int(maxInflightMessage)
+    .min(1, maxInflightMessage)
+    .max(MAX_INFLIGHT_LIMIT, maxInflightMessage)
+    .default(DEFAULT_MAX_INFLIGHT),
 });
 
 export interface GatewayConfig {
@@ -171,6 +180,8 @@ export interface GatewayConfig {
   readonly bodyLimit: number;
   /** Requests per principal and route class: GATEWAY_RATE_LIMIT, then GATEWAY_RATE_LIMIT_<CLASS>. */
   readonly rateLimits: RateLimits;
+  /** Requests worked on at once; past it, 503 `overloaded` (GATEWAY_MAX_INFLIGHT, default 64). */
+  readonly maxInflight: number;
   /** Wraps every private key at rest; absent: the embedded default key file in the data dir. */
   readonly masterKey: string | undefined;
   /** A JSON policy set replacing the default one. */
@@ -275,6 +286,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
         },
         env2.GATEWAY_RATE_LIMIT,
       ),
+      maxInflight: env2.GATEWAY_MAX_INFLIGHT,
       masterKey: env2.GATEWAY_MASTER_KEY,
       policyFile: env2.GATEWAY_POLICY_FILE,
       trustedProxies: (env2.GATEWAY_TRUSTED_PROXIES ?? '')

@@ -9,5 +9,7 @@ export interface GatewayEnv {
     log: Logger;
     /** Set by `authenticate()` on the routes that require it. */
     principal: AuthenticatedPrincipal;
+    /** Set by `shedLoad()` on a request it refused; such requests are logged as a count only. */
+    shed: boolean;
   };
 }

@@ -158,6 +158,7 @@ const app = createApp({
   docsAssets: nodeDocsAssets(),
   policy,
   rateLimits: config.rateLimits,
+  maxInflight: config.maxInflight,
   ...(eid === undefined ? {} : { eid }),
   // The socket's peer, or behind a proxy named in GATEWAY_TRUSTED_PROXIES the client it saw.
   clientAddress: (c) =>

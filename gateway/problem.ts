@@ -82,3 +82,22 @@ export const problemDoc = (description: string) => ({
   description,
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
 });
+
+/**
+ * The answer every route but `GET /health` may give when the gateway is at its bound of requests
+ * in flight (`GATEWAY_MAX_INFLIGHT`); spread it into a route's responses.
+ */
+export const overloadedProblem = {
+  503: {
+    ...problemDoc(
+      '`overloaded`: the gateway is at its bound of requests in flight and refused this one at ' +
+        'once, before reading its body; nothing was done. Retry after `Retry-After` seconds',
+    ),
+    headers: {
+      'Retry-After': {
+        description: 'Whole seconds to wait before retrying',
+        schema: { type: 'integer' as const, minimum: 1 },
+      },
+    },
+  },
+};

@@ -85,6 +85,7 @@ async function build(env: WorkerEnv): Promise<Gateway> {
     docsAssets: workerDocsAssets(env.DOCS_ASSETS),
     policy: await loadPolicySet(DEFAULT_POLICY),
     rateLimits: config.rateLimits,
+    maxInflight: config.maxInflight,
     ...(eid === undefined ? {} : { eid }),
     // Cloudflare's edge sets it; nothing in front of it can.
     clientAddress: (c) => c.req.header('CF-Connecting-IP'),

@@ -26,7 +26,9 @@ let so: TestPrincipal;
 let asAgency: KoelnWorld['as'];
 
 beforeEach(async () => {
-  world = await koelnWorld({ dpo: false });
+  // One test sends 100 sign-ins at once to show the throttle alone holds: above the default bound
+  // of requests in flight, which would answer some of them 503 `overloaded` first.
+  world = await koelnWorld({ dpo: false, maxInflight: 128 });
   ({ gw, deps, abh, jc, so, as: asAgency } = world);
 });
 afterEach(() => {

@@ -23,6 +23,9 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     c.set('log', logger.child({ requestId }));
     await next();
     c.res.headers.set('X-Request-Id', requestId);
+    // A refusal under overload is counted by shedLoad's own line: a line each would add work
+    // exactly when there is none to spare.
+    if (c.var.shed) return;
     const status = c.res.status;
     const line = {
       requestId,

@@ -166,6 +166,33 @@ function errorPage(
   );
 }
 
+/**
+ * The page a person gets when the gateway sheds their request under overload (see `shedLoad`):
+ * in their language, saying to wait a moment, with `Retry-After`. It reads neither the session nor
+ * the body, and sets no cookie, so it costs next to nothing.
+ */
+export function overloadedPage(
+  c: PortalContext,
+  error: GatewayError,
+): Response | Promise<Response> {
+  const tr = translator(
+    negotiateLanguage({
+      query: c.req.query('lang'),
+      cookie: getCookie(c, LANGUAGE_COOKIE),
+      acceptLanguage: c.req.header('Accept-Language'),
+    }),
+  );
+  return c.html(
+    <ErrorPage
+      frame={{ tr, title: tr.t('error.title'), path: c.req.path }}
+      text={tr.t('error.overloaded')}
+      requestId={c.var.requestId}
+    />,
+    503,
+    { 'Retry-After': String(error.retryAfter ?? 1) },
+  );
+}
+
 /** An id from the path; anything that cannot be one is simply not found. */
 export function idOf(c: PortalContext): string {
   const parsed = Id.safeParse(c.req.param('id'));

@@ -3,6 +3,7 @@ import { AGENCY_TYPES } from '../../certs/index.ts';
 import { catalogue } from '../../connectors/index.ts';
 import { DATA_CATEGORIES } from '../../policies/index.ts';
 import type { GatewayEnv } from '../env.ts';
+import { overloadedProblem } from '../problem.ts';
 
 const CatalogueFieldSchema = z.object({
   name: z.string().openapi({ example: 'residenceTitle' }),
@@ -54,6 +55,7 @@ const connectorsRoute = createRoute({
         'application/json': { schema: z.object({ items: z.array(CatalogueEntrySchema) }) },
       },
     },
+    ...overloadedProblem,
   },
 });
 

@@ -71,7 +71,10 @@ export function registerDocs(
         'RFC 9457 problem+json with a stable `code`. A known path under a method it does not ' +
         'serve answers 405 `method_not_allowed` with an `Allow` header. Agencies, DPOs and ' +
         'operators are rate-limited per principal and route class: 429 `rate_limited` with ' +
-        '`Retry-After`, `RateLimit-Policy` and `RateLimit`.',
+        '`Retry-After`, `RateLimit-Policy` and `RateLimit`. When the gateway is at its bound of ' +
+        'requests in flight (`GATEWAY_MAX_INFLIGHT`), every route but `GET /health` answers 503 ' +
+        '`overloaded` with `Retry-After` at once, before reading the body (portal pages: a page ' +
+        'saying so).',
     },
     servers: [{ url: info.publicUrl }],
     tags: [

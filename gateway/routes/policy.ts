@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ASSURANCE_LEVELS, DATA_CATEGORIES, type PolicySet } from '../../policies/index.ts';
 import type { GatewayEnv } from '../env.ts';
+import { overloadedProblem } from '../problem.ts';
 
 const RuleSchema = z
   .object({
@@ -46,6 +47,7 @@ const policyRoute = createRoute({
         },
       },
     },
+    ...overloadedProblem,
   },
 });
 

@@ -1,10 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ASSURANCE_LEVELS, CHANNELS } from '../../consent/index.ts';
 import { LANGUAGES } from '../../policies/index.ts';
-import { problemDoc } from '../problem.ts';
+import { overloadedProblem, problemDoc } from '../problem.ts';
 
 /** The person's JSON API, as OpenAPI routes: what a program or a test does instead of the pages. */
-const sessionProblems = { 401: problemDoc('`unauthenticated`: no session, or it ended') };
+const sessionProblems = {
+  401: problemDoc('`unauthenticated`: no session, or it ended'),
+  ...overloadedProblem,
+};
 
 const NO_FIELDS =
   'Takes no fields: no body, an empty body (also as `application/json`) and `{}` mean the same; ' +
@@ -122,6 +125,7 @@ export const portalRoutes = {
           'counts before its code is checked and is given back only on success, so attempts ' +
           'sent in parallel cannot pass the limit',
       ),
+      ...overloadedProblem,
     },
   }),
   signOut: createRoute({
@@ -129,7 +133,7 @@ export const portalRoutes = {
     path: '/v1/portal/session',
     tags: ['Portal'],
     summary: 'Sign out',
-    responses: { 204: { description: 'Signed out' } },
+    responses: { 204: { description: 'Signed out' }, ...overloadedProblem },
   }),
   request: createRoute({
     method: 'get',

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { PkiStore } from '../../certs/index.ts';
 import type { GatewayEnv } from '../env.ts';
-import { problemDoc } from '../problem.ts';
+import { overloadedProblem, problemDoc } from '../problem.ts';
 
 export const authProblems = {
   401: problemDoc('`unauthenticated`, `certificate_revoked` or `replayed_assertion`'),
@@ -12,6 +12,7 @@ export const authProblems = {
       'requests, audit); `Retry-After` says when, `RateLimit-Policy` and `RateLimit` ' +
       '(draft-ietf-httpapi-ratelimit-headers-11) the budget',
   ),
+  ...overloadedProblem,
 };
 
 const PrincipalSchema = z

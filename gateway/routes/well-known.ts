@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { PkiStore } from '../../certs/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../problem.ts';
+import { overloadedProblem, PROBLEM_CONTENT_TYPE, ProblemSchema } from '../problem.ts';
 
 const JwksSchema = z
   .object({
@@ -24,6 +24,7 @@ const jwksRoute = createRoute({
     'heads signed before a rotation still verify.',
   responses: {
     200: { description: 'JWK Set', content: { 'application/json': { schema: JwksSchema } } },
+    ...overloadedProblem,
   },
 });
 
@@ -45,6 +46,7 @@ const openpgpRoute = createRoute({
       description: 'No such tenant',
       content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
     },
+    ...overloadedProblem,
   },
 });
 

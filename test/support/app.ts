@@ -35,7 +35,12 @@ export interface TestGateway {
 
 /** The real app over real SQLite in a temp dir, with a frozen clock and captured logs. */
 export async function testGateway(
-  options: { bodyLimit?: number; publicUrl?: string; rateLimits?: GatewayDeps['rateLimits'] } = {},
+  options: {
+    bodyLimit?: number;
+    publicUrl?: string;
+    rateLimits?: GatewayDeps['rateLimits'];
+    maxInflight?: number;
+  } = {},
 ): Promise<TestGateway> {
   const dir = tempDir();
   const storage = openSqliteStorage(dir.path);
@@ -56,6 +61,7 @@ export async function testGateway(
       docsAssets: nodeDocsAssets(),
       policy,
       ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
+      ...(options.maxInflight === undefined ? {} : { maxInflight: options.maxInflight }),
     });
   const app = appUnder(await loadPolicySet(DEFAULT_POLICY));
   return {

@@ -31,6 +31,8 @@ export interface KoelnWorldOptions {
   readonly webhookUrls?: Partial<Record<KoelnAgency, string>>;
   /** Passed on to testGateway (the public URL is always AUD). */
   readonly rateLimits?: GatewayDeps['rateLimits'];
+  /** Passed on to testGateway: requests in flight before 503 `overloaded` (default 64). */
+  readonly maxInflight?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function koelnWorld(options: KoelnWorldOptions = {}): Promise<Koeln
   const gw = await testGateway({
     publicUrl: AUD,
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
+    ...(options.maxInflight === undefined ? {} : { maxInflight: options.maxInflight }),
   });
   const deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
   await provisionedTenant(deps, 'koeln');

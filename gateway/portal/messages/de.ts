@@ -141,6 +141,8 @@ export const de = {
   'error.notFound': 'Diese Seite gibt es nicht. Oder sie gehört nicht zu Ihnen.',
   'error.conflict': 'Das geht gerade nicht. Der Stand hat sich geändert.',
   'error.generic': 'Bitte versuchen Sie es später noch einmal.',
+  'error.overloaded':
+    'Das Portal ist gerade überlastet. Bitte warten Sie einen Moment. Dann versuchen Sie es noch einmal.',
   'error.reference': 'Fehler-Nummer für das Amt',
   'error.home': 'Zur Startseite',
   'nav.report': 'Bericht über meine Daten (Art. 15 DSGVO)',

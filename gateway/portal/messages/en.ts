@@ -135,6 +135,7 @@ export const en = {
   'error.notFound': 'This page does not exist, or it does not belong to you.',
   'error.conflict': 'This is not possible right now. Something has changed.',
   'error.generic': 'Please try again later.',
+  'error.overloaded': 'The portal is very busy right now. Please wait a moment, then try again.',
   'error.reference': 'Error number for the office',
   'error.home': 'To the start page',
   'nav.report': 'Report on my data (Art. 15 GDPR)',

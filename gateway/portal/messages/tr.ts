@@ -134,6 +134,7 @@ export const tr = {
   'error.notFound': 'Bu sayfa yok. Ya da bu sayfa size ait değil.',
   'error.conflict': 'Bu şu anda mümkün değil. Durum değişti.',
   'error.generic': 'Lütfen daha sonra tekrar deneyin.',
+  'error.overloaded': 'Portal şu anda çok yoğun. Lütfen biraz bekleyin. Sonra tekrar deneyin.',
   'error.reference': 'Kurum için hata numarası',
   'error.home': 'Ana sayfaya git',
   'nav.report': 'Verilerim hakkında rapor (GDPR madde 15)',
