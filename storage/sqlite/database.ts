@@ -29,6 +29,10 @@ export interface OpenOptions {
  *   group-commit.ts).
  * - secure_delete overwrites deleted rows, so purged ciphertext and shredded keys do not linger
  *   in free pages of the file.
+ * - mmap_size (1 GiB) and cache_size (64 MiB): a consent check or an inclusion proof reads a few
+ *   pages at random from a file that grows to gigabytes; read through the memory map they cost
+ *   no system call each, so a lookup at 10⁶ stored entries costs about 1.3× one at 10⁴ instead
+ *   of 1.5–2.4× (`npm run bench`). Mapped pages are the OS's page cache, not the process's heap.
  * - busy_timeout lets a second process (the CLI beside a running server) wait for the lock
  *   instead of failing at once.
  */
@@ -42,6 +46,8 @@ export function openSqlite(options: OpenOptions): SqliteDatabase {
     db.pragma(`synchronous = ${options.durability === 'grouped' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
+    db.pragma('mmap_size = 1073741824');
+    db.pragma('cache_size = -65536');
     db.pragma('busy_timeout = 5000');
     applyMigrations(db, options.migrations ?? migrations);
     return db;
