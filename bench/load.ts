@@ -40,7 +40,7 @@ export interface OpenLoopConfig {
   readonly dataDir: string;
   readonly ratePerSec: number;
   readonly ms: number;
-  /** The gateway process whose VmRSS is sampled every second from the first send to the last answer. */
+  /** The gateway process whose RssAnon is sampled every second from the first send to the last answer. */
   readonly rssPid: number;
 }
 
@@ -212,10 +212,15 @@ async function paced(rate: number): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
-/** The resident set size of `pid` in MB (VmRSS), NaN once it is gone. */
+/**
+ * The anonymous resident memory of `pid` in MB (RssAnon: heap, buffers, native allocations, what
+ * a leak or a queue grows), NaN once it is gone. Not VmRSS: that also counts the pages of the
+ * SQLite file the gateway reads through its memory map, which grow with the file, belong to the
+ * OS's page cache and are given back under memory pressure.
+ */
 function rssMB(pid: number): number {
   try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
+    const kb = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
     return kb === undefined ? NaN : Number(kb) / 1024;
   } catch {
     return NaN;

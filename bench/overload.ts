@@ -8,9 +8,9 @@
  *    (20 s): requests offered per second of sending, answered 201 and shed (503 `overloaded`) per
  *    second from the first send to the last answer (a queue that drains after the sending stops
  *    counts against its rate), p99 of the 201s counted from their scheduled time, and the
- *    gateway's RSS (VmRSS) every second;
+ *    gateway's anonymous resident memory (RssAnon, see load.ts) every second;
  * 2. soak: an open loop at the peak for BENCH_SOAK_MS (60 s; 600000 for issue 15's ten minutes):
- *    the mean RSS over the first and the last minute (over the first and last half in runs shorter
+ *    the mean RssAnon over the first and the last minute (over the first and last half in runs shorter
  *    than two minutes) and the least-squares slope of all samples, in MB per minute.
  *
  * The peak is the throughput round's when `bench/run.ts` passes it; otherwise the warm-up measures

@@ -1,22 +1,14 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/temp.ts';
+import { describe, expect, it } from 'vitest';
+import { tempDirsPerTest } from '../../test/support/temp.ts';
 import { inTransaction, openSqlite } from './database.ts';
 import { currentVersion, MigrationError, type Migration } from './migrations.ts';
 import { migrations } from './schema.ts';
 import { openSqliteStorage } from './storage.ts';
 
-const dirs: { remove(): void }[] = [];
-const fresh = (): string => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir.path;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) dir.remove();
-});
+const fresh = tempDirsPerTest();
 
 const steps: Migration[] = [
   { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER) STRICT;' },

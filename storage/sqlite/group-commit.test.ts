@@ -1,20 +1,12 @@
 import { fstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/temp.ts';
+import { describe, expect, it } from 'vitest';
+import { tempDirsPerTest } from '../../test/support/temp.ts';
 import { openSqlite } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
 import { openSqliteStorage } from './storage.ts';
 
-const dirs: { remove(): void }[] = [];
-const fresh = (): string => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir.path;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) dir.remove();
-});
+const fresh = tempDirsPerTest();
 
 /** A database in grouped mode and a flush that records what it was handed, then syncs nothing. */
 function grouped(options: { failFirst?: boolean } = {}) {
