@@ -5,9 +5,9 @@ import type { Logger } from '../logging.ts';
 import { problemResponse } from '../problem.ts';
 
 /**
- * Requests one gateway process works on at once, by default. A process serves about 130 sends a
- * second on the bench machine (`npm run bench`, SQLite), one every 8 ms: 64 admitted requests are
- * about half a second of work, so a request let in waits about that long at most, not the seconds
+ * Requests one gateway process works on at once, by default. A process serves about 270 sends a
+ * second on the bench machine (`npm run bench`, SQLite), one every 4 ms: 64 admitted requests are
+ * about a quarter of a second of work, so a request let in waits about that long, not the seconds
  * an unbounded queue grows to. 64 is twice the 32 concurrent clients with which the bench reaches
  * that peak, so the bound does not lower it, and leaves room for backends whose requests mostly
  * wait (PostgreSQL, D1). And the bodies admitted requests hold stay under 64 × `GATEWAY_BODY_LIMIT`
