@@ -10,6 +10,8 @@ export type {
   StoredHead,
 } from './ports.ts';
 export { AuditLog, subjectRef } from './log.ts';
+export { TicketLine } from './order.ts';
+export type { AppendOrder, AppendTurn } from './order.ts';
 export { leafHash, nodeHash, emptyRoot, toBase64, fromBase64, equalBytes } from './leaf.ts';
 export { rootHash, subtreeHash } from './merkle.ts';
 export { MemoryNodeStore } from './memory-tree.ts';

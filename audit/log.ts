@@ -1,6 +1,7 @@
 import { canonicalJson, toBase64Url, type Clock } from '../core/index.ts';
 import { appendToHead, currentHead } from './head.ts';
 import { leafHash } from './leaf.ts';
+import { TicketLine, type AppendOrder, type AppendTurn } from './order.ts';
 import {
   AuditRace,
   type AuditDraft,
@@ -12,17 +13,19 @@ import {
 const MAX_ATTEMPTS = 8;
 
 type Draft = AuditDraft | ((seq: number) => Promise<AuditDraft>);
+type Early = Promise<{ seq: number; fields: AuditDraft } | { error: unknown }>;
 
-/** What this process knows of a tenant's log: its size after the last append, appends in flight. */
-interface Reservations {
-  size: number | undefined;
-  pending: number;
-}
-
-interface Reservation {
-  readonly seq: number | undefined;
-  end(size?: number): void;
-}
+// AuditLogs over one store in one process (the app's, the jobs') share one line unless told
+// otherwise, so they take turns instead of racing each other.
+const lines = new WeakMap<AuditStore, AppendOrder>();
+const lineOf = (store: AuditStore): AppendOrder => {
+  let line = lines.get(store);
+  if (!line) {
+    line = new TicketLine();
+    lines.set(store, line);
+  }
+  return line;
+};
 
 /**
  * Appends to a tenant's audit log together with the change an entry records. Hashing is async
@@ -30,14 +33,14 @@ interface Reservation {
  * hash and the tree nodes it completes) and then committed inside the change's transaction,
  * which checks that the tree has not moved.
  *
- * Within this process, appends queue per tenant, and the queue holds only what must be in order:
- * reading the head, hashing the leaf and committing. A draft that depends on its seq (an
- * exchange signs its attestation with it, then seals it) is made before the queue, for the seq
- * the append will most likely get (the size after the appends already in flight). If one of those
- * fails, or another process appended meanwhile, the draft is made again in the queue for the seq
- * it really gets: the sequence stays gap-free whatever fails. A store shared by several processes
- * orders them itself (`sequenced`: the tenant's head row is locked in the change's transaction);
- * with a single-writer store, a writer in another process (the CLI) only causes a retry.
+ * Appends take turns per tenant in an {@link AppendOrder} (this process's, or a cluster
+ * primary's for all its workers), and a turn holds only what must be in order: reading the head,
+ * hashing the leaf and committing. A draft that depends on its seq (an exchange signs its
+ * attestation with it, then seals it) is made before the turn, for the seq the append will most
+ * likely get. If an append before it failed, or another process (the CLI) appended meanwhile, the
+ * draft is made again in the turn for the seq it really gets: the sequence stays gap-free whatever
+ * fails. A store shared by several instances orders appends itself (`sequenced`: the tenant's
+ * head row is locked in the change's transaction), and there the draft is made in the turn.
  *
  * @example
  * ```ts
@@ -48,48 +51,40 @@ interface Reservation {
 export class AuditLog {
   readonly #store: AuditStore;
   readonly #clock: Clock;
-  readonly #queues = new Map<string, Promise<unknown>>();
-  readonly #reservations = new Map<string, Reservations>();
+  readonly #order: AppendOrder;
 
-  constructor(store: AuditStore, clock: Clock) {
+  constructor(store: AuditStore, clock: Clock, order: AppendOrder = lineOf(store)) {
     this.#store = store;
     this.#clock = clock;
+    this.#order = order;
   }
 
   /** Prepares the entry and hands it to `commit`, which must write it with its change. */
-  record<T>(
+  async record<T>(
     tenantId: string,
     draft: Draft,
     commit: (prepared: PreparedAppend) => Promise<T>,
   ): Promise<T> {
-    const sequenced = this.#store.sequenced !== undefined;
-    const reservation = sequenced ? undefined : this.#reserve(tenantId);
-    // Started now, outside the queue; awaited in it. A failure is the append's failure.
-    const seq = reservation?.seq;
-    const early =
-      seq === undefined
-        ? undefined
-        : this.#draft(draft, seq).then(
-            (fields) => ({ seq, fields }),
-            (error: unknown) => ({ error }),
-          );
-    const previous = this.#queues.get(tenantId) ?? Promise.resolve();
-    const attempt = () =>
-      reservation
-        ? this.#attempt(tenantId, draft, commit, reservation, early)
-        : this.#sequenced(tenantId, draft, commit);
-    const run = previous.then(attempt, attempt);
-    const settled = run.then(
-      () => undefined,
-      () => {
-        reservation?.end();
-      },
-    );
-    this.#queues.set(tenantId, settled);
-    void settled.then(() => {
-      if (this.#queues.get(tenantId) === settled) this.#queues.delete(tenantId);
-    });
-    return run;
+    const turn = await this.#order.reserve(tenantId);
+    try {
+      if (this.#store.sequenced) {
+        await turn.ready;
+        return await this.#sequenced(tenantId, draft, commit);
+      }
+      // Started now, before the turn; awaited in it. A failure is the append's failure.
+      const seq = turn.seq;
+      const early: Early | undefined =
+        seq === undefined
+          ? undefined
+          : this.#draft(draft, seq).then(
+              (fields) => ({ seq, fields }),
+              (error: unknown) => ({ error }),
+            );
+      await turn.ready;
+      return await this.#attempt(tenantId, draft, commit, turn, early);
+    } finally {
+      turn.end();
+    }
   }
 
   /** Records an entry whose change is the entry itself (e.g. `audit.read`). */
@@ -129,39 +124,12 @@ export class AuditLog {
     return typeof draft === 'function' ? draft(seq) : Promise.resolve(draft);
   }
 
-  /**
-   * The seq an append will most likely get: the size after the last append here plus those in
-   * flight. Unknown until this process has appended for the tenant once (then drafted in the
-   * queue). `end(size)` ends the reservation, with the size its commit left; `end()` after a
-   * failure. Both at once, so no reservation made in between counts an append twice.
-   */
-  #reserve(tenantId: string): Reservation {
-    let state = this.#reservations.get(tenantId);
-    if (!state) {
-      state = { size: undefined, pending: 0 };
-      this.#reservations.set(tenantId, state);
-    }
-    const reservations = state;
-    const seq = state.size === undefined ? undefined : state.size + state.pending;
-    state.pending++;
-    let open = true;
-    return {
-      seq,
-      end: (size) => {
-        if (!open) return;
-        open = false;
-        reservations.pending--;
-        if (size !== undefined) reservations.size = size;
-      },
-    };
-  }
-
   async #attempt<T>(
     tenantId: string,
     draft: Draft,
     commit: (prepared: PreparedAppend) => Promise<T>,
-    reservation: Reservation,
-    early: Promise<{ seq: number; fields: AuditDraft } | { error: unknown }> | undefined,
+    turn: AppendTurn,
+    early: Early | undefined,
   ): Promise<T> {
     let drafted = early === undefined ? undefined : await early;
     if (drafted !== undefined && 'error' in drafted) throw drafted.error;
@@ -170,7 +138,7 @@ export class AuditLog {
       drafted = undefined;
       try {
         const result = await commit(prepared);
-        reservation.end(prepared.head.size);
+        turn.end(prepared.head.size);
         return result;
       } catch (error) {
         if (!(error instanceof AuditRace) || attempt >= MAX_ATTEMPTS) throw error;
