@@ -9,6 +9,7 @@ import type { Statement } from 'better-sqlite3';
 import { AUDIT_ENTRY_COLUMNS, auditEntryValues, storedHead, type HeadRow } from '../rows/audit.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { guarded } from './guarded.ts';
+import { BoundedMemo } from '../../certs/index.ts';
 
 interface AppendStatements {
   readonly size: Statement<[string], { size: number }>;
@@ -17,6 +18,14 @@ interface AppendStatements {
   readonly head: Statement;
 }
 const compiled = new WeakMap<SqliteDatabase, AppendStatements>();
+
+/**
+ * Tree nodes at this level and above (subtrees of 256 leaves or more) are kept once read: a log
+ * of 10⁶ entries has about 8 000 of them, and an inclusion proof then reads the same few nodes
+ * from the database at 10⁴ and at 10⁶ entries. Bounded across tenants.
+ */
+const UPPER_LEVEL = 8;
+const UPPER_NODES = 100_000;
 
 /** The statements an append runs, compiled once per database handle rather than per append. */
 function appendStatements(db: SqliteDatabase): AppendStatements {
@@ -69,6 +78,9 @@ export function sqliteAuditStore(db: SqliteDatabase): AuditStore {
   const node = db.prepare<[string, number, number], { hash: Buffer }>(
     'SELECT hash FROM audit_nodes WHERE tenant_id = ? AND level = ? AND idx = ?',
   );
+  // A stored node never changes (it is the hash of a complete subtree), and the upper ones are
+  // on every proof's path: read once, kept. Below UPPER_LEVEL a proof reads its own few.
+  const upper = new BoundedMemo<Uint8Array>(UPPER_NODES);
   const one = db.prepare<[string, number], { entry: string }>(
     'SELECT entry FROM audit_entries WHERE tenant_id = ? AND seq = ?',
   );
@@ -85,8 +97,14 @@ export function sqliteAuditStore(db: SqliteDatabase): AuditStore {
       return Promise.resolve(storedHead(head.get(tenantId)));
     },
     getNode(tenantId, level, index) {
+      const key = level >= UPPER_LEVEL ? `${tenantId}/${String(level)}/${String(index)}` : '';
+      const known = key === '' ? undefined : upper.get(key);
+      if (known) return Promise.resolve(known);
       const row = node.get(tenantId, level, index);
-      return Promise.resolve(row ? new Uint8Array(row.hash) : undefined);
+      if (!row) return Promise.resolve(undefined);
+      const hash = new Uint8Array(row.hash);
+      if (key !== '') upper.set(key, hash);
+      return Promise.resolve(hash);
     },
     entryJson(tenantId, seq) {
       return Promise.resolve(one.get(tenantId, seq)?.entry);
