@@ -1,22 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../core/index.ts';
 import { tenant, tenantKeys } from '../storage/conformance/world.ts';
 import { openSqliteStorage } from '../storage/sqlite/storage.ts';
-import { tempDir } from '../test/support/temp.ts';
+import { tempDirsPerTest } from '../test/support/temp.ts';
 import { AuditLog } from './log.ts';
 import { leafHash } from './leaf.ts';
 import { MemoryNodeStore } from './memory-tree.ts';
 import { rootHash } from './merkle.ts';
 
-const dirs: { remove(): void }[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) dir.remove();
-});
+const fresh = tempDirsPerTest();
 
 async function world() {
-  const dir = tempDir();
-  dirs.push(dir);
-  const storage = openSqliteStorage(dir.path);
+  const storage = openSqliteStorage(fresh());
   await storage.pki.createTenant(tenant('koeln'), tenantKeys('koeln'));
   const log = new AuditLog(storage.audit, new FixedClock('2026-12-04T10:00:00.000Z'));
   /** A draft that names its seq, as an exchange's attestation does, and says which it was given. */

@@ -1,20 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuditLog, currentHead, rootHash } from '../../audit/index.ts';
 import { FixedClock } from '../../core/index.ts';
-import { tempDir } from '../../test/support/temp.ts';
+import { tempDirsPerTest } from '../../test/support/temp.ts';
 import { tenant, tenantKeys } from '../conformance/world.ts';
 import { openSqliteStorage } from './storage.ts';
 
-const dirs: { remove(): void }[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) dir.remove();
-});
+const fresh = tempDirsPerTest();
 
 describe('SQLite audit head', () => {
   it('carries on a log whose head was written before heads kept root and frontier', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const storage = openSqliteStorage(dir.path);
+    const storage = openSqliteStorage(fresh());
     try {
       await storage.pki.createTenant(tenant('koeln'), tenantKeys('koeln'));
       const log = new AuditLog(storage.audit, new FixedClock('2026-12-04T10:00:00.000Z'));
