@@ -1,14 +1,9 @@
 import * as x509 from '@peculiar/x509';
 import { GatewayError, type RefusalReason } from '../core/index.ts';
 import { normalizeSerial } from './serial.ts';
+import { certificateFingerprint } from './issue.ts';
 import { BoundedMemo } from './memo.ts';
-import {
-  OID,
-  base64Encode,
-  hasAllowedSignatureAlgorithm,
-  isSelfIssued,
-  namesMatch,
-} from './x509.ts';
+import { OID, hasAllowedSignatureAlgorithm, isSelfIssued, namesMatch } from './x509.ts';
 
 export interface ChainCheckInput {
   /** The certificate that authenticates (x5c[0], or the one a `kid` names). */
@@ -175,7 +170,7 @@ async function findIssuer(
   for (const candidate of candidates) {
     if (!namesMatch(candidate.subjectName, certificate.issuerName)) continue;
     // A signature over fixed bytes under a fixed key stays valid: remember only that it held.
-    const pair = `${derKey(certificate)}|${derKey(candidate)}`;
+    const pair = `${await certificateFingerprint(certificate)}|${await certificateFingerprint(candidate)}`;
     if (verifiedIssuers.get(pair) === true) return candidate;
     const signed = await certificate
       .verify({ publicKey: candidate.publicKey, signatureOnly: true })
@@ -189,16 +184,6 @@ async function findIssuer(
 }
 
 const verifiedIssuers = new BoundedMemo<true>();
-const derKeys = new WeakMap<x509.X509Certificate, string>();
-
-/** A certificate's DER as a memo key, encoded once for each (memoised) parsed certificate. */
-function derKey(certificate: x509.X509Certificate): string {
-  const known = derKeys.get(certificate);
-  if (known !== undefined) return known;
-  const key = base64Encode(certificate.rawData);
-  derKeys.set(certificate, key);
-  return key;
-}
 
 function checkValidity(
   certificate: x509.X509Certificate,

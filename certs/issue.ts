@@ -1,5 +1,5 @@
 import * as x509 from '@peculiar/x509';
-import { GatewayError, type Clock, type ValidationIssue } from '../core/index.ts';
+import { GatewayError, sha256Bytes, type Clock, type ValidationIssue } from '../core/index.ts';
 import { checkSubjectKey, jwsAlgorithmsFor } from './key-policy.ts';
 import { normalizeSerial, randomSerial } from './serial.ts';
 import {
@@ -13,7 +13,6 @@ import {
   base64UrlEncode,
   caSigningAlgorithm,
   decodePemBlock,
-  sha256,
   toPem,
   utf8Name,
 } from './x509.ts';
@@ -239,7 +238,7 @@ export function parsePrincipalUri(
 export async function certificateFingerprint(cert: x509.X509Certificate): Promise<string> {
   const known = fingerprints.get(cert);
   if (known !== undefined) return known;
-  const fingerprint = base64UrlEncode(await sha256(new Uint8Array(cert.rawData)));
+  const fingerprint = base64UrlEncode(await sha256Bytes(new Uint8Array(cert.rawData)));
   fingerprints.set(cert, fingerprint);
   return fingerprint;
 }

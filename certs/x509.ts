@@ -1,6 +1,6 @@
 import * as x509 from '@peculiar/x509';
 import { BoundedMemo } from './memo.ts';
-import { GatewayError, sha256Bytes, type Clock, type ValidationIssue } from '../core/index.ts';
+import { GatewayError, type Clock, type ValidationIssue } from '../core/index.ts';
 import { checkSubjectKey } from './key-policy.ts';
 
 /** Largest DER certificate (and largest CSR PEM) the gateway parses; real ones are 0.5–3 KiB. */
@@ -364,11 +364,6 @@ export async function authorityKeyIdentifierFor(
   const ski = ca.getExtension(x509.SubjectKeyIdentifierExtension);
   if (ski) return new x509.AuthorityKeyIdentifierExtension(ski.keyId, false);
   return x509.AuthorityKeyIdentifierExtension.create(ca.publicKey, false);
-}
-
-/** SHA-256 over bytes, with the implementation the runtime installed (core's useSha256). */
-export async function sha256(data: ArrayBuffer | Uint8Array): Promise<Uint8Array> {
-  return sha256Bytes(new Uint8Array(data));
 }
 
 /**
