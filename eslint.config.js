@@ -12,6 +12,7 @@ const runtimeFree = [
   'certs/**',
   'audit/**',
   'exchange/**',
+  'monitoring/**',
 ];
 
 export default tseslint.config(

@@ -48,11 +48,24 @@ export interface AuditEntry {
   readonly subjectRef?: string;
   readonly ciphertextDigest?: string;
   readonly reasons?: readonly string[];
+  /**
+   * For a refusal whose reasons are the details of one consent-and-policy decision: the problem
+   * code the sender was answered (`consent_missing`, `policy_denied`, `fields_not_covered`).
+   */
+  readonly code?: string;
   /** For a person's act on a consent: how it reached the gateway, and how sure it is who it was. */
   readonly channel?: string;
   readonly assurance?: string;
   readonly serial?: string;
   readonly kid?: string;
+  /**
+   * The type of the agency a `certificate.issued` entry registers, so the log alone tells which
+   * office type an agency id stands for (monitoring groups by office type).
+   */
+  readonly agencyType?: string;
+  /** The agencies a consent request names, on `consent.requested` (office pairs in monitoring). */
+  readonly senders?: readonly string[];
+  readonly recipients?: readonly string[];
 }
 
 export type AuditDraft = Omit<AuditEntry, 'seq' | 'tenant' | 'time'>;

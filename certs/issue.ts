@@ -18,15 +18,15 @@ import {
 } from './x509.ts';
 
 /** Who a certificate belongs to: an agency system, a data-protection officer, an operator. */
-export type PrincipalKind = 'agency' | 'dpo' | 'operator';
-export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['agency', 'dpo', 'operator'];
+export type PrincipalKind = 'agency' | 'dpo' | 'operator' | 'monitor';
+export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['agency', 'dpo', 'operator', 'monitor'];
 
 /** Principal ids are written into CN and the SAN URI; a slug keeps both unambiguous. */
 export const PRINCIPAL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 
 const URI_PREFIX = 'urn:consent-gateway:';
 const PRINCIPAL_URI_PATTERN =
-  /^urn:consent-gateway:([a-z][a-z0-9-]{1,62}):(agency|dpo|operator):([a-z0-9][a-z0-9._-]{1,62})$/;
+  /^urn:consent-gateway:([a-z][a-z0-9-]{1,62}):(agency|dpo|operator|monitor):([a-z0-9][a-z0-9._-]{1,62})$/;
 
 const DEFAULT_VALIDITY_DAYS = 365;
 /** The CA/B Forum's former ceiling for subscriber certificates; longer makes revocation matter more. */

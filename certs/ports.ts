@@ -6,7 +6,7 @@ import type { WrappedKey } from './key-wrap.ts';
 export type KeyUse = 'ca' | 'signing' | 'openpgp';
 
 /** Who a certificate belongs to: an agency system, a data-protection officer, an operator. */
-export type PrincipalKind = 'agency' | 'dpo' | 'operator';
+export type PrincipalKind = 'agency' | 'dpo' | 'operator' | 'monitor';
 
 // Agency types belong to the shared vocabulary; re-exported for the PKI's callers.
 export { AGENCY_TYPES } from '../policies/vocabulary.ts';

@@ -15,6 +15,7 @@ import {
   type AgencyType,
   type CertificateRecord,
   type PkiStore,
+  type Principal,
   type PrincipalKind,
   type TrustAnchor,
 } from './ports.ts';
@@ -177,6 +178,7 @@ export async function registerWithCsr(
       serial: issued.serial,
       kid: issued.fingerprint,
       sender: input.id,
+      ...agencyTypeOf(principal),
     },
     (prepared) => deps.pki.addPrincipal(principal, record, prepared),
   );
@@ -231,6 +233,7 @@ export async function registerWithCertificate(
       serial: record.serial,
       kid: record.fingerprint,
       sender: input.id,
+      ...agencyTypeOf(principal),
     },
     (prepared) => deps.pki.addPrincipal(principal, record, prepared),
   );
@@ -363,3 +366,7 @@ function noticeLine(text: string, field: 'address' | 'dpoContact', max: number):
   }
   return value;
 }
+
+/** An agency's type for its `certificate.issued` entry; other principals have none. */
+const agencyTypeOf = (principal: Principal) =>
+  principal.agencyType === null ? {} : { agencyType: principal.agencyType };

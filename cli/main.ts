@@ -8,6 +8,7 @@ import { auditVerifyCommand } from './commands/audit.ts';
 import { openCommand, signCommand, tokenCommand } from './commands/client.ts';
 import { demoCommand } from './commands/demo.ts';
 import { initCommand } from './commands/init.ts';
+import { monitorComputeCommand } from './commands/monitor.ts';
 import {
   agencyAddCommand,
   caCommand,
@@ -35,6 +36,7 @@ const commands: Readonly<Record<string, Command>> = {
   'keys rotate': keysRotateCommand,
   'tenant set': tenantSetCommand,
   'audit verify': auditVerifyCommand,
+  'monitor compute': monitorComputeCommand,
   token: tokenCommand,
   sign: signCommand,
   open: openCommand,

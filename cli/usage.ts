@@ -3,9 +3,12 @@ export const usage = `Usage: consent-gateway [--data DIR] <command> [options]
 Operator and data-protection officer tools for the consent gateway.
 
 Commands:
-  init --tenant ID [--name NAME]
+  init --tenant ID [--name NAME] [--from-template nrw]
       create the data dir and a tenant with its CA, signing key and OpenPGP key
-      (id: lower-case letters, digits, hyphens; 2-63 characters)
+      (id: lower-case letters, digits, hyphens; 2-63 characters); --from-template nrw starts a
+      municipality of "Einwanderung gestalten NRW": sets the LDI NRW as supervisory authority,
+      joins the programme view nrw, and writes the programme's policy set (policy.json, to adapt
+      and run with GATEWAY_POLICY_FILE) and NEXT-STEPS.md to DIR/templates/ID/
   agency add --tenant ID --id AGENCY --type TYPE --csr FILE --out CERT
              [--name NAME] [--pgp-key FILE] [--encryption-key FILE] [--webhook URL]
              [--address TEXT] [--dpo-contact TEXT] [--validity-days N]
@@ -14,8 +17,9 @@ Commands:
       printed in every consent notice naming the agency)
   agency add --tenant ID --id AGENCY --type TYPE --cert FILE [...]
       register an agency by a certificate from an imported CA
-  principal add --tenant ID --id NAME --role dpo|operator --csr FILE --out CERT
-      register a data-protection officer or operator
+  principal add --tenant ID --id NAME --role dpo|operator|monitor --csr FILE --out CERT
+      register a data-protection officer, operator or monitor (a steering group's reader of
+      aggregated figures only)
   cert revoke --tenant ID --serial HEX
       revoke a certificate (serial as openssl x509 -serial prints it)
   crl --tenant ID --out FILE       write the tenant CA's current CRL (PEM)
@@ -28,12 +32,20 @@ Commands:
              --supervisory-authority-url URL
       the data-protection authority notices and receipts name for complaints
       (default: LDI NRW)
+  tenant set --tenant ID --programme ID|none
+      take part in a programme's monitoring view across municipalities (its monitors see this
+      tenant's totals), or leave it
   demo
       create the demo tenant with three agencies if missing (keys in DIR/demo, demo only), then
       run one consent-and-exchange round in process: request, grant, send, fetch, acknowledge
   audit verify BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE]
       check an audit export offline: OpenPGP signature, tree head signature, every entry's
       inclusion proof; exit 0 only if all hold
+  monitor compute BUNDLE (--period P | --check REPORT) [--tree-size N] [--rule R] [--csv]
+                  [--signature FILE] [--jwks FILE] [--openpgp-key FILE]
+      recompute the monitoring figures (P: 2026-11, 2026-Q4 or 2026) from an audit export after
+      checking it as audit verify does; --check REPORT: exit 0 only if a published report's
+      figures are the log's
 
 Agency-side helpers (for trying the gateway out; EC P-256 PKCS#8 keys):
   token --key FILE --cert FILE [--aud URL]   print a client assertion (valid 2 minutes)

@@ -123,6 +123,8 @@ export async function createConsentRequest(
       requestId: id,
       purpose: input.purpose,
       categories,
+      senders: [...senders],
+      recipients: [...recipients],
       ...(ref === undefined ? {} : { subjectRef: ref }),
     },
     (prepared) =>

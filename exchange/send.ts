@@ -218,6 +218,7 @@ export async function sendExchange(
       ...flow,
       event: 'exchange.refused',
       outcome: 'refused',
+      code: decision.code,
       reasons: decision.reasons.map((r) => r.code),
     });
     throw new GatewayError(decision.code, {

@@ -5,6 +5,7 @@ import { withholdMessagesOf, type ExchangeStore } from '../exchange/index.ts';
 import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
 import { TenantHasher, type ConsentDeps, type ConsentStore } from '../consent/index.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
+import { MonitoringSource, parseRule } from '../monitoring/index.ts';
 import type { PolicySet } from '../policies/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
 import type { GatewayEnv } from './env.ts';
@@ -29,11 +30,12 @@ import {
 } from './rate-limit/index.ts';
 import { registerDocs, type DocsAssets } from './routes/docs.ts';
 import { registerAssistedRevocation } from './routes/assisted-revocation.ts';
-import { registerAuditRoutes } from './routes/audit.ts';
+import { registerAuditRoutes, TREE_HEAD_TYP } from './routes/audit.ts';
 import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
 import { registerExchangeRoutes } from './routes/exchanges.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerMonitoringRoutes } from './routes/monitoring.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
 import { registerPortalPages } from './routes/portal-pages.tsx';
@@ -105,6 +107,8 @@ export interface GatewayDeps {
    * configured one; without it only codes open the portal.
    */
   readonly eid?: EidProvider;
+  /** How monitoring protects small counts (`suppress:3`, the default, or `round:5`). */
+  readonly monitoringRule?: string;
 }
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
@@ -181,7 +185,10 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   };
   registerPrincipalRoutes(app, {
     pki: deps.storage.pki,
-    anyPrincipal: authenticate({ ...assertionCheck, allow: ['agency', 'dpo', 'operator'] }),
+    anyPrincipal: authenticate({
+      ...assertionCheck,
+      allow: ['agency', 'dpo', 'operator', 'monitor'],
+    }),
     overseers: authenticate({ ...assertionCheck, allow: ['dpo', 'operator'] }),
   });
 
@@ -281,6 +288,19 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     signer,
     clock: deps.clock,
     dpo,
+  });
+  const ruleText = deps.monitoringRule ?? 'suppress:3';
+  const monitoring = new MonitoringSource({
+    store: deps.storage.audit,
+    signTreeHead: (tenantId, head) => signer.sign(tenantId, head, TREE_HEAD_TYP),
+    rule: parseRule(ruleText),
+    ruleText,
+    now: () => deps.clock.now(),
+  });
+  registerMonitoringRoutes(app, {
+    source: monitoring,
+    tenants: deps.storage.tenants,
+    readers: limited(authenticate({ ...assertionCheck, allow: ['monitor', 'dpo'] })),
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'clientAssertion', {

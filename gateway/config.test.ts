@@ -19,6 +19,7 @@ describe('readConfig', () => {
           audit: { rate: 50, burst: 100 },
         },
         maxInflight: 64,
+        monitoringRule: 'suppress:3',
         trustedProxies: [],
       },
     });
@@ -48,6 +49,7 @@ describe('readConfig', () => {
       GATEWAY_TRUSTED_PROXIES: '10.0.0.2, ::1',
       GATEWAY_RATE_LIMIT: '10/s,burst=20',
       GATEWAY_MAX_INFLIGHT: '200',
+      GATEWAY_MONITORING_RULE: 'round:5',
     });
     expect(result).toEqual({
       ok: true,
@@ -65,6 +67,7 @@ describe('readConfig', () => {
           audit: { rate: 10, burst: 20 },
         },
         maxInflight: 200,
+        monitoringRule: 'round:5',
         trustedProxies: ['10.0.0.2', '::1'],
       },
     });
@@ -85,6 +88,8 @@ describe('readConfig', () => {
     ['GATEWAY_BODY_LIMIT', '17'],
     ['GATEWAY_RATE_LIMIT', '50/s,burst=secret'],
     ['GATEWAY_BODY_LIMIT', 'lots'],
+    ['GATEWAY_MONITORING_RULE', 'suppress:1'],
+    ['GATEWAY_MONITORING_RULE', 'hide-small'],
   ])('refuses %s=%j with one line naming the variable but not its value', (name, value) => {
     const result = readConfig({ [name]: value });
     expect(result.ok).toBe(false);

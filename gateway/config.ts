@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseMasterKey } from '../certs/index.ts';
+import { parseRule } from '../monitoring/index.ts';
 import { DEFAULT_MAX_INFLIGHT, MAX_INFLIGHT_LIMIT } from './middleware/load-shedding.ts';
 import {
   importEidPrivateKey,
@@ -100,6 +101,18 @@ const EnvSchema = z.object({
     .optional(),
   LOG_LEVEL: LogLevel.default('info'),
   GATEWAY_POLICY_FILE: z.string().trim().min(1).optional(),
+  GATEWAY_MONITORING_RULE: z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        parseRule(value);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be suppress:<2–10> (withhold smaller counts) or round:<2–100> (round to multiples)')
+    .default('suppress:3'),
   GATEWAY_MASTER_KEY: z
     .string()
     .refine((value) => {
@@ -186,6 +199,8 @@ export interface GatewayConfig {
   readonly masterKey: string | undefined;
   /** A JSON policy set replacing the default one. */
   readonly policyFile: string | undefined;
+  /** How monitoring protects small counts: `suppress:3` (default) or `round:5`. */
+  readonly monitoringRule: string;
   /** Reverse proxies whose X-Forwarded-For is believed (for the sign-in throttle). */
   readonly trustedProxies: readonly string[];
   /** Identity-verified sign-in through OpenID Connect; absent: switched off. */
@@ -289,6 +304,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
       maxInflight: env2.GATEWAY_MAX_INFLIGHT,
       masterKey: env2.GATEWAY_MASTER_KEY,
       policyFile: env2.GATEWAY_POLICY_FILE,
+      monitoringRule: env2.GATEWAY_MONITORING_RULE,
       trustedProxies: (env2.GATEWAY_TRUSTED_PROXIES ?? '')
         .split(',')
         .map((address) => address.trim())

@@ -2,7 +2,12 @@ import * as x509 from '@peculiar/x509';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditLog, type AuditStore } from '../audit/index.ts';
-import { provisionTenant, registerWithCsr, type PkiDeps } from '../certs/index.ts';
+import {
+  provisionTenant,
+  registerWithCsr,
+  type NewPrincipal,
+  type PkiDeps,
+} from '../certs/index.ts';
 import { systemClock } from '../core/index.ts';
 import { DEMO_TENANT } from '../tenants/index.ts';
 
@@ -35,45 +40,72 @@ export const DEMO_AGENCIES = [
   },
 ] as const;
 
+/**
+ * The demo tenant's data-protection officer and its steering group's reader of monitoring
+ * figures, so the README's audit and monitoring sections work on a fresh start.
+ */
+export const DEMO_OVERSEERS = [
+  { id: 'dsb-demo', kind: 'dpo', name: 'Datenschutzbeauftragte Demo' },
+  { id: 'lenkung-demo', kind: 'monitor', name: 'Lenkungsgruppe Demo' },
+] as const;
+
 /** Where {@link seedDemoAgencies} writes the demo agencies' keys and certificates. */
 export const demoKeysDir = (dataDir: string): string => join(dataDir, 'demo');
 
 /**
- * For the README's walk-through and `consent-gateway demo` only: registers those of the three demo
- * agencies of the demo tenant that are not registered yet, and writes their keys and certificates
- * to `<dataDir>/demo/` (owner-only). A real agency makes its key itself and sends only a CSR; these
- * keys exist so a newcomer can play both sides on one laptop. Answers the directory.
+ * For the README's walk-through and `consent-gateway demo` only: registers those of the demo
+ * tenant's three agencies, its DPO and its monitor that are not registered yet, and writes their
+ * keys and certificates to `<dataDir>/demo/` (owner-only). A real agency makes its key itself and
+ * sends only a CSR; these keys exist so a newcomer can play every side on one laptop. Answers the
+ * directory.
  */
 export async function seedDemoAgencies(deps: PkiDeps, dataDir: string): Promise<string> {
   const dir = demoKeysDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const agency of DEMO_AGENCIES) {
-    if (await deps.pki.principal(DEMO_TENANT.id, agency.id)) continue;
-    const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-    const keys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-      name: `CN=${agency.id}`,
-      keys,
-      signingAlgorithm: algorithm,
-    });
-    const registered = await registerWithCsr(deps, {
-      tenantId: DEMO_TENANT.id,
+    await seedPrincipal(deps, dir, {
       id: agency.id,
       kind: 'agency',
       agencyType: agency.type,
       displayName: agency.name,
       address: agency.address,
       dpoContact: agency.dpoContact,
-      csrPem: csr.toString('pem'),
     });
-    const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey)).toString(
-      'base64',
-    );
-    const pem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
-    writeFileSync(join(dir, `${agency.id}.key`), pem.replace(/\n\n/g, '\n'), { mode: 0o600 });
-    writeFileSync(join(dir, `${agency.id}.crt`), registered.pem, { mode: 0o644 });
+  }
+  for (const overseer of DEMO_OVERSEERS) {
+    await seedPrincipal(deps, dir, {
+      id: overseer.id,
+      kind: overseer.kind,
+      displayName: overseer.name,
+    });
   }
   return dir;
+}
+
+async function seedPrincipal(
+  deps: PkiDeps,
+  dir: string,
+  principal: Omit<NewPrincipal, 'tenantId' | 'csrPem'>,
+): Promise<void> {
+  if (await deps.pki.principal(DEMO_TENANT.id, principal.id)) return;
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: `CN=${principal.id}`,
+    keys,
+    signingAlgorithm: algorithm,
+  });
+  const registered = await registerWithCsr(deps, {
+    ...principal,
+    tenantId: DEMO_TENANT.id,
+    csrPem: csr.toString('pem'),
+  });
+  const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey)).toString(
+    'base64',
+  );
+  const pem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
+  writeFileSync(join(dir, `${principal.id}.key`), pem.replace(/\n\n/g, '\n'), { mode: 0o600 });
+  writeFileSync(join(dir, `${principal.id}.crt`), registered.pem, { mode: 0o644 });
 }
 
 /**

@@ -159,6 +159,7 @@ const app = createApp({
   policy,
   rateLimits: config.rateLimits,
   maxInflight: config.maxInflight,
+  monitoringRule: config.monitoringRule,
   ...(eid === undefined ? {} : { eid }),
   // The socket's peer, or behind a proxy named in GATEWAY_TRUSTED_PROXIES the client it saw.
   clientAddress: (c) =>

@@ -86,6 +86,7 @@ async function build(env: WorkerEnv): Promise<Gateway> {
     policy: await loadPolicySet(DEFAULT_POLICY),
     rateLimits: config.rateLimits,
     maxInflight: config.maxInflight,
+    monitoringRule: config.monitoringRule,
     ...(eid === undefined ? {} : { eid }),
     // Cloudflare's edge sets it; nothing in front of it can.
     clientAddress: (c) => c.req.header('CF-Connecting-IP'),

@@ -1,4 +1,4 @@
-export { newTenant, DEMO_TENANT, TenantId } from './tenant.ts';
+export { newTenant, DEMO_TENANT, ProgrammeId, TenantId } from './tenant.ts';
 export type { Tenant, TenantStore, NewTenant } from './tenant.ts';
 export {
   NRW_SUPERVISORY_AUTHORITY,

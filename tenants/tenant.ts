@@ -20,7 +20,14 @@ export interface Tenant {
   readonly createdAt: string;
   /** Where a person may complain; absent: the NRW one (see `supervisoryAuthorityOf`). */
   readonly supervisoryAuthority?: SupervisoryAuthority;
+  /** The programme whose cross-municipality monitoring view this tenant takes part in. */
+  readonly programme?: string;
 }
+
+/** A programme's id, as `tenant set --programme` takes it and the monitoring view names it. */
+export const ProgrammeId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,62}$/, 'a programme id is a lower-case slug like a tenant id');
 
 /**
  * Tenants and their settings. Tenants are created only together with their keys (see
@@ -37,6 +44,13 @@ export interface TenantStore {
    * @throws GatewayError `not_found` when there is no such tenant.
    */
   setSupervisoryAuthority(id: string, authority: SupervisoryAuthority): Promise<void>;
+  /**
+   * Lets the tenant's aggregates take part in a programme's view across municipalities, or
+   * (undefined) keeps them within the tenant.
+   *
+   * @throws GatewayError `not_found` when there is no such tenant.
+   */
+  setProgramme(id: string, programme: string | undefined): Promise<void>;
 }
 
 export interface NewTenant {

@@ -51,10 +51,12 @@ describe('consent-gateway demo', () => {
     expect(query(data, 'SELECT id FROM tenants')).toEqual([{ id: 'demo' }]);
     expect(query(data, "SELECT id FROM principals WHERE tenant_id = 'demo' ORDER BY id")).toEqual([
       { id: 'abh-demo' },
+      { id: 'dsb-demo' },
       { id: 'jc-demo' },
+      { id: 'lenkung-demo' },
       { id: 'so-demo' },
     ]);
-    for (const id of ['abh-demo', 'jc-demo', 'so-demo']) {
+    for (const id of ['abh-demo', 'jc-demo', 'so-demo', 'dsb-demo', 'lenkung-demo']) {
       expect(statSync(join(data, 'demo', `${id}.key`)).mode & 0o777).toBe(0o600);
     }
     // The round went through the real domain code: audited, acknowledged, ciphertext gone.

@@ -412,7 +412,7 @@ describe('init, the tenant CA and agency certificates from OpenSSL CSRs', () => 
       'admin.crt',
     );
     expect(admin.code).toBe(2);
-    expect(admin.stderr).toContain('--role is dpo or operator');
+    expect(admin.stderr).toContain('--role is dpo, operator or monitor');
     expect(admin.stderr).toContain('Usage: consent-gateway');
     expect(ws.has('admin.crt')).toBe(false);
     expect(ws.principalIds()).not.toContain('root-koeln');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monthOf, type MonitoringReport } from '../monitoring/index.ts';
 import { demoAgency } from './support/demo-agency.ts';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 import { run, startGateway, type GatewayProcess } from './support/process.ts';
@@ -84,7 +85,7 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])('on %s', (back
 
   describe('the README round with the demo agencies', () => {
     it('creates the demo agencies with owner-only keys on first start', () => {
-      for (const id of ['abh-demo', 'jc-demo', 'so-demo']) {
+      for (const id of ['abh-demo', 'jc-demo', 'so-demo', 'dsb-demo', 'lenkung-demo']) {
         expect(statSync(join(data, 'demo', `${id}.key`)).mode & 0o777).toBe(0o600);
         expect(readFileSync(join(data, 'demo', `${id}.crt`), 'utf8')).toContain(
           'BEGIN CERTIFICATE',
@@ -196,15 +197,34 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])('on %s', (back
       expect(ack.status).toBe(204);
     }, 120_000);
 
+    it('lets the demo steering group read the round as figures, single counts withheld', async () => {
+      const month = monthOf(new Date().toISOString());
+      const res = await fetch(`${gw.baseUrl}/v1/monitoring/reports/${month}`, {
+        headers: { Authorization: `Bearer ${await demoAgency(data, 'lenkung-demo', aud).token()}` },
+      });
+      expect(res.status).toBe(200);
+      const report = (await res.json()) as MonitoringReport;
+      const consents = report.tables.find((t) => t.id === 'consents-by-office-type');
+      // Office types come from the registrations in the log, on every backend.
+      expect(consents?.rows.map((r) => r.key)).toContainEqual({
+        senderType: 'immigration_office',
+        recipientType: 'jobcenter',
+        purpose: 'labour_market_integration',
+      });
+      expect(consents?.total.values[0]).toBeNull();
+      expect(report.treeHead.treeSize).toBeGreaterThan(0);
+    });
+
     // The operator's CLI on the local edge gateway's D1 (GATEWAY_D1_STATE), while it runs.
     it.runIf(backend === 'edge')(
       'registers a DPO with the CLI beside the running edge gateway, who reads a signed tree head',
       async () => {
-        const key = join(data, 'demo', 'dsb-demo.key');
-        const csr = join(dir.path, 'dsb-demo.csr');
+        // The demo's own DPO is seeded with the tenant; this one is registered as an operator would.
+        const key = join(data, 'demo', 'dsb-extra.key');
+        const csr = join(dir.path, 'dsb-extra.csr');
         for (const args of [
           ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key],
-          ['req', '-new', '-key', key, '-subj', '/CN=dsb-demo', '-out', csr],
+          ['req', '-new', '-key', key, '-subj', '/CN=dsb-extra', '-out', csr],
         ]) {
           expect((await run('openssl', args)).code).toBe(0);
         }
@@ -212,16 +232,16 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])('on %s', (back
         const masterKey = /^GATEWAY_MASTER_KEY=(.+)$/m.exec(vars)?.[1] ?? '';
         const added = await run(
           'cli/bin.mjs',
-          ['principal', 'add', '--tenant', 'demo', '--id', 'dsb-demo', '--role', 'dpo'].concat([
+          ['principal', 'add', '--tenant', 'demo', '--id', 'dsb-extra', '--role', 'dpo'].concat([
             '--csr',
             csr,
             '--out',
-            join(data, 'demo', 'dsb-demo.crt'),
+            join(data, 'demo', 'dsb-extra.crt'),
           ]),
           { env: { GATEWAY_D1_STATE: join(data, 'edge'), GATEWAY_MASTER_KEY: masterKey } },
         );
         expect(added.code, added.stderr).toBe(0);
-        const dpo = demoAgency(data, 'dsb-demo', aud);
+        const dpo = demoAgency(data, 'dsb-extra', aud);
         const res = await fetch(`${gw.baseUrl}/v1/audit/tree-head`, {
           headers: { Authorization: `Bearer ${await dpo.token()}` },
         });

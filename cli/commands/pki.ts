@@ -141,7 +141,8 @@ export async function principalAddCommand(
     ['tenant', 'id', 'role', 'csr', 'out'],
   );
   const role = str(v, 'role');
-  if (role !== 'dpo' && role !== 'operator') throw new UsageError('--role is dpo or operator');
+  if (role !== 'dpo' && role !== 'operator' && role !== 'monitor')
+    throw new UsageError('--role is dpo, operator or monitor');
   const name = str(v, 'name');
   return withPki(str(v, 'data') ?? dataDir, io, async (deps) => {
     const registered = await registerWithCsr(deps, {

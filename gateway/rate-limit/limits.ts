@@ -38,7 +38,12 @@ export function routeClassOf(path: string): RouteClass | undefined {
   ) {
     return 'consent-requests';
   }
-  if (path.startsWith('/v1/audit/') || path.startsWith('/v1/subjects/')) return 'audit';
+  if (
+    path.startsWith('/v1/audit/') ||
+    path.startsWith('/v1/subjects/') ||
+    path.startsWith('/v1/monitoring/')
+  )
+    return 'audit';
   return undefined;
 }
 

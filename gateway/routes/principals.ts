@@ -19,7 +19,7 @@ const PrincipalSchema = z
   .object({
     tenant: z.string(),
     id: z.string().openapi({ example: 'jc-koeln' }),
-    kind: z.enum(['agency', 'dpo', 'operator']),
+    kind: z.enum(['agency', 'dpo', 'operator', 'monitor']),
     agencyType: z.string().nullable().openapi({ example: 'jobcenter' }),
     certificate: z.string().openapi({ description: 'Fingerprint (kid) of the certificate used' }),
   })
@@ -44,7 +44,7 @@ const whoamiRoute = createRoute({
 const RegisteredPrincipalSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['agency', 'dpo', 'operator']),
+    kind: z.enum(['agency', 'dpo', 'operator', 'monitor']),
     agencyType: z.string().nullable(),
     displayName: z.string(),
     registeredAt: z.string(),

@@ -113,6 +113,14 @@ function describePrincipals(world: ConformanceWorld): void {
       expect(await world.storage.pki.certificatesBySerial(B, cert.serial)).toEqual([]);
     });
 
+    it('records a steering group’s monitor as a principal of its own kind', async () => {
+      const p = principal(A, 'lenkung-koeln', { kind: 'monitor', agencyType: null });
+      await world.log.record(A, draft('operator'), (a) =>
+        world.storage.pki.addPrincipal(p, certificate(A, 'lenkung-koeln'), a),
+      );
+      expect(await world.storage.pki.principal(A, 'lenkung-koeln')).toEqual(p);
+    });
+
     it('refuses a principal id taken, or a certificate registered, as a conflict, storing neither', async () => {
       const cert = certificate(A, 'abh-koeln');
       await world.storage.pki.addPrincipal(principal(A, 'abh-koeln'), cert);

@@ -44,6 +44,18 @@ export function describeTenants(world: ConformanceWorld): void {
       expect(await world.storage.tenants.get(B)).not.toHaveProperty('supervisoryAuthority');
     });
 
+    it('keeps the programme a tenant takes part in until it is taken back', async () => {
+      expect(await world.storage.tenants.get(A)).not.toHaveProperty('programme');
+      await world.storage.tenants.setProgramme(A, 'nrw');
+      expect((await world.storage.tenants.get(A))?.programme).toBe('nrw');
+      expect((await world.storage.tenants.list()).find((t) => t.id === A)?.programme).toBe('nrw');
+      expect(await world.storage.tenants.get(B)).not.toHaveProperty('programme');
+      await world.storage.tenants.setProgramme(A, undefined);
+      expect(await world.storage.tenants.get(A)).not.toHaveProperty('programme');
+      const failure = await failureOf(() => world.storage.tenants.setProgramme('muenster', 'nrw'));
+      expect(failure).toMatchObject({ code: 'not_found' });
+    });
+
     it('answers not_found for an unknown tenant and creates none', async () => {
       const failure = await failureOf(() =>
         world.storage.tenants.setSupervisoryAuthority('muenster', authority),

@@ -26,5 +26,12 @@ export function d1TenantStore(db: D1Database): TenantStore {
         .run();
       if (meta.changes === 0) throw new GatewayError('not_found', { detail: `no tenant ${id}` });
     },
+    async setProgramme(id, programme) {
+      const { meta } = await db
+        .prepare('UPDATE tenants SET programme = ? WHERE id = ?')
+        .bind(programme ?? null, id)
+        .run();
+      if (meta.changes === 0) throw new GatewayError('not_found', { detail: `no tenant ${id}` });
+    },
   };
 }

@@ -26,5 +26,12 @@ export function pgTenantStore(db: PgDatabase): TenantStore {
       );
       if (rowCount === 0) throw new GatewayError('not_found', { detail: `no tenant ${id}` });
     },
+    async setProgramme(id, programme) {
+      const { rowCount } = await db.query('UPDATE tenants SET programme = $1 WHERE id = $2', [
+        programme ?? null,
+        id,
+      ]);
+      if (rowCount === 0) throw new GatewayError('not_found', { detail: `no tenant ${id}` });
+    },
   };
 }

@@ -7,10 +7,11 @@ export interface TenantRow {
   created_at: string;
   /** JSON of a `SupervisoryAuthority`, checked when it was set. */
   supervisory_authority: string | null;
+  programme: string | null;
 }
 
 /** The columns a {@link TenantRow} reads. */
-export const TENANT_COLUMNS = 'id, display_name, created_at, supervisory_authority';
+export const TENANT_COLUMNS = 'id, display_name, created_at, supervisory_authority, programme';
 
 export const toTenant = (row: TenantRow): Tenant => ({
   id: row.id,
@@ -19,6 +20,7 @@ export const toTenant = (row: TenantRow): Tenant => ({
   ...(row.supervisory_authority === null
     ? {}
     : { supervisoryAuthority: JSON.parse(row.supervisory_authority) as SupervisoryAuthority }),
+  ...(row.programme === null ? {} : { programme: row.programme }),
 });
 
 /** The authority as the column keeps it: only the four known fields, whatever else it carries. */

@@ -135,3 +135,40 @@ describe('openSqliteStorage', () => {
     await expect(storage.ping()).rejects.toThrow();
   });
 });
+
+describe('the schema step that admits monitor principals', () => {
+  it('keeps every principal and the certificates that name them', () => {
+    const file = join(fresh(), 'g.db');
+    openSqlite({ file, migrations: migrations.slice(0, 11) }).close();
+    const before = new Database(file);
+    before.exec(`
+      INSERT INTO tenants (id, display_name, created_at) VALUES ('koeln', 'Köln', 't');
+      INSERT INTO principals (tenant_id, id, kind, agency_type, display_name, created_at, address)
+        VALUES ('koeln', 'abh-koeln', 'agency', 'immigration_office', 'ABH', 't', 'Ring 1');
+      INSERT INTO certificates (fingerprint, tenant_id, principal_id, serial, issuer_fingerprint,
+          certificate_pem, not_before, not_after, issued_by_gateway, created_at)
+        VALUES ('fp', 'koeln', 'abh-koeln', '01', 'ca', 'pem', 'a', 'b', 1, 't');
+    `);
+    before.close();
+    const db = openSqlite({ file, migrations });
+    expect(currentVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT id, address FROM principals').all()).toEqual([
+      { id: 'abh-koeln', address: 'Ring 1' },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.prepare(
+      "INSERT INTO principals (tenant_id, id, kind, display_name, created_at) VALUES ('koeln', 'lg', 'monitor', 'LG', 't')",
+    ).run();
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO principals (tenant_id, id, kind, display_name, created_at) VALUES ('koeln', 'x', 'king', 'X', 't')",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    expect(() => db.prepare("DELETE FROM principals WHERE id = 'abh-koeln'").run()).toThrow(
+      /FOREIGN KEY/,
+    );
+    db.close();
+  });
+});

@@ -1,3 +1,4 @@
+import { AuditLog } from '../../audit/index.ts';
 import type { PkiDeps } from '../../certs/index.ts';
 import type { GatewayDeps } from '../../gateway/app.ts';
 import { testGateway, type TestGateway } from './app.ts';
@@ -33,6 +34,11 @@ export interface KoelnWorldOptions {
   readonly rateLimits?: GatewayDeps['rateLimits'];
   /** Passed on to testGateway: requests in flight before 503 `overloaded` (default 64). */
   readonly maxInflight?: number;
+  /**
+   * Records registrations in the audit log, as the CLI and the demo do (monitoring reads office
+   * types from them); off by default so other tests' logs start with their own entries.
+   */
+  readonly recordRegistrations?: boolean;
 }
 
 /**
@@ -59,7 +65,10 @@ export async function koelnWorld(options: KoelnWorldOptions = {}): Promise<Koeln
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     ...(options.maxInflight === undefined ? {} : { maxInflight: options.maxInflight }),
   });
-  const deps = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
+  const bare = await pkiDeps(gw.storage, gw.clock, gw.masterKey);
+  const deps = options.recordRegistrations
+    ? { ...bare, audit: new AuditLog(gw.storage.audit, gw.clock) }
+    : bare;
   await provisionedTenant(deps, 'koeln');
   const registered: Partial<Record<KoelnAgency | 'dpo', TestPrincipal>> = {};
   const wanted = options.agencies ?? ['abh', 'jc', 'so'];

@@ -96,3 +96,11 @@ export const PKI_SCHEMA = `
   );
   CREATE INDEX used_assertions_by_expiry ON used_assertions (expires_at);
 `;
+
+/** The steering group's `monitor` principals, and the programme view a tenant may take part in. */
+export const MONITOR_ROLE = `
+  ALTER TABLE principals DROP CONSTRAINT principals_kind_check;
+  ALTER TABLE principals ADD CONSTRAINT principals_kind_check
+    CHECK (kind IN ('agency', 'dpo', 'operator', 'monitor'));
+  ALTER TABLE tenants ADD COLUMN programme text;
+`;

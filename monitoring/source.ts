@@ -1,0 +1,99 @@
+import { currentHead, toBase64, type AuditStore } from '../audit/index.ts';
+import { GatewayError } from '../core/index.ts';
+import type { Period } from './periods.ts';
+import type { MonitoringReport, RuleStatement, SignedTreeHead } from './report.ts';
+import { describeRule, type SuppressionRule } from './suppression.ts';
+import { computeReport } from './tables.ts';
+import { MonitoringTally } from './tally.ts';
+
+/** What the server's monitoring needs: the log, a signer for tree heads, the rule and a clock. */
+export interface MonitoringDeps {
+  readonly store: AuditStore;
+  readonly signTreeHead: (
+    tenantId: string,
+    head: { treeSize: number; rootHash: string; timestamp: string },
+  ) => Promise<string>;
+  readonly rule: SuppressionRule;
+  /** The rule as configured (`suppress:3`, `round:5`), stated on every table. */
+  readonly ruleText: string;
+  readonly now: () => Date;
+}
+
+const PAGE = 1000;
+
+/**
+ * Each tenant's log folded once and then only forward: a report reads the head, folds the entries
+ * added since the last report, and computes from the figures at exactly that head, which it names
+ * signed. Folds of one tenant run one after another, so no entry is counted twice.
+ */
+export class MonitoringSource {
+  readonly #tallies = new Map<string, MonitoringTally>();
+  readonly #turns = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: MonitoringDeps) {}
+
+  /** The rule every table of this gateway states. */
+  get suppression(): RuleStatement {
+    const { rule, ruleText } = this.deps;
+    return { rule: ruleText, de: describeRule(rule, 'de'), en: describeRule(rule, 'en') };
+  }
+
+  /** The tenant's report for a period, at the log's current head. */
+  report(tenantId: string, period: Period): Promise<MonitoringReport> {
+    return this.#inTurn(tenantId, async () => {
+      const { tally, head } = await this.#foldToHead(tenantId);
+      return computeReport({
+        tally,
+        tenant: tenantId,
+        period,
+        rule: this.deps.rule,
+        ruleText: this.deps.ruleText,
+        treeHead: head,
+      });
+    });
+  }
+
+  /** The months that hold any figure, newest first. */
+  months(tenantId: string): Promise<string[]> {
+    return this.#inTurn(tenantId, async () => {
+      const { tally } = await this.#foldToHead(tenantId);
+      return [...tally.months.keys()].sort().reverse();
+    });
+  }
+
+  async #foldToHead(tenantId: string): Promise<{ tally: MonitoringTally; head: SignedTreeHead }> {
+    const { store } = this.deps;
+    const current = await currentHead(store, tenantId);
+    let tally = this.#tallies.get(tenantId);
+    if (tally === undefined || tally.size > current.size) tally = new MonitoringTally();
+    // Dropped first: a fold that fails half-way must not leave figures that stand for no head.
+    this.#tallies.delete(tenantId);
+    while (tally.size < current.size) {
+      const page = await store.entries(tenantId, { afterSeq: tally.size - 1, limit: PAGE });
+      for (const entry of page) if (entry.seq < current.size) tally.add(entry);
+      if (page.length < PAGE) break;
+    }
+    if (tally.size !== current.size) {
+      throw new GatewayError('internal_error', {
+        detail: 'the audit log has fewer entries than its head',
+      });
+    }
+    this.#tallies.set(tenantId, tally);
+    const unsigned = {
+      treeSize: tally.size,
+      rootHash: toBase64(current.root),
+      timestamp: this.deps.now().toISOString(),
+    };
+    return { tally, head: { ...unsigned, jws: await this.deps.signTreeHead(tenantId, unsigned) } };
+  }
+
+  #inTurn<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.#turns.get(tenantId) ?? Promise.resolve();
+    const result = before.then(work, work);
+    this.#turns.set(
+      tenantId,
+      result.catch(() => undefined),
+    );
+    return result;
+  }
+}
