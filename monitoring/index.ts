@@ -13,7 +13,7 @@ export type {
   TableId,
   TableRow,
 } from './report.ts';
-export { MonitoringSource } from './source.ts';
+export { MonitoringSource, REPORT_REUSE_MS } from './source.ts';
 export type { MonitoringDeps } from './source.ts';
 export { programmeReport, PROGRAMME_FORMAT } from './programme.ts';
 export type { ProgrammeReport, ProgrammeRow } from './programme.ts';

@@ -3,7 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
-import type { MonitoringReport, ProgrammeReport } from '../monitoring/index.ts';
+import {
+  REPORT_REUSE_MS,
+  type MonitoringReport,
+  type ProgrammeReport,
+} from '../monitoring/index.ts';
 import { askConsent, sendNotice } from './support/flows.ts';
 import { personGrants, personSignsIn } from './support/person.ts';
 import { addPrincipal, provisionedTenant, type TestPrincipal } from './support/pki.ts';
@@ -162,6 +166,24 @@ describe('monitoring for the steering group', () => {
     expect((await world.gw.app.request('/v1/monitoring/reports/2026-11')).status).toBe(401);
     // The DPO reads the figures as well.
     expect((await world.as(world.dpo, '/v1/monitoring/reports/2026-11')).status).toBe(200);
+  });
+
+  it('serves a report again for a minute under the head it was computed from, then a new one', async () => {
+    await history();
+    const first = (await (
+      await world.as(monitor, '/v1/monitoring/reports/2026-11')
+    ).json()) as MonitoringReport;
+    await askConsent(world, world.abh, { scheme: 'azr', value: '300000000000' });
+    const again = (await (
+      await world.as(monitor, '/v1/monitoring/reports/2026-11')
+    ).json()) as MonitoringReport;
+    expect(again.treeHead).toEqual(first.treeHead);
+    world.gw.clock.advance(REPORT_REUSE_MS);
+    const later = (await (
+      await world.as(monitor, '/v1/monitoring/reports/2026-11')
+    ).json()) as MonitoringReport;
+    expect(later.treeHead.treeSize).toBe(first.treeHead.treeSize + 1);
+    expect(tableOf(later, 'consents-by-office-type').rows[0]?.values[0]).toBe(8);
   });
 
   it('puts the municipalities of a programme side by side, each row its own protected totals', async () => {
