@@ -252,6 +252,28 @@ describe('monitoring for the steering group', () => {
   });
 });
 
+describe('monitor compute refuses what it cannot recompute', () => {
+  it('needs a period or a report, and an export from the first entry', async () => {
+    await history();
+    const dir = fresh();
+    const partial = await world.as(world.dpo, '/v1/audit/exports', {
+      method: 'POST',
+      body: JSON.stringify({ from: '2026-11-25T20:00:00Z' }),
+    });
+    const file = join(dir, 'partial.json');
+    writeFileSync(file, await partial.text());
+    const neither = await cli('monitor', 'compute', file);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/needs --period P or --check REPORT/);
+    const cut = await cli('monitor', 'compute', file, '--period', '2026-11');
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/every entry from seq 0 .*export without a time range/);
+    const rule = await cli('monitor', 'compute', file, '--period', '2026-11', '--rule', 'hide');
+    expect(rule.code).toBe(2);
+    expect(rule.stderr).toMatch(/suppress/);
+  });
+});
+
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
