@@ -36,6 +36,7 @@ import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
 import { registerExchangeRoutes } from './routes/exchanges.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerMonitoringRoutes } from './routes/monitoring.ts';
+import { registerMonitoringPages } from './monitoring-pages/index.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
 import { registerPortalPages } from './routes/portal-pages.tsx';
@@ -113,6 +114,12 @@ export interface GatewayDeps {
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
 
+/** Constant stylesheets: never shed, or the page saying "wait a moment" would come unstyled. */
+const STYLESHEETS = new Set(['/portal/assets/portal.css', '/monitoring/assets/monitoring.css']);
+/** Paths people read in a browser: refused under overload with a page, not problem+json. */
+const isPage = (path: string) =>
+  ['/portal', '/monitoring'].some((p) => path === p || path.startsWith(`${p}/`));
+
 /**
  * Builds the gateway's HTTP app. It is the same on every runtime: nothing here may know whether it
  * runs on Node or workerd.
@@ -150,13 +157,10 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   app.use(
     shedLoad({
       maxInflight: deps.maxInflight ?? DEFAULT_MAX_INFLIGHT,
-      // Liveness must tell a busy gateway from a dead one; the portal's stylesheet is a constant,
-      // and without it the page saying "wait a moment" would come unstyled.
-      exempt: (c) => c.req.path === '/health' || c.req.path === '/portal/assets/portal.css',
+      // Liveness must tell a busy gateway from a dead one.
+      exempt: (c) => c.req.path === '/health' || STYLESHEETS.has(c.req.path),
       refuse: (c, error) =>
-        c.req.path === '/portal' || c.req.path.startsWith('/portal/')
-          ? overloadedPage(c, error)
-          : problemResponse(c, error),
+        isPage(c.req.path) ? overloadedPage(c, error) : problemResponse(c, error),
       logger: deps.logger,
       clock: deps.clock,
     }),
@@ -194,9 +198,11 @@ export function createApp(deps: GatewayDeps): GatewayApp {
 
   const audit = new AuditLog(deps.storage.audit, deps.clock);
   // After authentication, so the budget is the principal's; refusals after it count as well.
+  // One store for the API's and the monitoring pages' budgets, so a principal has one budget.
+  const rateLimitStore = deps.rateLimitStore ?? new MemoryRateLimitStore();
   const limit = rateLimit({
     limits: rateLimitsOf(deps.rateLimits),
-    store: deps.rateLimitStore ?? new MemoryRateLimitStore(),
+    store: rateLimitStore,
     clock: deps.clock,
     onFirstRefusal: async (principal, routeClass) => {
       await audit.append(principal.tenantId, {
@@ -301,6 +307,16 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     source: monitoring,
     tenants: deps.storage.tenants,
     readers: limited(authenticate({ ...assertionCheck, allow: ['monitor', 'dpo'] })),
+  });
+  registerMonitoringPages(app, {
+    source: monitoring,
+    storage: deps.storage,
+    masterKey: deps.keys.masterKey,
+    assertionCheck,
+    signInThrottle: deps.signInThrottle,
+    clientAddress: deps.clientAddress,
+    pageLimit: rateLimitsOf(deps.rateLimits).audit,
+    rateLimitStore,
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'clientAssertion', {

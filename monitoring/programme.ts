@@ -65,7 +65,8 @@ export function programmeReport(
       consents: consents?.values ?? [],
       exchanges: exchanges?.values ?? [],
       refusals: reasons.map(byReason),
-      refusalsTotal: refusals?.total.total ?? 0,
+      // A municipality without the table saw no refusal (0); a withheld total stays withheld.
+      refusalsTotal: refusals === undefined ? 0 : (refusals.total.total ?? null),
       stats: { ...consents?.stats, ...exchanges?.stats },
     };
   });

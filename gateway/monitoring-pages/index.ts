@@ -1,0 +1,2 @@
+export { registerMonitoringPages } from './register.tsx';
+export type { MonitoringPagesOptions } from './kit.tsx';
