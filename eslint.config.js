@@ -46,6 +46,8 @@ export default tseslint.config(
       'gateway/middleware/**',
       'gateway/routes/**',
       'gateway/portal/**',
+      'gateway/monitoring-pages/**',
+      'gateway/form-body.ts',
     ],
     ignores: ['**/*.test.ts'],
     rules: {

@@ -18,7 +18,7 @@ export type { ConsentDeps } from './deps.ts';
 export { ASSURANCE_LEVELS, CHANNELS, meetsAssurance, higherAssurance } from './assurance.ts';
 export type { Assurance, Channel } from './assurance.ts';
 export { SESSION_IDLE_MS, MAX_SECOND_FACTOR_FAILURES, DEFAULT_CODE_LIFETIME_MS } from './deps.ts';
-export { TenantHasher } from './secrets.ts';
+export { TenantHasher, tenantHmacKey } from './secrets.ts';
 export { SubjectIdentifier, pseudonymOf, auditSubjectRef as auditSubjectRefOf } from './subject.ts';
 export { ConsentRequestInput, createConsentRequest } from './requests.ts';
 export { IdentityInput, identityHash, normaliseIdentity, normaliseName } from './identity.ts';

@@ -32,24 +32,36 @@ export class TenantHasher {
     const id = `${tenantId}/${purpose}`;
     let key = this.#keys.get(id);
     if (!key) {
-      const context = `consent-gateway/${tenantId}/secret/${purpose}`;
-      key = this.#store
-        .tenantSecret(tenantId, purpose, () =>
-          wrapSecret(this.#masterKey, randomBytes(32), context),
-        )
-        .then((wrapped) => unwrapSecret(this.#masterKey, wrapped, context))
-        .then((raw) =>
-          crypto.subtle.importKey(
-            'raw',
-            Uint8Array.from(raw),
-            { name: 'HMAC', hash: 'SHA-256' },
-            false,
-            ['sign'],
-          ),
-        );
+      key = tenantHmacKey(this.#store, this.#masterKey, tenantId, purpose, ['sign']);
       key.catch(() => this.#keys.delete(id));
       this.#keys.set(id, key);
     }
     return key;
   }
+}
+
+/**
+ * The tenant's HMAC-SHA256 key called `purpose`, non-extractable: its 32 random bytes rest
+ * wrapped under the master key (bound to tenant and purpose) and are made on first use.
+ */
+export function tenantHmacKey(
+  store: Pick<ConsentStore, 'tenantSecret'>,
+  masterKey: CryptoKey,
+  tenantId: string,
+  purpose: string,
+  usages: readonly KeyUsage[],
+): Promise<CryptoKey> {
+  const context = `consent-gateway/${tenantId}/secret/${purpose}`;
+  return store
+    .tenantSecret(tenantId, purpose, () => wrapSecret(masterKey, randomBytes(32), context))
+    .then((wrapped) => unwrapSecret(masterKey, wrapped, context))
+    .then((raw) =>
+      crypto.subtle.importKey(
+        'raw',
+        Uint8Array.from(raw),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        [...usages],
+      ),
+    );
 }

@@ -9,6 +9,14 @@ import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.ts';
 
 const MAX_BUNDLE = 256 * 1024 * 1024;
 
+/** How an export's signature and pinned keys are named, by every command that checks one. */
+export const EXPORT_CHECK_OPTIONS = {
+  signature: { type: 'string' },
+  jwks: { type: 'string' },
+  'openpgp-key': { type: 'string' },
+  data: { type: 'string' },
+} as const;
+
 /**
  * `audit verify BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE]`: checks an export
  * offline. BUNDLE is either the export answer as saved (`{ bundle, signature }`) or the bundle
@@ -27,12 +35,7 @@ export async function auditVerifyCommand(
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: {
-      signature: { type: 'string' },
-      jwks: { type: 'string' },
-      'openpgp-key': { type: 'string' },
-      data: { type: 'string' },
-    },
+    options: EXPORT_CHECK_OPTIONS,
     strict: true,
     allowPositionals: true,
   });

@@ -11,7 +11,7 @@ import {
   type MonitoringReport,
 } from '../../monitoring/index.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.ts';
-import { auditVerifyCommand } from './audit.ts';
+import { auditVerifyCommand, EXPORT_CHECK_OPTIONS } from './audit.ts';
 
 const MAX_REPORT = 64 * 1024 * 1024;
 
@@ -35,10 +35,7 @@ export async function monitorComputeCommand(
       'tree-size': { type: 'string' },
       rule: { type: 'string' },
       csv: { type: 'boolean' },
-      signature: { type: 'string' },
-      jwks: { type: 'string' },
-      'openpgp-key': { type: 'string' },
-      data: { type: 'string' },
+      ...EXPORT_CHECK_OPTIONS,
     },
     strict: true,
     allowPositionals: true,

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import type { AssertionCheck, PkiStore } from '../../certs/index.ts';
 import type { ConsentStore } from '../../consent/index.ts';
-import { GatewayError, isGatewayError } from '../../core/index.ts';
+import type { GatewayError} from '../../core/index.ts';
+import { isGatewayError } from '../../core/index.ts';
 import type { MonitoringSource } from '../../monitoring/index.ts';
 import type { TenantStore } from '../../tenants/index.ts';
 import type { GatewayEnv } from '../env.ts';
@@ -182,26 +183,4 @@ function refusalText(
     default:
       return { key: 'error.generic', values: {} };
   }
-}
-
-/** The body of a posted form, as strings; anything but a form is refused. */
-export async function formOf(c: PageContext): Promise<Record<string, string>> {
-  const type = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
-    throw new GatewayError('unsupported_media_type', { detail: 'send the form as a form' });
-  }
-  let body: Awaited<ReturnType<typeof c.req.parseBody>>;
-  try {
-    body = await c.req.parseBody();
-  } catch {
-    throw new GatewayError('validation_failed', {
-      status: 400,
-      detail: 'the form body cannot be read',
-      errors: [{ path: '', message: 'malformed form body' }],
-    });
-  }
-  const fields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body))
-    if (typeof value === 'string') fields[key] = value;
-  return fields;
 }

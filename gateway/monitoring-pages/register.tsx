@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { formFields } from '../form-body.ts';
 import { z } from 'zod';
 import { GatewayError, isGatewayError, type ErrorCode } from '../../core/index.ts';
 import {
@@ -14,7 +15,6 @@ import { readerOf } from './access.ts';
 import { periodChoices, refusalSeries, seriesMonths } from './figures.ts';
 import { isPageLanguage, type PageText } from './i18n.ts';
 import {
-  formOf,
   monitoringKit,
   type MonitoringKit,
   type MonitoringPagesOptions,
@@ -95,7 +95,7 @@ export function registerMonitoringPages(
   app.post(
     '/monitoring/sign-out',
     kit.page(async (c) => {
-      const form = SignOutForm.safeParse(await formOf(c));
+      const form = SignOutForm.safeParse(await formFields(c));
       const fields = form.success ? form.data : {};
       kit.csrf.check(c, fields.csrf);
       kit.sessions.clear(c);
@@ -106,7 +106,7 @@ export function registerMonitoringPages(
 }
 
 async function signIn(kit: MonitoringKit, c: PageContext): Promise<Response> {
-  const form = SignInForm.safeParse(await formOf(c));
+  const form = SignInForm.safeParse(await formFields(c));
   const fields = form.success ? form.data : { assertion: '', csrf: undefined, lang: undefined };
   const text = kit.textOf(c, fields.lang);
   const refuse = (key: MessageKey, status: number, technical?: string) =>

@@ -2,9 +2,8 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { base64url } from 'jose';
 import { z } from 'zod';
-import { unwrapSecret, wrapSecret } from '../../certs/index.ts';
-import type { ConsentStore } from '../../consent/index.ts';
-import { randomBytes, toBase64Url, type Clock } from '../../core/index.ts';
+import { tenantHmacKey, type ConsentStore } from '../../consent/index.ts';
+import { toBase64Url, type Clock } from '../../core/index.ts';
 import { TenantId, type TenantStore } from '../../tenants/index.ts';
 
 /** How long a monitoring sign-in lasts: a working day. */
@@ -128,19 +127,7 @@ export class MonitoringSessions {
     let key = this.#keys.get(tenantId);
     if (key === undefined) {
       const { secrets, masterKey } = this.#deps;
-      const context = `consent-gateway/${tenantId}/secret/${SECRET_NAME}`;
-      key = secrets
-        .tenantSecret(tenantId, SECRET_NAME, () => wrapSecret(masterKey, randomBytes(32), context))
-        .then((wrapped) => unwrapSecret(masterKey, wrapped, context))
-        .then((raw) =>
-          crypto.subtle.importKey(
-            'raw',
-            Uint8Array.from(raw),
-            { name: 'HMAC', hash: 'SHA-256' },
-            false,
-            ['sign', 'verify'],
-          ),
-        );
+      key = tenantHmacKey(secrets, masterKey, tenantId, SECRET_NAME, ['sign', 'verify']);
       key.catch(() => this.#keys.delete(tenantId));
       this.#keys.set(tenantId, key);
     }

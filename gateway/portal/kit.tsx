@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { portalPerson, type ConsentDeps, type PortalPerson } from '../../consent/index.ts';
+import { formFields } from '../form-body.ts';
 import { GatewayError, isGatewayError } from '../../core/index.ts';
 import { label, type Language } from '../../policies/index.ts';
 import type { GatewayEnv } from '../env.ts';
@@ -114,27 +115,7 @@ export function portalKit(options: PortalPagesOptions): PortalKit {
         return errorPage(c, error, languageOf(c), frame, toSignIn);
       }
     },
-    async formOf(c) {
-      const type = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase();
-      if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
-        throw new GatewayError('unsupported_media_type', { detail: 'send the form as a form' });
-      }
-      let body: Awaited<ReturnType<typeof c.req.parseBody>>;
-      try {
-        body = await c.req.parseBody();
-      } catch {
-        // A broken multipart or form body is the sender's mistake, never the gateway's (500).
-        throw new GatewayError('validation_failed', {
-          status: 400,
-          detail: 'the form body cannot be read',
-          errors: [{ path: '', message: 'malformed form body' }],
-        });
-      }
-      const fields: Record<string, string> = {};
-      for (const [key, value] of Object.entries(body))
-        if (typeof value === 'string') fields[key] = value;
-      return fields;
-    },
+    formOf: formFields,
     agencyName,
     names: (tenantId, ids) => Promise.all(ids.map((id) => agencyName(tenantId, id))),
     categoryNames: (ids, language) => ids.map((id) => label('category', id, language).name),
