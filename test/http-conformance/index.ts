@@ -3,6 +3,7 @@ import { describeAudit } from './audit.ts';
 import { describeAuthentication } from './authentication.ts';
 import { describeConsent } from './consent.ts';
 import { describeExchange } from './exchange.ts';
+import { describeMonitoring } from './monitoring.ts';
 import { describePublic } from './public.ts';
 import { describeRefusals } from './refusals.ts';
 import { gatewayUnderTest, type StartTarget } from './target.ts';
@@ -40,5 +41,6 @@ export function describeHttpConformance(name: string, start: StartTarget): void 
     describeExchange(gateway);
     describeRefusals(gateway);
     describeAudit(gateway);
+    describeMonitoring(gateway);
   });
 }

@@ -24,6 +24,8 @@ export interface ConformanceWorld {
   readonly dpo: TestPrincipal;
   /** `jc-revoked`, a Jobcenter whose only certificate is revoked. */
   readonly revoked: TestPrincipal;
+  /** `lenkung-koeln`, the steering group's reader: `/v1/monitoring` only. */
+  readonly monitor: TestPrincipal;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function seedHttpConformance(input: {
     so: await agency('so-koeln', 'social_office'),
     dpo: await addPrincipal(deps, { tenantId: TENANT, id: 'dsb-koeln', kind: 'dpo' }),
     revoked: await agency('jc-revoked', 'jobcenter'),
+    monitor: await addPrincipal(deps, { tenantId: TENANT, id: 'lenkung-koeln', kind: 'monitor' }),
   };
   await revokeCertificate(deps, TENANT, world.revoked.serial);
   return world;
