@@ -113,8 +113,8 @@ describe(`crash test: SIGKILL at random moments while a client sends and grants 
     gw = await startTrackedGateway(env);
     const abh = demoAgency(data, 'abh-demo', AUD);
     const jc = demoAgency(data, 'jc-demo', AUD);
-    await registerDpo('dsb-demo');
-    const dpo = demoAgency(join(dir.path, 'dpo'), 'dsb-demo', AUD);
+    await registerDpo('dsb-crash');
+    const dpo = demoAgency(join(dir.path, 'dpo'), 'dsb-crash', AUD);
 
     let restarting: Promise<void> = Promise.resolve();
     const stats = { retries: 0, serverErrors: [] as string[] };

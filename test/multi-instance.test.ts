@@ -210,9 +210,18 @@ describe('three instances on one PostgreSQL', () => {
       '-pkeyopt',
       'ec_paramgen_curve:P-256',
       '-out',
-      'demo/dsb-demo.key',
+      'demo/dsb-instances.key',
     );
-    openssl('req', '-new', '-key', 'demo/dsb-demo.key', '-subj', '/CN=dsb-demo', '-out', 'dpo.csr');
+    openssl(
+      'req',
+      '-new',
+      '-key',
+      'demo/dsb-instances.key',
+      '-subj',
+      '/CN=dsb-instances',
+      '-out',
+      'dpo.csr',
+    );
     const cli = await run(
       'cli/bin.mjs',
       [
@@ -221,18 +230,18 @@ describe('three instances on one PostgreSQL', () => {
         '--tenant',
         'demo',
         '--id',
-        'dsb-demo',
+        'dsb-instances',
         '--role',
         'dpo',
         '--csr',
         join(work, 'dpo.csr'),
         '--out',
-        join(work, 'demo', 'dsb-demo.crt'),
+        join(work, 'demo', 'dsb-instances.crt'),
       ],
       { env: env('a') },
     );
     expect(cli.code, cli.stderr).toBe(0);
-    const dpo = demoAgency(work, 'dsb-demo', PUBLIC_URL);
+    const dpo = demoAgency(work, 'dsb-instances', PUBLIC_URL);
     const exported = await call(1, '/v1/audit/exports', { as: dpo, body: {} });
     expect(exported.status, await exported.clone().text()).toBe(200);
     const { bundle, signature } = (await exported.json()) as { bundle: string; signature: string };
