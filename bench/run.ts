@@ -17,6 +17,8 @@
  * - sends lost or duplicated when the gateway is killed midway and the sends retried
  *   (`kill-retry.ts`);
  * - the exchange on PostgreSQL with one and three instances (`postgres.ts`; BENCH_POSTGRES=0 skips);
+ * - monitoring: folding a large municipality's year of log, and one protected report of a month
+ *   and of the year (`monitoring.ts`; BENCH_MONITORING_ENTRIES, default 2·10⁵);
  * - last, what an exchange costs on Cloudflare (`edge-cost.ts`).
  *
  * Knobs for a short run: BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_PACED_WARMUP_MS,
@@ -35,6 +37,7 @@ import { printEdgeCost } from './edge-cost.ts';
 import { stopAllGateways } from './gateway.ts';
 import { measureInclusionProofs } from './inclusion-proofs.ts';
 import { measureKillAndRetry } from './kill-retry.ts';
+import { measureMonitoring } from './monitoring.ts';
 import { measureOverload } from './overload.ts';
 import { measurePostgres } from './postgres.ts';
 import { measureStored, sizeKey } from './stored.ts';
@@ -90,6 +93,8 @@ async function measureAll(): Promise<Record<string, unknown>> {
   process.stderr.write('bench: kill and retry\n');
   const killRetry = await measureKillAndRetry(dir.path, killSends);
   const postgres = process.env['BENCH_POSTGRES'] === '0' ? {} : await measurePostgres(dir.path);
+  process.stderr.write('bench: monitoring\n');
+  const monitoring = measureMonitoring(Number(process.env['BENCH_MONITORING_ENTRIES'] ?? 2e5));
   return {
     exchangesPerSec: round(http.exchangesPerSec, 1),
     cryptoFloorPerSec: round(floor.perSec, 1),
@@ -103,6 +108,7 @@ async function measureAll(): Promise<Record<string, unknown>> {
     lostOrDuplicated: killRetry.lost + killRetry.duplicated,
     overload: roundAll({ ...overload.overload }),
     soak: roundAll({ ...overload.soak }),
+    monitoring: roundAll({ ...monitoring }),
     details: {
       http: {
         concurrency: settings.concurrency,
@@ -142,6 +148,7 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
     lostOrDuplicated: number;
     overload: Record<string, number>;
     soak: Record<string, number>;
+    monitoring: Record<string, number>;
     details: {
       http: { concurrency: number; warmupMs: number; measureMs: number; pacedRatePerSec: number };
       cryptoFloorWorkers: number;
@@ -196,6 +203,10 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
     [
       'kill and retry: lost + duplicated',
       `${String(f.lostOrDuplicated)}  (${String(killRetry.sends)} sends, ${String(killRetry.retried)} retried)`,
+    ],
+    [
+      `monitoring: fold / report of a month / of the year (${String(f.monitoring['entries'])} entries)`,
+      `${String(f.monitoring['foldPerSec'])} entries/s, ${String(f.monitoring['reportMonthMs'])} ms, ${String(f.monitoring['reportYearMs'])} ms`,
     ],
     ...Object.entries(f.details.postgresPerSec).map(([instances, rate]): [string, string] => [
       `exchanges, PostgreSQL, ${instances.replace('instances', '')} instance(s) round robin`,
