@@ -21,3 +21,4 @@ export { reportCsv, programmeCsv, WITHHELD } from './csv.ts';
 export { describeRule, parseRule, protect, disclosed } from './suppression.ts';
 export type { CountSystem, SuppressionRule } from './suppression.ts';
 export { recomputeReport, compareReports } from './recompute.ts';
+export { isClosed, lastEndedMonth, periodEnd, CLOSING_MARGIN_MS } from './periods.ts';

@@ -63,3 +63,44 @@ export function periodOf(kind: PeriodKind, month: string): Period {
   if (kind === 'quarter') return parsePeriod(`${year}-Q${Math.ceil(Number(m) / 3)}`);
   return parsePeriod(year);
 }
+
+const HOUR_MS = 3_600_000;
+/**
+ * How long after its end a period is still held back: entries carry the time their instance
+ * appended them, and instances' clocks may differ by a little.
+ */
+export const CLOSING_MARGIN_MS = 5 * 60_000;
+
+/** The instant a period ends: midnight in Europe/Berlin at the start of the month after it. */
+export function periodEnd(period: Period): Date {
+  const last = period.months.at(-1) ?? period.key;
+  const [year = 0, month = 1] = last.split('-').map(Number);
+  const next =
+    month === 12
+      ? `${String(year + 1)}-01`
+      : `${String(year)}-${String(month + 1).padStart(2, '0')}`;
+  // Berlin is one or two hours ahead of UTC: the first hour that falls in the next month.
+  const utcMidnight = Date.UTC(month === 12 ? year + 1 : year, month % 12, 1);
+  for (let at = utcMidnight - 2 * HOUR_MS; ; at += HOUR_MS) {
+    if (monthOf(new Date(at).toISOString()) === next) return new Date(at);
+  }
+}
+
+/**
+ * Whether a period's figures may be published at `now`: only once it has ended (and the margin
+ * passed). Counts of an open period only grow, so two reports of it taken at different times
+ * would, set side by side, reveal what either withholds; a closed period's figures never change.
+ */
+export function isClosed(period: Period, now: Date): boolean {
+  return now.getTime() >= periodEnd(period).getTime() + CLOSING_MARGIN_MS;
+}
+
+/** The newest month whose figures may be published at `now`. */
+export function lastEndedMonth(now: Date): string {
+  let [year = 0, month = 1] = monthOf(now.toISOString()).split('-').map(Number);
+  for (;;) {
+    const key = `${String(year)}-${String(month).padStart(2, '0')}`;
+    if (isClosed(parsePeriod(key), now)) return key;
+    [year, month] = month === 1 ? [year - 1, 12] : [year, month - 1];
+  }
+}

@@ -1,6 +1,6 @@
 import { currentHead, toBase64, type AuditStore } from '../audit/index.ts';
 import { GatewayError } from '../core/index.ts';
-import type { Period } from './periods.ts';
+import { CLOSING_MARGIN_MS, isClosed, parsePeriod, periodEnd, type Period } from './periods.ts';
 import type { MonitoringReport, RuleStatement, SignedTreeHead } from './report.ts';
 import { describeRule, type SuppressionRule } from './suppression.ts';
 import { computeReport } from './tables.ts';
@@ -26,7 +26,7 @@ export const REPORT_REUSE_MS = 60_000;
 const MAX_KEPT_REPORTS = 1000;
 
 /**
- * Each tenant's log folded once and then only forward: a report reads the head, folds the entries
+ * Each tenant's log folded once and then only forward, published by ended periods only: a report reads the head, folds the entries
  * added since the last report, and computes from the figures at exactly that head, which it names
  * signed. Folds of one tenant run one after another, so no entry is counted twice.
  */
@@ -50,6 +50,15 @@ export class MonitoringSource {
    * the head it was computed from, so it is exactly as verifiable.
    */
   report(tenantId: string, period: Period): Promise<MonitoringReport> {
+    if (!isClosed(period, this.deps.now())) {
+      const from = new Date(periodEnd(period).getTime() + CLOSING_MARGIN_MS).toISOString();
+      return Promise.reject(
+        new GatewayError('conflict', {
+          detail: `${period.key} has not ended; its figures are published from ${from} on`,
+          reasons: [{ code: 'period_open', message: `figures of ${period.key} from ${from}` }],
+        }),
+      );
+    }
     const key = `${tenantId}\n${period.key}`;
     const kept = this.#recent.get(key);
     const now = this.deps.now().getTime();
@@ -74,11 +83,15 @@ export class MonitoringSource {
     });
   }
 
-  /** The months that hold any figure, newest first. */
+  /** The ended months that hold any figure, newest first. */
   months(tenantId: string): Promise<string[]> {
     return this.#inTurn(tenantId, async () => {
       const { tally } = await this.#foldToHead(tenantId);
-      return [...tally.months.keys()].sort().reverse();
+      const now = this.deps.now();
+      return [...tally.months.keys()]
+        .filter((month) => isClosed(parsePeriod(month), now))
+        .sort()
+        .reverse();
     });
   }
 

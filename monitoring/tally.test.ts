@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../audit/index.ts';
-import { monthOf, parsePeriod, periodOf } from './periods.ts';
+import { isClosed, monthOf, parsePeriod, periodEnd, periodOf } from './periods.ts';
 import { MonitoringTally } from './tally.ts';
 
 /** A log written entry by entry, each an hour after the last unless a time is given. */
@@ -145,5 +145,14 @@ describe('periods', () => {
     expect(periodOf('quarter', '2026-05').key).toBe('2026-Q2');
     for (const bad of ['2026-13', '2026-Q5', '26', '2026-1', '2026-11-01'])
       expect(() => parsePeriod(bad)).toThrow(/month \(2026-11\)/);
+  });
+
+  it('ends a period at midnight in Berlin, and closes it five minutes later', () => {
+    expect(periodEnd(parsePeriod('2026-11')).toISOString()).toBe('2026-11-30T23:00:00.000Z');
+    expect(periodEnd(parsePeriod('2026-Q1')).toISOString()).toBe('2026-03-31T22:00:00.000Z');
+    expect(periodEnd(parsePeriod('2026')).toISOString()).toBe('2026-12-31T23:00:00.000Z');
+    const november = parsePeriod('2026-11');
+    expect(isClosed(november, new Date('2026-11-30T23:04:59Z'))).toBe(false);
+    expect(isClosed(november, new Date('2026-11-30T23:05:00Z'))).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { formFields } from '../form-body.ts';
 import { z } from 'zod';
 import { GatewayError, isGatewayError, type ErrorCode } from '../../core/index.ts';
 import {
-  monthOf,
+  lastEndedMonth,
   parsePeriod,
   programmeCsv,
   reportCsv,
@@ -146,11 +146,11 @@ async function signIn(kit: MonitoringKit, c: PageContext): Promise<Response> {
   return c.redirect(`/monitoring${lang}`, 303);
 }
 
-/** The period asked for, else the newest month with figures, else the current month. */
+/** The period asked for, else the newest ended month with figures, else the last ended month. */
 function periodAsked(c: PageContext, months: readonly string[], now: Date): Period {
   const asked = c.req.query('period');
   if (asked !== undefined && asked !== '') return parsePeriod(asked);
-  return parsePeriod(months[0] ?? monthOf(now.toISOString()));
+  return parsePeriod(months[0] ?? lastEndedMonth(now));
 }
 
 async function tenantPage(

@@ -1,37 +1,37 @@
 import { compactVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { monthOf, type MonitoringReport } from '../../monitoring/index.ts';
-import { expectProblem, newPerson, type GatewayUnderTest } from './target.ts';
+import { lastEndedMonth, monthOf, type MonitoringReport } from '../../monitoring/index.ts';
+import { expectProblem, newPerson, reasonCodes, type GatewayUnderTest } from './target.ts';
 
 /** The steering group's figures: aggregates under a signed tree head, for monitors alone. */
 export function describeMonitoring(gateway: GatewayUnderTest): void {
   describe('monitoring', () => {
-    it('gives a monitor its tenant’s figures by office type, under a signed tree head', async () => {
+    it('gives a monitor the figures of an ended month under a signed tree head, never of the running one', async () => {
       const subject = newPerson();
       await gateway.grantedConsent(subject);
       expect((await gateway.send(gateway.world.abh, subject)).status).toBe(201);
-      const month = monthOf(new Date().toISOString());
-      const res = await gateway.as(gateway.world.monitor, `/v1/monitoring/reports/${month}`);
+      const running = monthOf(new Date().toISOString());
+      const open = await expectProblem(
+        await gateway.as(gateway.world.monitor, `/v1/monitoring/reports/${running}`),
+        409,
+        'conflict',
+      );
+      expect(reasonCodes(open)).toEqual(['period_open']);
+      const ended = lastEndedMonth(new Date());
+      const res = await gateway.as(gateway.world.monitor, `/v1/monitoring/reports/${ended}`);
       const text = await res.text();
       expect(res.status, text).toBe(200);
       const report = JSON.parse(text) as MonitoringReport;
-      expect(report).toMatchObject({ format: 'consent-gateway-monitoring/1', tenant: 'koeln' });
-      const consents = report.tables.find((t) => t.id === 'consents-by-office-type');
-      expect(consents?.rows.map((r) => r.key)).toContainEqual({
-        senderType: 'immigration_office',
-        recipientType: 'jobcenter',
-        purpose: 'labour_market_integration',
+      expect(report).toMatchObject({
+        format: 'consent-gateway-monitoring/1',
+        tenant: 'koeln',
+        period: { kind: 'month', key: ended },
       });
-      for (const table of report.tables)
-        for (const row of [...table.rows, table.total])
-          for (const value of row.values)
-            expect(value === null || value >= 3 || value === 0).toBe(true);
+      expect(report.tables.map((t) => t.id)).toContain('consents-by-office-type');
       const { payload, protectedHeader } = await compactVerify(
         report.treeHead.jws,
         await gateway.jwks(),
-        {
-          algorithms: ['ES256'],
-        },
+        { algorithms: ['ES256'] },
       );
       expect(protectedHeader.typ).toBe('tree-head+jwt');
       expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
@@ -40,7 +40,7 @@ export function describeMonitoring(gateway: GatewayUnderTest): void {
       });
       const csv = await gateway.as(
         gateway.world.monitor,
-        `/v1/monitoring/reports/${month}?format=csv`,
+        `/v1/monitoring/reports/${ended}?format=csv`,
       );
       expect(csv.headers.get('Content-Type')).toMatch(/^text\/csv/);
       expect((await csv.text()).split('\r\n')[0]).toMatch(/^tenant,period,table,row,/);
