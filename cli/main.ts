@@ -5,6 +5,7 @@ import { isGatewayError } from '../core/index.ts';
 import { nodeSha256 } from '../gateway/node-sha256.ts';
 import { gatewayVersion } from '../gateway/version.ts';
 import { auditVerifyCommand } from './commands/audit.ts';
+import { backupCommand, restoreCommand } from './commands/backup.ts';
 import { openCommand, signCommand, tokenCommand } from './commands/client.ts';
 import { demoCommand } from './commands/demo.ts';
 import { initCommand } from './commands/init.ts';
@@ -41,6 +42,8 @@ const commands: Readonly<Record<string, Command>> = {
   sign: signCommand,
   open: openCommand,
   demo: demoCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 /**

@@ -46,6 +46,13 @@ Commands:
       recompute the monitoring figures (P: 2026-11, 2026-Q4 or 2026) from an audit export after
       checking it as audit verify does; --check REPORT: exit 0 only if a published report's
       figures are the log's
+  backup --out FILE
+      copy DIR/gateway.db consistently while the gateway runs (owner-only, never over an existing
+      file); prints its size and each tenant's audit tree size. The master key is not in it.
+      With GATEWAY_DATABASE_URL use pg_dump instead
+  restore FILE
+      put a backup into an empty data dir no gateway serves; needs the master key
+      (GATEWAY_MASTER_KEY or DIR/master.key) and checks that it opens the restored keys
 
 Agency-side helpers (for trying the gateway out; EC P-256 PKCS#8 keys):
   token --key FILE --cert FILE [--aud URL]   print a client assertion (valid 2 minutes)

@@ -12,6 +12,12 @@ import type { GatewayEnv } from './env.ts';
 import { answerWrongMethods, onError, onNotFound } from './error-handler.ts';
 import type { Logger } from './logging.ts';
 import { limitBody } from './middleware/body-limit.ts';
+import {
+  measureRequests,
+  registerMetricsRoute,
+  storageGauges,
+  type GatewayMetrics,
+} from './metrics/index.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { DEFAULT_MAX_INFLIGHT, shedLoad } from './middleware/load-shedding.ts';
@@ -35,6 +41,7 @@ import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
 import { registerExchangeRoutes } from './routes/exchanges.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerReady } from './routes/ready.ts';
 import { registerMonitoringRoutes } from './routes/monitoring.ts';
 import { registerMonitoringPages } from './monitoring-pages/index.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
@@ -110,6 +117,11 @@ export interface GatewayDeps {
   readonly eid?: EidProvider;
   /** How monitoring protects small counts (`suppress:3`, the default, or `round:5`). */
   readonly monitoringRule?: string;
+  /**
+   * Where request and exchange counts go, served on `GET /metrics` behind the metrics' own token.
+   * Absent (the default, and always on workerd): `/metrics` is an unknown path.
+   */
+  readonly metrics?: GatewayMetrics;
 }
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
@@ -146,6 +158,8 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     },
   });
 
+  // First, so that every answer is measured, also refusals by the middleware after it.
+  if (deps.metrics) app.use(measureRequests(deps.metrics));
   app.use(requestContext({ logger: deps.logger }));
   app.use(
     securityHeaders({
@@ -174,6 +188,13 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     version: deps.config.version,
     pingStorage: () => deps.storage.ping(),
   });
+  registerReady(app, { probe: () => deps.storage.ping() });
+  if (deps.metrics) {
+    registerMetricsRoute(app, {
+      metrics: deps.metrics,
+      gauges: () => storageGauges(deps.storage),
+    });
+  }
   registerWellKnown(app, {
     pki: deps.storage.pki,
     tenantIds: async () => (await deps.storage.tenants.list()).map((tenant) => tenant.id),
@@ -233,7 +254,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     publicUrl: deps.config.publicUrl,
     // Revocation takes the messages still waiting under the consent with it, at once.
     onRevoked: async (tenantId, consentId) => {
-      await withholdMessagesOf(
+      const withheld = await withholdMessagesOf(
         {
           exchanges: deps.storage.exchanges,
           consents: deps.storage.consents,
@@ -244,6 +265,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
         consentId,
         'consent_revoked',
       );
+      if (withheld > 0) deps.metrics?.exchange('withheld', { count: withheld });
     },
   };
   registerConsentRequestRoutes(app, {

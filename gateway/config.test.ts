@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eidConfigFrom, readConfig, type EidSettings } from './config.ts';
+import { eidConfigFrom, readConfig, readMasterKeyFile, type EidSettings } from './config.ts';
 
 describe('readConfig', () => {
   it('gives the embedded defaults when nothing is set', () => {
@@ -401,5 +401,97 @@ describe('eidConfigFrom', () => {
       /GATEWAY_OIDC_PRIVATE_KEY_FILE must hold a PKCS#8 PEM private key for RS256/,
     );
     expect(String(error)).not.toContain(pem.split('\n')[1]?.slice(0, 20));
+  });
+});
+
+describe('the master key from a file (GATEWAY_MASTER_KEY_FILE)', () => {
+  const key = 'ab'.repeat(32);
+
+  it('takes the path, and lets it stand in for GATEWAY_MASTER_KEY on PostgreSQL', () => {
+    expect(
+      readConfig({
+        GATEWAY_MASTER_KEY_FILE: '/run/credentials/consent-gateway.service/master.key',
+        GATEWAY_DATABASE_URL: 'postgres://gw:pw@db.example:5432/gw',
+      }),
+    ).toMatchObject({
+      ok: true,
+      config: {
+        masterKey: undefined,
+        masterKeyFile: '/run/credentials/consent-gateway.service/master.key',
+      },
+    });
+    const defaults = readConfig({});
+    expect(defaults.ok && defaults.config).not.toHaveProperty('masterKeyFile');
+  });
+
+  it('refuses it together with GATEWAY_MASTER_KEY, in one line', () => {
+    expect(readConfig({ GATEWAY_MASTER_KEY: key, GATEWAY_MASTER_KEY_FILE: '/k' })).toEqual({
+      ok: false,
+      problems: [
+        'invalid configuration: GATEWAY_MASTER_KEY_FILE must not be set together with GATEWAY_MASTER_KEY',
+      ],
+    });
+  });
+
+  it('reads the key as hex or base64, ignoring the newline `openssl rand -hex 32` writes', async () => {
+    const read: string[] = [];
+    const text = await readMasterKeyFile('/etc/k', (path) => {
+      read.push(path);
+      return Promise.resolve(`${key}\n`);
+    });
+    expect(read).toEqual(['/etc/k']);
+    expect(text).toBe(key);
+    const base64 = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+    expect(await readMasterKeyFile('/k', () => Promise.resolve(` ${base64}\r\n`))).toBe(base64);
+  });
+
+  it('refuses an unreadable file with one line naming the variable and the error code', async () => {
+    const denied = Object.assign(new Error('EACCES: /etc/k'), { code: 'EACCES' });
+    await expect(readMasterKeyFile('/etc/k', () => Promise.reject(denied))).rejects.toThrow(
+      /^invalid configuration: GATEWAY_MASTER_KEY_FILE cannot be read \(EACCES\)$/,
+    );
+  });
+
+  it.each([
+    ['too short', 'ab'.repeat(16)],
+    ['not a key', 'correct horse battery staple secret'],
+    ['empty', '\n'],
+  ])('refuses a file that is %s without printing its content', async (_, content) => {
+    const error: unknown = await readMasterKeyFile('/k', () => Promise.resolve(content)).catch(
+      (rejection: unknown) => rejection,
+    );
+    expect(String(error)).toMatch(
+      /invalid configuration: GATEWAY_MASTER_KEY_FILE must hold 32 bytes, written as 64 hex characters or base64$/,
+    );
+    if (content.trim() !== '') expect(String(error)).not.toContain(content.trim());
+  });
+});
+
+describe('readConfig: metrics (GATEWAY_METRICS_TOKEN)', () => {
+  const token = 'm'.repeat(16) + 'X'.repeat(16);
+
+  it('has no metrics unless the token is set', () => {
+    const result = readConfig({});
+    expect(result.ok && result.config.metricsToken).toBe(undefined);
+  });
+
+  it('takes a token of at least 32 characters', () => {
+    expect(readConfig({ GATEWAY_METRICS_TOKEN: token })).toMatchObject({
+      ok: true,
+      config: { metricsToken: token },
+    });
+  });
+
+  it.each([
+    ['shorter than 32 characters', 'x'.repeat(31)],
+    ['with a space', `${'x'.repeat(20)} ${'y'.repeat(20)}`],
+  ])('refuses a token %s without echoing it', (_, value) => {
+    const result = readConfig({ GATEWAY_METRICS_TOKEN: value });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'invalid configuration: GATEWAY_METRICS_TOKEN must be at least 32 printable characters without spaces',
+      ],
+    });
   });
 });

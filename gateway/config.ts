@@ -124,6 +124,7 @@ const EnvSchema = z.object({
       }
     }, 'must be 32 bytes, written as 64 hex characters or base64')
     .optional(),
+  GATEWAY_MASTER_KEY_FILE: z.string().trim().min(1, 'must be a file path').optional(),
   GATEWAY_TRUSTED_PROXIES: z
     .string()
     .regex(
@@ -172,6 +173,10 @@ const EnvSchema = z.object({
   GATEWAY_RATE_LIMIT_MAILBOX: RateLimitVariable.optional(),
   GATEWAY_RATE_LIMIT_CONSENT_REQUESTS: RateLimitVariable.optional(),
   GATEWAY_RATE_LIMIT_AUDIT: RateLimitVariable.optional(),
+  GATEWAY_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,}$/, 'must be at least 32 printable characters without spaces')
+    .optional(),
   GATEWAY_MAX_INFLIGHT: z.coerce
     .number({ error: maxInflightMessage })
     .int(maxInflightMessage)
@@ -197,6 +202,11 @@ export interface GatewayConfig {
   readonly maxInflight: number;
   /** Wraps every private key at rest; absent: the embedded default key file in the data dir. */
   readonly masterKey: string | undefined;
+  /**
+   * A file holding the master key instead (GATEWAY_MASTER_KEY_FILE, e.g. a systemd credential);
+   * {@link readMasterKeyFile} reads it.
+   */
+  readonly masterKeyFile?: string;
   /** A JSON policy set replacing the default one. */
   readonly policyFile: string | undefined;
   /** How monitoring protects small counts: `suppress:3` (default) or `round:5`. */
@@ -205,6 +215,8 @@ export interface GatewayConfig {
   readonly trustedProxies: readonly string[];
   /** Identity-verified sign-in through OpenID Connect; absent: switched off. */
   readonly eid?: EidSettings;
+  /** The bearer token `GET /metrics` asks for; absent: no metrics (GATEWAY_METRICS_TOKEN). */
+  readonly metricsToken?: string;
 }
 
 /**
@@ -272,12 +284,23 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
   );
   const eid = eidSettingsFrom(env2, publicUrl);
   if (typeof eid === 'string') return { ok: false, problems: [eid] };
-  // Instances on PostgreSQL share the wrapped keys, so they must share the key that opens them.
-  if (env2.GATEWAY_DATABASE_URL !== undefined && env2.GATEWAY_MASTER_KEY === undefined)
+  if (env2.GATEWAY_MASTER_KEY !== undefined && env2.GATEWAY_MASTER_KEY_FILE !== undefined)
     return {
       ok: false,
       problems: [
-        'GATEWAY_DATABASE_URL needs GATEWAY_MASTER_KEY: every instance must hold the same key',
+        'invalid configuration: GATEWAY_MASTER_KEY_FILE must not be set together with GATEWAY_MASTER_KEY',
+      ],
+    };
+  // Instances on PostgreSQL share the wrapped keys, so they must share the key that opens them.
+  if (
+    env2.GATEWAY_DATABASE_URL !== undefined &&
+    env2.GATEWAY_MASTER_KEY === undefined &&
+    env2.GATEWAY_MASTER_KEY_FILE === undefined
+  )
+    return {
+      ok: false,
+      problems: [
+        'GATEWAY_DATABASE_URL needs GATEWAY_MASTER_KEY (or GATEWAY_MASTER_KEY_FILE): every instance must hold the same key',
       ],
     };
   return {
@@ -303,6 +326,9 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
       ),
       maxInflight: env2.GATEWAY_MAX_INFLIGHT,
       masterKey: env2.GATEWAY_MASTER_KEY,
+      ...(env2.GATEWAY_MASTER_KEY_FILE === undefined
+        ? {}
+        : { masterKeyFile: env2.GATEWAY_MASTER_KEY_FILE }),
       policyFile: env2.GATEWAY_POLICY_FILE,
       monitoringRule: env2.GATEWAY_MONITORING_RULE,
       trustedProxies: (env2.GATEWAY_TRUSTED_PROXIES ?? '')
@@ -310,6 +336,9 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
         .map((address) => address.trim())
         .filter((address) => address !== ''),
       ...(eid === undefined ? {} : { eid }),
+      ...(env2.GATEWAY_METRICS_TOKEN === undefined
+        ? {}
+        : { metricsToken: env2.GATEWAY_METRICS_TOKEN }),
     },
   };
 }
@@ -439,4 +468,38 @@ export async function eidConfigFrom(
       `invalid configuration: GATEWAY_OIDC_PRIVATE_KEY_FILE must hold a PKCS#8 PEM private key for ${clientAuth.alg} (GATEWAY_OIDC_PRIVATE_KEY_ALG)`,
     );
   }
+}
+
+/**
+ * Reads the master key from GATEWAY_MASTER_KEY_FILE (32 bytes as 64 hex characters or base64,
+ * surrounding white space ignored), e.g. the credential systemd's `LoadCredential=` provides in
+ * `$CREDENTIALS_DIRECTORY`. Returns the key as GATEWAY_MASTER_KEY would hold it. Throws an `Error`
+ * whose message is one line naming the variable, never the file's content.
+ *
+ * @example
+ * ```ts
+ * const key = config.masterKeyFile && (await readMasterKeyFile(config.masterKeyFile, (path) => readFile(path, 'utf8')));
+ * ```
+ */
+export async function readMasterKeyFile(
+  path: string,
+  readTextFile: (path: string) => Promise<string>,
+): Promise<string> {
+  let text: string;
+  try {
+    text = (await readTextFile(path)).trim();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    throw new Error(
+      `invalid configuration: GATEWAY_MASTER_KEY_FILE cannot be read${typeof code === 'string' ? ` (${code})` : ''}`,
+    );
+  }
+  try {
+    parseMasterKey(text);
+  } catch {
+    throw new Error(
+      'invalid configuration: GATEWAY_MASTER_KEY_FILE must hold 32 bytes, written as 64 hex characters or base64',
+    );
+  }
+  return text;
 }

@@ -24,8 +24,9 @@ import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { backgroundJobs, JOB_INTERVALS_MS } from './jobs.ts';
+import { observeJobs, prometheusMetrics } from './metrics/node-prometheus.ts';
 import { clientAddressOf } from './client-address.ts';
-import { eidConfigFrom, readConfig } from './config.ts';
+import { eidConfigFrom, readConfig, readMasterKeyFile } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
 import { createLogger, droppingDestination } from './logging.ts';
 import { seedDemoTenant } from './node-demo.ts';
@@ -80,6 +81,16 @@ try {
   );
 }
 
+// A master key file (GATEWAY_MASTER_KEY_FILE, e.g. a systemd credential) is read now as well.
+let masterKeyText = config.masterKey;
+if (config.masterKeyFile !== undefined) {
+  try {
+    masterKeyText = await readMasterKeyFile(config.masterKeyFile, (path) => readFile(path, 'utf8'));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
 // One gateway per data dir, taken before storage opens (migrations, the demo tenant). The lock is
 // held for the life of the process; the OS drops it however the process ends. Instances on
 // PostgreSQL share the database, not a data dir, and need no such lock.
@@ -107,7 +118,7 @@ let masterKeySource: LoadedMasterKey['source'];
 try {
   // A key file is made only for a data dir without tenants: beside existing keys it would be wrong.
   const fresh = (await storage.tenants.list()).length === 0;
-  const master = await loadMasterKey(config.dataDir, config.masterKey, { create: fresh });
+  const master = await loadMasterKey(config.dataDir, masterKeyText, { create: fresh });
   if (master.source !== 'env') logger.warn({ source: master.source }, MASTER_KEY_WARNING);
   masterKey = master.key;
   masterKeySource = master.source;
@@ -122,7 +133,11 @@ try {
 } catch (error) {
   await opened.close();
   const key =
-    masterKeySource === 'env' ? 'GATEWAY_MASTER_KEY' : join(config.dataDir, MASTER_KEY_FILE);
+    masterKeySource !== 'env'
+      ? join(config.dataDir, MASTER_KEY_FILE)
+      : config.masterKeyFile === undefined
+        ? 'GATEWAY_MASTER_KEY'
+        : `GATEWAY_MASTER_KEY_FILE (${config.masterKeyFile})`;
   fail(
     isKeyUnwrapError(error) && error.reason === 'wrong_master_key'
       ? `the master key does not open the keys in ${config.dataDir} (tenant ${error.tenantId ?? '?'}): ${key} is not the key they were wrapped with`
@@ -149,6 +164,10 @@ async function seedDemo(): Promise<void> {
   );
 }
 
+// Metrics only where an operator asked for them, by setting their token.
+const metrics =
+  config.metricsToken === undefined ? undefined : prometheusMetrics({ token: config.metricsToken });
+
 const app = createApp({
   config: { publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, version: gatewayVersion },
   clock: systemClock,
@@ -161,6 +180,7 @@ const app = createApp({
   maxInflight: config.maxInflight,
   monitoringRule: config.monitoringRule,
   ...(eid === undefined ? {} : { eid }),
+  ...(metrics === undefined ? {} : { metrics }),
   // The socket's peer, or behind a proxy named in GATEWAY_TRUSTED_PROXIES the client it saw.
   clientAddress: (c) =>
     clientAddressOf(
@@ -191,7 +211,11 @@ const running = server;
 
 // Ends brought by time become versions within a minute (checks do not wait for this); webhook
 // notifications are retried with backoff, and a failing agency endpoint never blocks anything.
-const jobs = backgroundJobs({ storage, clock: systemClock, masterKey, logger, fetch });
+const jobDeps = { storage, clock: systemClock, masterKey, fetch };
+const jobs =
+  metrics === undefined
+    ? backgroundJobs({ ...jobDeps, logger })
+    : observeJobs(metrics, logger, (observed) => backgroundJobs({ ...jobDeps, logger: observed }));
 void jobs.sweep();
 const sweeper = setInterval(() => void jobs.sweep(), JOB_INTERVALS_MS.sweep);
 sweeper.unref();

@@ -232,6 +232,8 @@ async function seed(): Promise<void> {
       await month(bonn, { work: 3, benefits: 2, refused: 1 });
     }
   }
+  // Figures are published once their month has ended: the steering group reads in June.
+  await nextMonth();
 }
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { AssertionCheck, PkiStore } from '../../certs/index.ts';
 import type { ConsentStore } from '../../consent/index.ts';
-import type { GatewayError} from '../../core/index.ts';
+import type { GatewayError } from '../../core/index.ts';
 import { isGatewayError } from '../../core/index.ts';
 import type { MonitoringSource } from '../../monitoring/index.ts';
 import type { TenantStore } from '../../tenants/index.ts';

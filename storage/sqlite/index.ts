@@ -4,3 +4,5 @@ export { openSqlite, inTransaction } from './database.ts';
 export type { SqliteDatabase, OpenOptions } from './database.ts';
 export { applyMigrations, currentVersion, MigrationError } from './migrations.ts';
 export type { Migration } from './migrations.ts';
+export { backupDatabase, restoreDatabase, BackupRefusal } from './backup.ts';
+export type { BackupRefusalCode, BackupSummary, RestoreSummary } from './backup.ts';
