@@ -62,6 +62,68 @@ function systemOf(draw: Draw): CountSystem {
   return { values, equations };
 }
 
+/** Counts drawn for three months of one table of 2–3 rows and 2–3 columns. */
+const monthsArb = fc.record({
+  rows: fc.integer({ min: 2, max: 3 }),
+  columns: fc.integer({ min: 2, max: 3 }),
+  counts: fc.array(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 9, maxLength: 9 }), {
+    minLength: 3,
+    maxLength: 3,
+  }),
+  threshold: fc.constantFrom(2, 3, 3, 4),
+});
+type Months = typeof monthsArb extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * Each month a table `m<k>|i|j` with row, column and grand totals, and the quarter `t|i|j`: the
+ * same table, each of its counts, totals included, the sum of the three months' counts.
+ */
+function periodsOf(draw: Months): { months: CountSystem[]; quarter: CountSystem } {
+  const rows: (number | '+')[] = [...Array.from({ length: draw.rows }, (_, i) => i), '+'];
+  const columns: (number | '+')[] = [...Array.from({ length: draw.columns }, (_, j) => j), '+'];
+  const cells = rows.flatMap((i) => columns.map((j) => [i, j] as const));
+  const table = (name: string, count: (i: number, j: number) => number): CountSystem => {
+    const values = new Map<string, number>();
+    const equations: Equation[] = [];
+    const id = (i: number | '+', j: number | '+') => `${name}|${i}|${j}`;
+    const value = (i: number | '+', j: number | '+'): number =>
+      i === '+'
+        ? rows.reduce<number>((n, r) => (r === '+' ? n : n + value(r, j)), 0)
+        : j === '+'
+          ? columns.reduce<number>((n, c) => (c === '+' ? n : n + value(i, c)), 0)
+          : count(i, j);
+    for (const [i, j] of cells) values.set(id(i, j), value(i, j));
+    for (const i of rows) {
+      equations.push({
+        total: id(i, '+'),
+        parts: columns.flatMap((j) => (j === '+' ? [] : [id(i, j)])),
+      });
+    }
+    for (const j of columns) {
+      equations.push({
+        total: id('+', j),
+        parts: rows.flatMap((i) => (i === '+' ? [] : [id(i, j)])),
+      });
+    }
+    return { values, equations };
+  };
+  const months = draw.counts.map((counts, k) =>
+    table(`m${k}`, (i, j) => counts[i * draw.columns + j] ?? 0),
+  );
+  const own = table('t', (i, j) =>
+    draw.counts.reduce((n, counts) => n + (counts[i * draw.columns + j] ?? 0), 0),
+  );
+  const links = cells.map(([i, j]) => ({
+    total: `t|${i}|${j}`,
+    parts: months.map((_, k) => `m${k}|${i}|${j}`),
+  }));
+  const quarter = {
+    values: new Map([...months.flatMap((m) => [...m.values]), ...own.values]),
+    equations: [...months.flatMap((m) => m.equations), ...own.equations, ...links],
+  };
+  return { months, quarter };
+}
+
 /** Nodes one brute-force search may visit; far above what these sizes need when all is well. */
 const NODES = 200_000;
 
@@ -124,7 +186,7 @@ function bruteForceDisclosed(
   system: CountSystem,
   published: ReadonlyMap<string, number | null>,
 ): string[] {
-  const bound = 2 * (system.values.get('t|+|+') ?? 0) + 2;
+  const bound = 2 * Math.max(0, ...system.values.values()) + 2;
   const ambiguous = new Set<string>();
   const hidden = [...published].filter(([, v]) => v === null).map(([k]) => k);
   for (const id of hidden.sort()) {
@@ -165,6 +227,27 @@ describe('protect, suppressing, against a brute-force attacker', () => {
         expect([...protect(shuffled, rule)].sort()).toEqual([...protect(system, rule)].sort());
       }),
       { numRuns: 50 },
+    );
+  });
+});
+
+describe('protect with frozen months, against a brute-force attacker', () => {
+  it('keeps every month as published and leaves no withheld count of months and quarter open', () => {
+    fc.assert(
+      fc.property(monthsArb, (draw) => {
+        const rule = { kind: 'suppress', threshold: draw.threshold } as const;
+        const { months, quarter } = periodsOf(draw);
+        const frozen = new Map(months.flatMap((month) => [...protect(month, rule)]));
+        const published = protect(quarter, rule, frozen);
+        for (const [id, decision] of frozen) expect(published.get(id), id).toBe(decision);
+        for (const [id, v] of quarter.values) {
+          const shown = published.get(id);
+          if (!frozen.has(id) && v > 0 && v < draw.threshold) expect(shown, id).toBeNull();
+          if (shown !== null) expect(shown, id).toBe(v);
+        }
+        expect(bruteForceDisclosed(quarter, published)).toEqual([]);
+      }),
+      { numRuns: 100 },
     );
   });
 });

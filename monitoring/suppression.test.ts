@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../core/index.ts';
-import { certificates, findDisclosures } from './disclosure.ts';
 import {
   describeRule,
   disclosed,
@@ -210,6 +209,119 @@ describe('protect, suppressing', () => {
   });
 });
 
+describe('protect, with decisions published before', () => {
+  const cells = [
+    [
+      [1, 5, 7],
+      [4, 6, 8],
+      [9, 3, 4],
+    ],
+    [
+      [5, 6, 7],
+      [8, 9, 6],
+      [7, 5, 8],
+    ],
+    [
+      [6, 4, 9],
+      [5, 7, 3],
+      [8, 6, 5],
+    ],
+  ];
+  const months = cells.map((month, k) => table(`m${k + 1}`, month));
+  /** The three months, the quarter table `q` and each quarter count as the sum of the months'. */
+  const own = table(
+    'q',
+    [0, 1, 2].map((r) => [0, 1, 2].map((c) => cells.reduce((n, m) => n + (m[r]?.[c] ?? 0), 0))),
+  );
+  const links = [...own.values.keys()].map((id) => ({
+    total: id,
+    parts: ['m1', 'm2', 'm3'].map((m) => id.replace(/^q/, m)),
+  }));
+  const quarter = merge(...months, own, { values: new Map(), equations: links });
+  const frozen = new Map(months.flatMap((month) => [...protect(month, SUPPRESS)]));
+
+  it('withholds a quarter count whose only withheld month count the others would give away', () => {
+    expect(frozen.get('m1|r0|c0')).toBeNull();
+    expect([frozen.get('m2|r0|c0'), frozen.get('m3|r0|c0')]).toEqual([5, 6]);
+    const published = protect(quarter, SUPPRESS, frozen);
+    expect(published.get('q|r0|c0')).toBeNull();
+    for (const [id, decision] of frozen) expect(published.get(id), id).toBe(decision);
+    expect(disclosed(quarter, published)).toEqual([]);
+  });
+
+  it('publishes a quarter count whose month counts were all published', () => {
+    const published = protect(quarter, SUPPRESS, frozen);
+    expect(['m1', 'm2', 'm3'].map((m) => frozen.get(`${m}|r2|c2`))).toEqual([4, 8, 5]);
+    expect(published.get('q|r2|c2')).toBe(17);
+    expect(published.get('q|+|+')).toBe(quarter.values.get('q|+|+'));
+  });
+
+  it('decides the same whatever the order of the system and of the frozen decisions', () => {
+    const reversed = {
+      values: new Map([...quarter.values].reverse()),
+      equations: [...quarter.equations].reverse(),
+    };
+    const backwards = new Map([...frozen].reverse());
+    expect([...protect(reversed, SUPPRESS, backwards)].sort()).toEqual(
+      [...protect(quarter, SUPPRESS, frozen)].sort(),
+    );
+  });
+
+  it('decides as without frozen decisions when none are given', () => {
+    expect(protect(quarter, SUPPRESS, new Map())).toEqual(protect(quarter, SUPPRESS));
+  });
+
+  it('refuses a frozen number other than the count, and a frozen id the system lacks', () => {
+    const wrong = new Map([...frozen, ['m2|r0|c0', 6]]);
+    expect(refusalOf(() => protect(quarter, SUPPRESS, wrong))).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('"m2|r0|c0" was published as 6, not as 5') as unknown,
+    });
+    const unknown = new Map([...frozen, ['m4|r0|c0', null]]);
+    expect(refusalOf(() => protect(quarter, SUPPRESS, unknown))).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('"m4|r0|c0" is not in the system') as unknown,
+    });
+  });
+
+  it('refuses when the frozen counts give a small quarter count away, whatever is withheld', () => {
+    // Months protected with threshold 2 published a 2; with threshold 3 its quarter is primary.
+    const system = {
+      values: new Map([
+        ['m1', 2],
+        ['m2', 0],
+        ['m3', 0],
+        ['q', 2],
+      ]),
+      equations: [{ total: 'q', parts: ['m1', 'm2', 'm3'] }],
+    };
+    const published = new Map([
+      ['m1', 2],
+      ['m2', 0],
+      ['m3', 0],
+    ]);
+    expect(refusalOf(() => protect(system, SUPPRESS, published)).code).toBe('conflict');
+  });
+
+  it('keeps frozen rounded numbers and rounds the rest', () => {
+    const round = { kind: 'round', base: 5 } as const;
+    const system = {
+      values: new Map([
+        ['m', 3],
+        ['q', 12],
+      ]),
+      equations: [],
+    };
+    expect([...protect(system, round, new Map([['m', 5]]))]).toEqual([
+      ['m', 5],
+      ['q', 10],
+    ]);
+    expect(refusalOf(() => protect(system, round, new Map([['m', 3]]))).code).toBe(
+      'validation_failed',
+    );
+  });
+});
+
 describe('protect, rounding', () => {
   it('rounds 1 and 2 to 0, 3 to 7 to 5 and 8 to 10, withholding nothing', () => {
     const counts = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13];
@@ -299,131 +411,5 @@ describe('describeRule', () => {
     expect(describeRule({ kind: 'round', base: 5 }, 'en')).toBe(
       'All values rounded to multiples of 5; totals may differ from the sum of the rounded values.',
     );
-  });
-});
-
-describe('disclosed', () => {
-  const shown = (system: CountSystem, hidden: readonly string[]) =>
-    new Map([...system.values].map(([id, v]) => [id, hidden.includes(id) ? null : v]));
-
-  it('finds the single withheld cell of a row with a published total', () => {
-    const system = table('t', [
-      [1, 5],
-      [4, 6],
-    ]);
-    expect(disclosed(system, shown(system, ['t|r0|c0']))).toEqual(['t|r0|c0']);
-  });
-
-  it('finds counts pinned by non-negativity: y + z = 0 leaves x of x + y = 3', () => {
-    const system = {
-      values: new Map([
-        ['x', 3],
-        ['y', 0],
-        ['z', 0],
-        ['x+y', 3],
-        ['y+z', 0],
-      ]),
-      equations: [
-        { total: 'x+y', parts: ['x', 'y'] },
-        { total: 'y+z', parts: ['y', 'z'] },
-      ],
-    };
-    expect(disclosed(system, shown(system, ['x', 'y', 'z']))).toEqual(['x', 'y', 'z']);
-    expect(disclosed(system, shown(system, ['y', 'z']))).toEqual(['y', 'z']);
-  });
-
-  it('finds counts fixed by a combination of sums that no bound reveals', () => {
-    const system = {
-      values: new Map([
-        ['a', 3],
-        ['b', 2],
-        ['c', 1],
-        ['a+b', 5],
-        ['a+c', 4],
-        ['b+c', 3],
-      ]),
-      equations: [
-        { total: 'a+b', parts: ['a', 'b'] },
-        { total: 'a+c', parts: ['a', 'c'] },
-        { total: 'b+c', parts: ['b', 'c'] },
-      ],
-    };
-    expect(findDisclosures(system, shown(system, ['a', 'b', 'c']))).toEqual({
-      determined: ['a', 'b', 'c'],
-      undecided: [],
-    });
-  });
-
-  it('finds counts pinned by non-negativity of a derived sum, which only the LP sees', () => {
-    // The totals force t|r2|c0 + t|r2|c1 = 0 without any one row saying so; then t|r0|c0 = 3.
-    const system = table('t', [
-      [3, 0, 0, 2],
-      [3, 3, 4, 0],
-      [0, 0, 0, 0],
-    ]);
-    const hidden = ['t|r0|c0', 't|r0|c1', 't|r0|c3', 't|r1|c2', 't|r2|c0', 't|r2|c1', 't|r2|c2'];
-    const totals = ['t|r1|+', 't|r2|+', 't|+|c1', 't|+|c3'];
-    expect(findDisclosures(system, shown(system, [...hidden, ...totals]))).toEqual({
-      determined: ['t|r0|c0', 't|r2|c0', 't|r2|c1'],
-      undecided: [],
-    });
-  });
-
-  it('finds counts fixed only by integrality, which the real relaxation leaves open', () => {
-    // u = 2a = y + z and y + z + w = 1: y + z is even and at most 1, so it is 0 and w is 1;
-    // over the reals y could be 1 with a = 1/2.
-    const system = {
-      values: new Map([
-        ['a', 0],
-        ['u', 0],
-        ['y', 0],
-        ['z', 0],
-        ['w', 1],
-        ['t', 1],
-      ]),
-      equations: [
-        { total: 'u', parts: ['a', 'a'] },
-        { total: 'u', parts: ['y', 'z'] },
-        { total: 't', parts: ['y', 'z', 'w'] },
-      ],
-    };
-    expect(findDisclosures(system, shown(system, ['a', 'u', 'w', 'y', 'z']))).toEqual({
-      determined: ['a', 'u', 'w', 'y', 'z'],
-      undecided: [],
-    });
-  });
-
-  it('finds nothing in a protected rectangle, nor in counts without a published bound', () => {
-    const system = table('t', [
-      [1, 5],
-      [4, 6],
-    ]);
-    expect(disclosed(system, shown(system, ['t|r0|c0', 't|r0|c1', 't|r1|c0', 't|r1|c1']))).toEqual(
-      [],
-    );
-    expect(disclosed(system, shown(system, [...system.values.keys()]))).toEqual([]);
-  });
-
-  it('names the published counts a proof leans on, where a complement helps most', () => {
-    const system = table('t', [
-      [1, 5],
-      [4, 6],
-    ]);
-    const proofs = certificates(system, shown(system, ['t|r0|c0', 't|r0|c1']), ['t|r0|c0']);
-    // Row 0 alone hides nothing: column 0 gives t|r0|c0 = 5 − 4, column 1 gives t|r0|c1 = 11 − 6.
-    expect(proofs.get('t|r0|c0')).toEqual(['t|+|c0', 't|r1|c0']);
-  });
-
-  it('counts an id missing from the published map as withheld', () => {
-    const system = table('t', [[1, 5]]);
-    const published = shown(system, []);
-    published.delete('t|r0|c0');
-    expect(disclosed(system, published)).toEqual(['t|r0|c0']);
-  });
-
-  it('refuses a published number that is not the true count, such as a rounded one', () => {
-    const system = table('t', [[1, 5]]);
-    const refusal = refusalOf(() => disclosed(system, protect(system, { kind: 'round', base: 5 })));
-    expect(refusal.code).toBe('validation_failed');
   });
 });

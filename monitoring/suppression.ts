@@ -46,17 +46,51 @@ const DEFAULT_BASE = 5;
  * };
  * protect(system, { kind: 'suppress', threshold: 3 }); // a → null, b → null, a+b → 6
  * ```
+ *
+ * `frozen` holds decisions published before (a month's, when its quarter is protected): a number
+ * is a count published with that value (under 'round', its rounded value), null one withheld.
+ * They are kept as given and only the other ids are decided, so that an outsider holding the
+ * earlier reports and this one together still finds no withheld count. Primary suppression and
+ * every complement apply to non-frozen ids only; where a leak's proofs lean on frozen counts
+ * alone, the search for a complement walks outward until, in the worst case, every non-frozen
+ * non-zero count of the leak's connected component is withheld.
+ *
+ * Why the worst case is safe for periods (quarter cells each the sum of its months' cells, the
+ * months protected alone): the months share no ids, so any choice of one solution per month is a
+ * solution of them all, and defining each quarter count as the sum of its months' counts satisfies
+ * the link equations and the quarter table's own sums, which follow from the months'. With every
+ * quarter count withheld, each withheld month count moves with its own month's second solution,
+ * and a quarter count of a month count that moves moves with it. A zero quarter count that stays
+ * published pins only zero parts, never withheld by this rule. This holds only if each frozen part
+ * was safe on its own system and the new equations, once the new counts are eliminated, add no
+ * equation among frozen counts (two months never checked together, now summed into a published
+ * total, would break it). Where even the worst case leaves a count computable, protect refuses
+ * rather than publish a leak.
+ *
+ * @throws GatewayError `validation_failed` for a malformed system or rule, a frozen id the system
+ * lacks, or a frozen number other than the count as this rule publishes it.
+ * @throws GatewayError `conflict` when the frozen decisions give a withheld count away whatever
+ * is withheld among the rest (they were not safe together, or a primary count follows from them).
  */
-export function protect(system: CountSystem, rule: SuppressionRule): Map<string, number | null> {
+export function protect(
+  system: CountSystem,
+  rule: SuppressionRule,
+  frozen: ReadonlyMap<string, number | null> = new Map(),
+): Map<string, number | null> {
   checkRule(rule);
   checkSystem(system);
+  checkFrozen(system, rule, frozen);
   const ids = [...system.values.keys()].sort(byId);
   const count = (id: string) => system.values.get(id) ?? 0;
+  const decide = (id: string, own: number | null) => {
+    const given = frozen.get(id);
+    return given === undefined ? own : given;
+  };
   if (rule.kind === 'round') {
-    return new Map(ids.map((id) => [id, roundHalfUp(count(id), rule.base)]));
+    return new Map(ids.map((id) => [id, decide(id, roundHalfUp(count(id), rule.base))]));
   }
-  const withheld = suppress(canonical(system), rule.threshold);
-  return new Map(ids.map((id) => [id, withheld.has(id) ? null : count(id)]));
+  const withheld = suppress(canonical(system, frozen), rule.threshold);
+  return new Map(ids.map((id) => [id, decide(id, withheld.has(id) ? null : count(id))]));
 }
 
 /**
@@ -110,6 +144,25 @@ function checkRule(rule: SuppressionRule): void {
   }
 }
 
+/** Frozen ids must be counts of the system, published as this rule would publish them. */
+function checkFrozen(
+  system: CountSystem,
+  rule: SuppressionRule,
+  frozen: ReadonlyMap<string, number | null>,
+): void {
+  for (const id of [...frozen.keys()].sort(byId)) {
+    const given = frozen.get(id);
+    const count = system.values.get(id);
+    if (count === undefined) throw refusal(`frozen id ${JSON.stringify(id)} is not in the system`);
+    const shown = rule.kind === 'round' ? roundHalfUp(count, rule.base) : count;
+    if (given !== null && given !== shown) {
+      throw refusal(
+        `frozen ${JSON.stringify(id)} was published as ${String(given)}, not as ${shown}`,
+      );
+    }
+  }
+}
+
 function refusal(detail: string): GatewayError {
   return new GatewayError('validation_failed', { detail });
 }
@@ -131,9 +184,13 @@ interface Links {
   }[];
   /** Indices of the equations each id is a member of. */
   readonly touching: ReadonlyMap<string, readonly number[]>;
+  /** Published before: never withheld, and their withheld ones never published. */
+  readonly frozen: ReadonlyMap<string, number | null>;
+  /** A non-zero count not frozen and not yet withheld: where a complement may go. */
+  readonly open: (id: string, withheld: ReadonlySet<string>) => boolean;
 }
 
-function canonical(system: CountSystem): Links {
+function canonical(system: CountSystem, frozen: ReadonlyMap<string, number | null>): Links {
   const sorted = system.equations
     .map((e) => ({ e, key: JSON.stringify([e.total, [...e.parts].sort(byId)]) }))
     .sort((a, b) => byId(a.key, b.key))
@@ -151,24 +208,32 @@ function canonical(system: CountSystem): Links {
       touching.set(id, list);
     }
   });
+  const count = (id: string) => system.values.get(id) ?? 0;
   return {
     system: { values: system.values, equations: sorted },
-    count: (id) => system.values.get(id) ?? 0,
+    count,
     equations,
     touching,
+    frozen,
+    open: (id, withheld) => !withheld.has(id) && !frozen.has(id) && count(id) > 0,
   };
 }
 
 function suppress(links: Links, threshold: number): Set<string> {
   const ids = [...links.system.values.keys()].sort(byId);
-  const primary = new Set(ids.filter((id) => links.count(id) > 0 && links.count(id) < threshold));
-  const withheld = new Set(primary);
+  const { frozen } = links;
+  const primary = new Set(
+    ids.filter((id) => !frozen.has(id) && links.count(id) > 0 && links.count(id) < threshold),
+  );
+  // Frozen withheld counts must stay hidden as primary ones must: neither may be published again.
+  const kept = new Set([...primary, ...ids.filter((id) => frozen.get(id) === null)]);
+  const withheld = new Set(kept);
   const memo = new Map<string, Uint8Array>();
   for (;;) {
     coverExposed(links, withheld);
     const shown = new Map(ids.map((id) => [id, withheld.has(id) ? null : links.count(id)]));
     const { determined, undecided } = findDisclosures(links.system, shown, memo);
-    const leaks = [...undecided, ...determined.filter((id) => primary.has(id))].sort(byId);
+    const leaks = [...undecided, ...determined.filter((id) => kept.has(id))].sort(byId);
     if (leaks.length === 0) {
       // A withheld complement the attacker computes anyway protects nothing: publishing its true
       // value leaves every solution, and so every other withheld count, as it was.
@@ -178,10 +243,31 @@ function suppress(links: Links, threshold: number): Set<string> {
     const before = withheld.size;
     const proofs = certificates(links.system, shown, leaks);
     for (const id of leaks) widen(links, withheld, id, proofs.get(id) ?? []);
-    // Nothing left to withhold: every non-zero count of these components is withheld already,
-    // and doubling all of them is a second solution, so none is disclosed.
-    if (withheld.size === before) return withheld;
+    if (withheld.size > before) continue;
+    // Nothing left to withhold: every non-zero count of these components that is not frozen is
+    // withheld already. Without a frozen published non-zero count among them, doubling every
+    // non-zero count is a second solution, so none is disclosed; with one, the leak stands.
+    const stuck = leaks.filter((id) => frozenBound(links, id));
+    if (stuck.length === 0) return withheld;
+    throw new GatewayError('conflict', {
+      detail: `the frozen decisions give ${stuck
+        .slice(0, 5)
+        .map((id) => JSON.stringify(id))
+        .join(', ')} away whatever else is withheld`,
+    });
   }
+}
+
+/** Whether the connected component of `id` holds a frozen count published with a non-zero value. */
+function frozenBound(links: Links, id: string): boolean {
+  const seen = new Set([id]);
+  for (const current of seen) {
+    if ((links.frozen.get(current) ?? 0) > 0) return true;
+    for (const e of links.touching.get(current) ?? []) {
+      for (const member of links.equations[e]?.members ?? []) seen.add(member);
+    }
+  }
+  return false;
 }
 
 /**
@@ -197,7 +283,7 @@ function coverExposed(links: Links, withheld: Set<string>): void {
     progress = false;
     links.equations.forEach((equation, e) => {
       if (!exposed(e)) return;
-      const open = (id: string) => !withheld.has(id) && links.count(id) > 0;
+      const open = (id: string) => links.open(id, withheld);
       const parts = equation.parts.filter(open);
       const candidates = parts.length > 0 ? parts : [equation.total].filter(open);
       const covers = (id: string) =>
@@ -221,7 +307,7 @@ function coverExposed(links: Links, withheld: Set<string>): void {
  */
 function widen(links: Links, withheld: Set<string>, leak: string, proof: readonly string[]): void {
   const leaning = proof
-    .filter((id) => !withheld.has(id) && links.count(id) > 0)
+    .filter((id) => links.open(id, withheld))
     .sort((a, b) => links.count(a) - links.count(b) || byId(a, b))[0];
   if (leaning !== undefined) {
     withheld.add(leaning);
@@ -237,7 +323,7 @@ function widen(links: Links, withheld: Set<string>, leak: string, proof: readonl
     for (const id of next) seen.add(id);
     const asPart = new Set(equations.flatMap((e) => links.equations[e]?.parts ?? []));
     const pick = [...new Set(next)]
-      .filter((id) => !withheld.has(id) && links.count(id) > 0)
+      .filter((id) => links.open(id, withheld))
       .sort(
         (a, b) =>
           Number(asPart.has(b)) - Number(asPart.has(a)) ||
