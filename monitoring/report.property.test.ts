@@ -35,12 +35,18 @@ const caseArb = fc.record({
 });
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** The log the gateway would have written for these cases, all in November 2026. */
-function historyOf(cases: readonly Case[]): AuditEntry[] {
+/** The log the gateway would have written for these cases, in November 2026 unless told. */
+function historyOf(
+  cases: readonly Case[],
+  monthOfCase: (i: number) => number = () => 10,
+): AuditEntry[] {
   const entries: AuditEntry[] = [];
-  let time = Date.parse('2026-11-02T08:00:00Z');
+  // Registrations first, at the start of October; each case from the 2nd of its month on.
+  let time = Date.parse('2026-10-01T08:00:00Z');
+  let caseNo = -1;
   const add = (fields: Partial<AuditEntry> & Pick<AuditEntry, 'event'>) => {
-    time += 60_000;
+    const start = caseNo < 0 ? time : Date.UTC(2026, monthOfCase(caseNo), 2, 8);
+    time = Math.max(time + 60_000, start);
     entries.push({
       seq: entries.length,
       tenant: 't',
@@ -53,6 +59,7 @@ function historyOf(cases: readonly Case[]): AuditEntry[] {
   for (const [id, type] of AGENCIES)
     add({ event: 'certificate.issued', sender: id, agencyType: type });
   cases.forEach((c, i) => {
+    caseNo = i;
     const [requestId, consentId] = [`r${i}`, `c${i}`];
     add({
       event: 'consent.requested',
@@ -200,6 +207,59 @@ describe('a published report, from random audit histories', () => {
         expect(disclosed(outsidersSystem(report, truth), published)).toEqual([]);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('protects a quarter around its months as published, so that all four together hide every withheld count', () => {
+    const monthly = fc.array(fc.tuple(fc.integer({ min: 9, max: 11 }), caseArb), {
+      minLength: 1,
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(monthly, (drawn) => {
+        const sorted = [...drawn].sort((a, b) => a[0] - b[0]);
+        const cases = sorted.map(([, c]) => c);
+        const tally = new MonitoringTally();
+        for (const entry of historyOf(cases, (i) => sorted[i]?.[0] ?? 10)) tally.add(entry);
+        const report = (key: string) =>
+          computeReport({
+            tally,
+            tenant: 't',
+            period: parsePeriod(key),
+            rule: { kind: 'suppress', threshold: 3 },
+            ruleText: 'suppress:3',
+            treeHead: { treeSize: tally.size, rootHash: '', timestamp: '', jws: '' },
+          });
+        const periods = ['2026-10', '2026-11', '2026-12', '2026-Q4'] as const;
+        const reports = periods.map(report);
+        const truths = periods.map((_, i) =>
+          truthOf(i === 3 ? cases : sorted.filter(([m]) => m === 9 + i).map(([, c]) => c)),
+        );
+        const values = new Map<string, number>();
+        const equations: Equation[] = [];
+        const published = new Map<string, number | null>();
+        reports.forEach((r, i) => {
+          const scope = (id: string) => `${periods[i] ?? ''}|${id}`;
+          const own = outsidersSystem(r, truths[i] ?? new Map<string, number>());
+          for (const [id, v] of own.values) values.set(scope(id), v);
+          for (const e of own.equations)
+            equations.push({ total: scope(e.total), parts: e.parts.map(scope) });
+          for (const [id, v] of cellsOf(r)) {
+            published.set(scope(id), v);
+            if (v !== null) expect(v, scope(id)).toBe(truths[i]?.get(id) ?? 0);
+          }
+        });
+        // The quarter's cells are the sums of the months' (a row or reason a month lacks is 0 there).
+        for (const id of cellsOf(reports[3] ?? report('2026-Q4')).keys()) {
+          const parts = periods
+            .slice(0, 3)
+            .map((m) => `${m}|${id}`)
+            .filter((m) => values.has(m));
+          if (parts.length > 0) equations.push({ total: `2026-Q4|${id}`, parts });
+        }
+        expect(disclosed({ values, equations }, published)).toEqual([]);
+      }),
+      { numRuns: 40 },
     );
   });
 });

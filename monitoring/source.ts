@@ -3,6 +3,7 @@ import { GatewayError } from '../core/index.ts';
 import { CLOSING_MARGIN_MS, isClosed, parsePeriod, periodEnd, type Period } from './periods.ts';
 import type { MonitoringReport, RuleStatement, SignedTreeHead } from './report.ts';
 import { describeRule, type SuppressionRule } from './suppression.ts';
+import type { Protected } from './protection.ts';
 import { computeReport } from './tables.ts';
 import { MonitoringTally } from './tally.ts';
 
@@ -34,6 +35,8 @@ export class MonitoringSource {
   readonly #tallies = new Map<string, MonitoringTally>();
   readonly #turns = new Map<string, Promise<unknown>>();
   readonly #recent = new Map<string, { readonly at: number; readonly report: MonitoringReport }>();
+  /** Per tenant, what ended periods' protection decided: it never changes, and a year reuses it. */
+  readonly #protected = new Map<string, Map<string, Protected>>();
 
   constructor(private readonly deps: MonitoringDeps) {}
 
@@ -72,6 +75,7 @@ export class MonitoringSource {
         rule: this.deps.rule,
         ruleText: this.deps.ruleText,
         treeHead: head,
+        memo: this.#memoOf(tenantId),
       });
       this.#recent.delete(key);
       this.#recent.set(key, { at: now, report });
@@ -99,7 +103,10 @@ export class MonitoringSource {
     const { store } = this.deps;
     const current = await currentHead(store, tenantId);
     let tally = this.#tallies.get(tenantId);
-    if (tally === undefined || tally.size > current.size) tally = new MonitoringTally();
+    if (tally === undefined || tally.size > current.size) {
+      tally = new MonitoringTally();
+      this.#protected.delete(tenantId);
+    }
     // Dropped first: a fold that fails half-way must not leave figures that stand for no head.
     this.#tallies.delete(tenantId);
     while (tally.size < current.size) {
@@ -119,6 +126,12 @@ export class MonitoringSource {
       timestamp: this.deps.now().toISOString(),
     };
     return { tally, head: { ...unsigned, jws: await this.deps.signTreeHead(tenantId, unsigned) } };
+  }
+
+  #memoOf(tenantId: string): Map<string, Protected> {
+    let memo = this.#protected.get(tenantId);
+    if (memo === undefined) this.#protected.set(tenantId, (memo = new Map<string, Protected>()));
+    return memo;
   }
 
   #inTurn<T>(tenantId: string, work: () => Promise<T>): Promise<T> {

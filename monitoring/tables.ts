@@ -9,7 +9,8 @@ import type {
   TableRow,
 } from './report.ts';
 import { REPORT_FORMAT } from './report.ts';
-import { describeRule, protect, type CountSystem, type SuppressionRule } from './suppression.ts';
+import { protectPeriod, type Protected } from './protection.ts';
+import { describeRule, type CountSystem, type SuppressionRule } from './suppression.ts';
 import {
   CONSENT_MEASURES,
   EXCHANGE_MEASURES,
@@ -23,13 +24,15 @@ import {
 export const MIN_CASES_FOR_STATS = 5;
 
 /** A table before protection: true counts, and the durations behind its statistics. */
-interface RawRow {
+export interface RawRow {
   readonly key: Partial<Record<RowKeyName, string>>;
   readonly values: number[];
   readonly decisionMs: number[];
   readonly fetchMs: number[];
 }
-interface RawTable {
+export interface RawTable {
+  /** The period the table is of; cell ids carry it, so a quarter's system can hold its months'. */
+  readonly scope: string;
   readonly id: TableId;
   readonly rowKeys: readonly RowKeyName[];
   readonly columns: readonly string[];
@@ -42,7 +45,8 @@ type Kind = 'consents' | 'exchanges' | 'refusals';
  * One tenant's published figures for a period, computed from its folded log: six tables (consent
  * requests, exchanges and refusals, each by office type and by agency, every row an office pair
  * and purpose), protected together as one system, because a type pair's cell is the sum of its
- * agency pairs' cells and the two tables are published side by side.
+ * agency pairs' cells and the two tables are published side by side; a quarter or a year is
+ * protected around what its months (and quarters) already published (protection.ts).
  */
 export function computeReport(input: {
   tally: MonitoringTally;
@@ -51,16 +55,17 @@ export function computeReport(input: {
   rule: SuppressionRule;
   treeHead: SignedTreeHead;
   ruleText: string;
+  /** Periods protected before, of this tally and rule: only for ended periods (protection.ts). */
+  memo?: Map<string, Protected>;
 }): MonitoringReport {
-  const rows = periodRows(input.tally, input.period);
   const typeOf = (id: string) => (id === '' ? '' : (input.tally.agencyTypes.get(id) ?? 'unknown'));
-  const raw: RawTable[] = [];
-  for (const kind of ['consents', 'exchanges', 'refusals'] as const) {
-    const byAgency = agencyTable(kind, rows);
-    raw.push(typeTable(kind, byAgency, typeOf), byAgency);
-  }
-  const system = countSystem(raw, typeOf);
-  const published = protect(system, input.rule);
+  const { tables: raw, published } = protectPeriod(
+    input.tally,
+    input.period,
+    input.rule,
+    typeOf,
+    input.memo,
+  );
   return {
     format: REPORT_FORMAT,
     tenant: input.tenant,
@@ -73,6 +78,21 @@ export function computeReport(input: {
     },
     tables: raw.map((table) => publish(table, published)),
   };
+}
+
+/** The six tables of a period, before protection. */
+export function buildTables(
+  tally: MonitoringTally,
+  period: Period,
+  typeOf: (id: string) => string,
+): RawTable[] {
+  const rows = periodRows(tally, period);
+  const raw: RawTable[] = [];
+  for (const kind of ['consents', 'exchanges', 'refusals'] as const) {
+    const byAgency = agencyTable(kind, rows, period.key);
+    raw.push(typeTable(kind, byAgency, typeOf), byAgency);
+  }
+  return raw;
 }
 
 /** The agency rows of the period's months, merged. */
@@ -99,9 +119,10 @@ function columnsOf(kind: Kind, rows: Map<string, RowTally>): string[] {
   return [...new Set([...rows.values()].flatMap((r) => [...r.refusals.keys()]))].sort();
 }
 
-function agencyTable(kind: Kind, rows: Map<string, RowTally>): RawTable {
+function agencyTable(kind: Kind, rows: Map<string, RowTally>, scope: string): RawTable {
   const columns = columnsOf(kind, rows);
   const table: RawTable = {
+    scope,
     id: `${kind}-by-agency`,
     rowKeys: ['sender', 'recipient', 'purpose'],
     columns,
@@ -159,11 +180,15 @@ const typeKey = (row: RawRow, typeOf: (id: string) => string) => ({
   purpose: row.key.purpose ?? '',
 });
 
-const TOTAL = '#total';
-const cellId = (table: string, row: string, column: string) => `${table}|${row}|${column}`;
+export const TOTAL = '#total';
+export const cellId = (table: RawTable, row: string, column: string) =>
+  `${table.scope}|${table.id}|${row}|${column}`;
 
 /** Every count of the six tables as one system: cells, totals, and the links between tables. */
-function countSystem(tables: readonly RawTable[], typeOf: (id: string) => string): CountSystem {
+export function countSystem(
+  tables: readonly RawTable[],
+  typeOf: (id: string) => string,
+): CountSystem {
   const values = new Map<string, number>();
   const equations: { total: string; parts: string[] }[] = [];
   for (const table of tables) addTable(table, values, equations);
@@ -180,8 +205,8 @@ function countSystem(tables: readonly RawTable[], typeOf: (id: string) => string
     for (const [typeJson, agencyRows] of parts) {
       for (const column of columns) {
         equations.push({
-          total: cellId(types.id, typeJson, column),
-          parts: agencyRows.map((a) => cellId(agencies.id, a, column)),
+          total: cellId(types, typeJson, column),
+          parts: agencyRows.map((a) => cellId(agencies, a, column)),
         });
       }
     }
@@ -197,32 +222,32 @@ function addTable(
   const rowIds = [...table.rows.keys()];
   table.columns.forEach((column, i) => {
     for (const [json, row] of table.rows)
-      values.set(cellId(table.id, json, column), row.values[i] ?? 0);
+      values.set(cellId(table, json, column), row.values[i] ?? 0);
     const sum = [...table.rows.values()].reduce((s, r) => s + (r.values[i] ?? 0), 0);
-    values.set(cellId(table.id, TOTAL, column), sum);
+    values.set(cellId(table, TOTAL, column), sum);
     equations.push({
-      total: cellId(table.id, TOTAL, column),
-      parts: rowIds.map((r) => cellId(table.id, r, column)),
+      total: cellId(table, TOTAL, column),
+      parts: rowIds.map((r) => cellId(table, r, column)),
     });
   });
   if (!table.rowTotals) return;
   for (const r of [...rowIds, TOTAL]) {
-    const parts = table.columns.map((c) => cellId(table.id, r, c));
+    const parts = table.columns.map((c) => cellId(table, r, c));
     values.set(
-      cellId(table.id, r, TOTAL),
+      cellId(table, r, TOTAL),
       parts.reduce((s, p) => s + (values.get(p) ?? 0), 0),
     );
-    equations.push({ total: cellId(table.id, r, TOTAL), parts });
+    equations.push({ total: cellId(table, r, TOTAL), parts });
   }
   equations.push({
-    total: cellId(table.id, TOTAL, TOTAL),
-    parts: rowIds.map((r) => cellId(table.id, r, TOTAL)),
+    total: cellId(table, TOTAL, TOTAL),
+    parts: rowIds.map((r) => cellId(table, r, TOTAL)),
   });
 }
 
 function publish(table: RawTable, published: ReadonlyMap<string, Count>): MonitoringTable {
   const get = (row: string, column: string): Count =>
-    published.get(cellId(table.id, row, column)) ?? null;
+    published.get(cellId(table, row, column)) ?? null;
   const rowOf = (json: string, key: TableRow['key'], stats: RawRow | undefined): TableRow => ({
     key,
     values: table.columns.map((c) => get(json, c)),
