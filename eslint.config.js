@@ -42,6 +42,7 @@ export default tseslint.config(
       'gateway/problem.ts',
       'gateway/error-handler.ts',
       'gateway/config.ts',
+      'gateway/config-eid.ts',
       'gateway/logging.ts',
       'gateway/middleware/**',
       'gateway/routes/**',
