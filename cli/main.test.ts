@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyAndCsr, randomMasterKeyHex } from '../test/support/pki.ts';
 import { tempDir } from '../test/support/temp.ts';
-import { main } from './main.ts';
+import { defaultAudience } from './commands/client.ts';
+import { commandNames, main } from './main.ts';
+import { COMMAND_HELP } from './usage.ts';
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => {
@@ -40,39 +42,111 @@ const tenantsIn = (dir: string): unknown[] => {
 };
 
 describe('consent-gateway CLI', () => {
-  it('prints usage for --help and exits 0', async () => {
-    for (const argv of [['--help'], ['-h'], ['init', '--help']]) {
+  it('prints the whole usage for --help, -h and help, and exits 0', async () => {
+    for (const argv of [['--help'], ['-h'], ['help']]) {
       const result = await cli(argv);
-      expect(result.code).toBe(0);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout).toContain('Usage: consent-gateway');
       expect(result.stdout).toContain('init --tenant ID');
+      expect(result.stdout).toContain('receipt verify FILE');
     }
   });
 
-  it('prints usage to stderr and exits 2 without a command', async () => {
-    const result = await cli([]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Usage: consent-gateway');
+  it.each([
+    [['agency', 'add', '--help']],
+    [['agency', 'add', '-h']],
+    [['agency', 'add', '--tenant', 'koeln', '--help']],
+    [['help', 'agency', 'add']],
+    [['--help', 'agency', 'add']],
+    [['agency', '--help']],
+  ])('prints only agency add help for %j and exits 0', async (argv) => {
+    const result = await cli(argv);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(
+      /^Usage:\n {2}consent-gateway agency add --tenant ID --id AGENCY/,
+    );
+    expect(result.stdout).toContain('[--address TEXT] [--dpo-contact TEXT] [--validity-days N]');
+    expect(result.stdout).toContain('immigration_office, jobcenter, social_office');
+    expect(result.stdout).toContain('--data DIR');
+    expect(result.stdout).not.toContain('principal add');
+    expect(result.stdout).not.toContain('init --tenant');
   });
 
-  it('exits 2 with usage for an unknown command', async () => {
+  it('gives every command its own help, and the full usage is made of them', async () => {
+    const full = (await cli(['--help'])).stdout;
+    for (const { command, forms } of COMMAND_HELP) {
+      const result = await cli(['help', ...command.split(' ')]);
+      expect(result.code, command).toBe(0);
+      expect(result.stdout, command).toContain(`consent-gateway ${command}`);
+      for (const form of forms) {
+        for (const line of [...form.synopsis, ...form.about]) {
+          expect(result.stdout, command).toContain(line);
+          expect(full, command).toContain(line);
+        }
+      }
+    }
+    expect(COMMAND_HELP.map((h) => h.command).sort()).toEqual([...commandNames].sort());
+  });
+
+  it('keeps --data out of the help of commands that use no data dir', async () => {
+    const result = await cli(['receipt', 'verify', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('--data DIR');
+    expect(result.stdout).not.toContain('GATEWAY_MASTER_KEY');
+  });
+
+  it('refuses help for an unknown command with exit 2', async () => {
+    const result = await cli(['help', 'frobnicate']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toBe(
+      "consent-gateway: unknown command: frobnicate\nrun 'consent-gateway --help' for usage\n",
+    );
+  });
+
+  it('says in one line, without the usage, that no command was given, exit 2', async () => {
+    const result = await cli([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "consent-gateway: no command given\nrun 'consent-gateway --help' for usage\n",
+    );
+  });
+
+  it('exits 2 with one line for an unknown command', async () => {
     const result = await cli(['frobnicate']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^consent-gateway: unknown command: frobnicate\n/);
-    expect(result.stderr).toContain('Usage:');
+    expect(result.stderr).toBe(
+      "consent-gateway: unknown command: frobnicate\nrun 'consent-gateway --help' for usage\n",
+    );
+  });
+
+  it('names the subcommands of a group given alone, exit 2', async () => {
+    const result = await cli(['agency']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "consent-gateway: agency needs one of: agency add\nrun 'consent-gateway agency --help' for usage\n",
+    );
   });
 
   it.each([
-    [['--bogus', 'init']],
-    [['init', '--tenant', 'koeln', '--bogus']],
-    [['init', '--tenant']],
-    [['init']],
-    [['init', 'koeln']],
-  ])('exits 2 with usage for the bad command line %j', async (argv) => {
-    const result = await cli(argv, { GATEWAY_DATA_DIR: dataDir() });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Usage:');
-  });
+    [['--bogus', 'init'], '--help', /Unknown option '--bogus'/],
+    [['init', '--tenant', 'koeln', '--bogus'], 'init --help', /Unknown option '--bogus'/],
+    [['init', '--tenant'], 'init --help', /--tenant/],
+    [['init'], 'init --help', /init needs --tenant ID/],
+    [['init', 'koeln'], 'init --help', /koeln/],
+    [['agency', 'add', '--tenant', 'koeln'], 'agency add --help', /--id is required/],
+  ])(
+    'exits 2 for the bad command line %j with one line and where the usage is',
+    async (argv, help, message) => {
+      const result = await cli(argv, { GATEWAY_DATA_DIR: dataDir() });
+      expect(result.code).toBe(2);
+      const lines = result.stderr.split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^consent-gateway: /);
+      expect(lines[0]).toMatch(message);
+      expect(lines[1]).toBe(`run 'consent-gateway ${help}' for usage`);
+      expect(result.stderr).not.toContain('Usage:');
+    },
+  );
 
   it('init creates the data dir and the tenant record', async () => {
     const dir = dataDir();
@@ -103,8 +177,12 @@ describe('consent-gateway CLI', () => {
   it('init refuses an invalid tenant id with exit 2 and says what is allowed', async () => {
     const result = await cli(['--data', dataDir(), 'init', '--tenant', 'Köln!']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('invalid tenant id');
-    expect(result.stderr).toContain('lower-case letters, digits and hyphens');
+    const [line, hint, ...more] = result.stderr.split('\n');
+    expect(line).toMatch(
+      /^consent-gateway: invalid tenant id: .*lower-case letters, digits and hyphens/,
+    );
+    expect(hint).toBe("run 'consent-gateway init --help' for usage");
+    expect(more).toEqual(['']);
   });
 
   it('init creates the CA, signing and OpenPGP keys, with private keys only wrapped', async () => {
@@ -193,5 +271,16 @@ describe('consent-gateway CLI', () => {
       'key.rotated',
     ]);
     expect(JSON.parse(entries[1] ?? '{}')).toMatchObject({ serial, actor: 'operator' });
+  });
+});
+
+describe('token', () => {
+  it('signs for the gateway running in this environment unless --aud says otherwise', () => {
+    expect(defaultAudience({})).toBe('http://localhost:8787');
+    expect(defaultAudience({ PORT: '9000' })).toBe('http://localhost:9000');
+    expect(defaultAudience({ PORT: '', GATEWAY_PUBLIC_URL: ' ' })).toBe('http://localhost:8787');
+    expect(defaultAudience({ PORT: '9000', GATEWAY_PUBLIC_URL: 'https://consent.koeln.de/' })).toBe(
+      'https://consent.koeln.de',
+    );
   });
 });

@@ -412,8 +412,9 @@ describe('init, the tenant CA and agency certificates from OpenSSL CSRs', () => 
       'admin.crt',
     );
     expect(admin.code).toBe(2);
-    expect(admin.stderr).toContain('--role is dpo, operator or monitor');
-    expect(admin.stderr).toContain('Usage: consent-gateway');
+    expect(admin.stderr).toBe(
+      "consent-gateway: --role is dpo, operator or monitor\nrun 'consent-gateway principal add --help' for usage\n",
+    );
     expect(ws.has('admin.crt')).toBe(false);
     expect(ws.principalIds()).not.toContain('root-koeln');
   });
@@ -760,12 +761,14 @@ describe('refusals of `agency add`', () => {
   const add = (...args: string[]): Promise<CliResult> =>
     ws.cli('agency', 'add', '--tenant', 'koeln', ...args);
 
-  it('without --type: exit 2 with the usage', async () => {
+  it("without --type: exit 2 with one line, and the types in the command's help", async () => {
     const result = await add('--id', 'jc-neu', '--csr', 'jc.csr', '--out', 'neu.crt');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--type is required');
-    expect(result.stderr).toContain('Usage: consent-gateway');
-    expect(result.stderr).toContain('immigration_office, jobcenter, social_office');
+    expect(result.stderr).toBe(
+      "consent-gateway: --type is required\nrun 'consent-gateway agency add --help' for usage\n",
+    );
+    const help = await ws.cli('agency', 'add', '--help');
+    expect(help.stdout).toContain('immigration_office, jobcenter, social_office');
     expect(ws.has('neu.crt')).toBe(false);
   });
 

@@ -1,10 +1,13 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../cli/main.ts';
+import { residenceStatusRequest } from './support/person.ts';
 import { randomMasterKeyHex } from './support/pki.ts';
 import { PROCESS_TEST_TIMEOUT_MS, run } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
+import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
 vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS });
 
@@ -22,12 +25,26 @@ describe('npx consent-gateway (the installed bin)', () => {
     expect(result.stdout).toContain('Usage: consent-gateway');
   });
 
+  it("prints one command's help and says a wrong command line in one line", async () => {
+    const help = await run('cli/bin.mjs', ['agency', 'add', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage:\n {2}consent-gateway agency add --tenant ID/);
+    expect(help.stdout).not.toContain('principal add');
+    const wrong = await run('cli/bin.mjs', ['agency', 'add', '--tenant']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(
+      /^consent-gateway: .*--tenant.*\nrun 'consent-gateway agency add --help' for usage\n$/,
+    );
+  });
+
   it('exits 2 on an unknown verb and 0 after creating a tenant', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const bad = await run('cli/bin.mjs', ['nonsense']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('unknown command: nonsense');
+    expect(bad.stderr).toBe(
+      "consent-gateway: unknown command: nonsense\nrun 'consent-gateway --help' for usage\n",
+    );
     const good = await run('cli/bin.mjs', ['init', '--tenant', 'kreis-lippe'], {
       env: { GATEWAY_DATA_DIR: dir.path },
     });
@@ -116,5 +133,75 @@ describe('a wrong master key', () => {
     expect(result.stderr).toContain('no master key: set GATEWAY_MASTER_KEY');
     expect(existsSync(join(data, 'master.key'))).toBe(false);
     expect(snapshot(data)).toBe(before);
+  });
+});
+
+describe('audit verify output', () => {
+  let world: KoelnWorld;
+  beforeEach(async () => {
+    world = await koelnWorld({ agencies: ['abh', 'jc'] });
+  });
+  afterEach(() => {
+    world.close();
+  });
+
+  /** An export of the log with `n` consent requests in it, saved with the JWKS beside it. */
+  async function exported(n: number): Promise<{ file: string; jwks: string }> {
+    for (let i = 0; i < n; i++) {
+      const res = await world.as(world.jc, '/v1/consent-requests', {
+        method: 'POST',
+        body: residenceStatusRequest({ scheme: 'azr', value: String(100000000000 + i) }),
+      });
+      expect(res.status).toBe(201);
+    }
+    const res = await world.as(world.dpo, '/v1/audit/exports', { method: 'POST', body: '{}' });
+    expect(res.status).toBe(200);
+    const file = join(world.gw.dataDir, 'export.json');
+    const jwks = join(world.gw.dataDir, 'jwks.json');
+    writeFileSync(file, await res.text());
+    writeFileSync(jwks, await (await world.gw.app.request('/.well-known/jwks.json')).text());
+    return { file, jwks };
+  }
+
+  async function verify(argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['audit', 'verify', ...argv], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: {},
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('prints one line per check group by default, and every entry with --verbose', async () => {
+    const { file, jwks } = await exported(3);
+    const summary = await verify([file, '--jwks', jwks]);
+    expect(summary.code, summary.stderr).toBe(0);
+    expect(summary.stdout.split('\n')).toEqual([
+      'ok   openpgp signature (key from the bundle: compare it with the published one)',
+      'ok   tree head signature',
+      'ok   tree head matches its signature',
+      'ok   3 entries with their inclusion proofs',
+      'verified: 3 entries',
+      '',
+    ]);
+
+    const verbose = await verify([file, '--jwks', jwks, '--verbose']);
+    expect(verbose.code).toBe(0);
+    expect(verbose.stdout).toContain('ok   entry at position 0 (seq 0)\n');
+    expect(verbose.stdout).toContain('ok   entry at position 2 (seq 2)\n');
+    expect(verbose.stdout).not.toContain('with their inclusion proofs');
+    expect(verbose.stdout).toMatch(/verified: 3 entries\n$/);
+  });
+
+  it('always prints the failures, exit 1', async () => {
+    const { file, jwks } = await exported(2);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('labour_market_integration', 'labour_market_integratioN'));
+    const result = await verify([file, '--jwks', jwks]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^FAIL entry at position \d+ \(seq \d+\): /m);
+    expect(result.stderr).toMatch(/NOT verified\n$/);
   });
 });

@@ -18,15 +18,17 @@ export const EXPORT_CHECK_OPTIONS = {
 } as const;
 
 /**
- * `audit verify BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE]`: checks an export
- * offline. BUNDLE is either the export answer as saved (`{ bundle, signature }`) or the bundle
- * text alone; its detached signature is `--signature`, else the one in the export, else
+ * `audit verify BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE] [--verbose]`: checks
+ * an export offline. BUNDLE is either the export answer as saved (`{ bundle, signature }`) or the
+ * bundle text alone; its detached signature is `--signature`, else the one in the export, else
  * `BUNDLE.asc` or `BUNDLE.sig` beside it (armored or binary, as GnuPG users keep them). With none
- * of these it fails. Pin the keys with --jwks / --openpgp-key (from
- * /.well-known/…) so a forger cannot bring their own; without them the keys in the bundle are
- * used, and their fingerprints printed to compare. Exit 0 only if every check holds. A changed
+ * of these it fails. Pin the keys with --jwks / --openpgp-key (from /.well-known/…) so a forger
+ * cannot bring their own; without them the keys in the bundle are used, and their fingerprints
+ * printed to compare. Exit 0 only if every check holds. A changed
  * entry is named by its position in the bundle (from 0) and, where readable, its seq — also when
  * the change breaks the JSON, leaves the parsed value alone, or is a byte that is not UTF-8.
+ * Prints one line per check group (signature, tree head, entries, verdict); `--verbose` adds one
+ * per entry. Failures are always printed, each on its own line.
  */
 export async function auditVerifyCommand(
   args: string[],
@@ -35,7 +37,7 @@ export async function auditVerifyCommand(
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: EXPORT_CHECK_OPTIONS,
+    options: { ...EXPORT_CHECK_OPTIONS, verbose: { type: 'boolean' } },
     strict: true,
     allowPositionals: true,
   });
@@ -47,12 +49,16 @@ export async function auditVerifyCommand(
   const { text: raw, invalid } = decodeUtf8(bytes);
   const lines: string[] = [];
   let ok = true;
+  let entries = 0;
   const fail = (line: string): void => {
     lines.push(`FAIL ${line}`);
     ok = false;
   };
   const finish = (): number => {
-    const entries = lines.filter((line) => line.startsWith('ok   entry ')).length;
+    if (entries > 0 && values.verbose !== true)
+      lines.push(
+        `ok   ${entries} ${entries === 1 ? 'entry' : 'entries'} with their inclusion proofs`,
+      );
     lines.push(ok ? `verified: ${entries} entries` : 'NOT verified');
     (ok ? io.stdout : io.stderr).write(lines.join('\n') + '\n');
     return ok ? EXIT_OK : EXIT_FAILED;
@@ -136,8 +142,13 @@ export async function auditVerifyCommand(
   const report = await checkBundle(bundleText, pinnedJwks);
   for (const check of report.checks) {
     const line = `${check.name}${check.detail === undefined ? '' : `: ${check.detail}`}`;
-    if (check.ok) lines.push(`ok   ${line}`);
-    else fail(line);
+    if (!check.ok) fail(line);
+    else if (!check.name.startsWith('entry ')) lines.push(`ok   ${line}`);
+    else {
+      // One line per entry only when asked: an export holds thousands.
+      entries++;
+      if (values.verbose === true) lines.push(`ok   ${line}`);
+    }
   }
   if (!report.ok) ok = false;
   return finish();

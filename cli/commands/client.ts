@@ -28,13 +28,30 @@ function options(
   return values;
 }
 
-/** `token --key FILE --cert FILE [--aud URL]`: a client assertion (RFC 7523) valid for 2 minutes. */
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === '' ? undefined : value.trim();
+
+/**
+ * The gateway a token is for when --aud is not given: the public URL the gateway started in this
+ * environment answers to, as its configuration derives it (GATEWAY_PUBLIC_URL, else localhost on
+ * PORT, 8787 when unset), without a trailing slash.
+ */
+export function defaultAudience(env: CliIo['env']): string {
+  const url =
+    nonEmpty(env['GATEWAY_PUBLIC_URL']) ?? `http://localhost:${nonEmpty(env['PORT']) ?? '8787'}`;
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * `token --key FILE --cert FILE [--aud URL]`: a client assertion (RFC 7523) valid for 2 minutes,
+ * for --aud or else the gateway running in this environment (`defaultAudience`).
+ */
 export async function tokenCommand(args: string[], _dataDir: string, io: CliIo): Promise<number> {
   const v = options(args, ['key', 'cert', 'aud'], ['key', 'cert']);
   const token = await clientAssertion({
     keyPem: read(v['key'] ?? ''),
     certificatePem: read(v['cert'] ?? ''),
-    audience: v['aud'] ?? io.env['GATEWAY_PUBLIC_URL'] ?? 'http://localhost:8787',
+    audience: v['aud'] ?? defaultAudience(io.env),
   });
   io.stdout.write(`${token}\n`);
   return EXIT_OK;
