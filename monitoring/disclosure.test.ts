@@ -1,55 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isGatewayError } from '../core/index.ts';
-import {
-  certificates,
-  disclosed,
-  findDisclosures,
-  type CountSystem,
-  type Equation,
-} from './disclosure.ts';
-
-/** A table with row totals, column totals and a grand total: ids `t|r0|c1`, `t|r0|+`, `t|+|+`. */
-function table(name: string, cells: readonly (readonly number[])[]): CountSystem {
-  const values = new Map<string, number>();
-  const equations: Equation[] = [];
-  const id = (r: number | '+', c: number | '+') =>
-    `${name}|${r === '+' ? '+' : `r${r}`}|${c === '+' ? '+' : `c${c}`}`;
-  const width = cells[0]?.length ?? 0;
-  const rows = cells.map((_, r) => r);
-  const columns = Array.from({ length: width }, (_, c) => c);
-  cells.forEach((line, r) => {
-    line.forEach((v, c) => values.set(id(r, c), v));
-    values.set(
-      id(r, '+'),
-      line.reduce((a, b) => a + b, 0),
-    );
-    equations.push({ total: id(r, '+'), parts: columns.map((c) => id(r, c)) });
-  });
-  for (const c of columns) {
-    values.set(
-      id('+', c),
-      cells.reduce((a, line) => a + (line[c] ?? 0), 0),
-    );
-    equations.push({ total: id('+', c), parts: rows.map((r) => id(r, c)) });
-  }
-  values.set(
-    id('+', '+'),
-    cells.flat().reduce((a, b) => a + b, 0),
-  );
-  equations.push({ total: id('+', '+'), parts: rows.map((r) => id(r, '+')) });
-  equations.push({ total: id('+', '+'), parts: columns.map((c) => id('+', c)) });
-  return { values, equations };
-}
-
-function refusalOf(run: () => unknown): { code: string; message: string } {
-  try {
-    run();
-  } catch (error) {
-    if (isGatewayError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+import { refusalOf, table } from '../test/support/count-tables.ts';
+import { certificates, disclosed, findDisclosures, type CountSystem } from './disclosure.ts';
 
 describe('disclosed', () => {
   const shown = (system: CountSystem, hidden: readonly string[]) =>

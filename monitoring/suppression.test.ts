@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGatewayError } from '../core/index.ts';
+import { refusalOf, table } from '../test/support/count-tables.ts';
 import {
   describeRule,
   disclosed,
@@ -11,39 +11,6 @@ import {
 
 const SUPPRESS = { kind: 'suppress', threshold: 3 } as const;
 
-/** A table with row totals, column totals and a grand total: ids `t|r0|c1`, `t|r0|+`, `t|+|+`. */
-function table(name: string, cells: readonly (readonly number[])[]): CountSystem {
-  const values = new Map<string, number>();
-  const equations: Equation[] = [];
-  const id = (r: number | '+', c: number | '+') =>
-    `${name}|${r === '+' ? '+' : `r${r}`}|${c === '+' ? '+' : `c${c}`}`;
-  const width = cells[0]?.length ?? 0;
-  const rows = cells.map((_, r) => r);
-  const columns = Array.from({ length: width }, (_, c) => c);
-  cells.forEach((line, r) => {
-    line.forEach((v, c) => values.set(id(r, c), v));
-    values.set(
-      id(r, '+'),
-      line.reduce((a, b) => a + b, 0),
-    );
-    equations.push({ total: id(r, '+'), parts: columns.map((c) => id(r, c)) });
-  });
-  for (const c of columns) {
-    values.set(
-      id('+', c),
-      cells.reduce((a, line) => a + (line[c] ?? 0), 0),
-    );
-    equations.push({ total: id('+', c), parts: rows.map((r) => id(r, c)) });
-  }
-  values.set(
-    id('+', '+'),
-    cells.flat().reduce((a, b) => a + b, 0),
-  );
-  equations.push({ total: id('+', '+'), parts: rows.map((r) => id(r, '+')) });
-  equations.push({ total: id('+', '+'), parts: columns.map((c) => id('+', c)) });
-  return { values, equations };
-}
-
 function merge(...systems: CountSystem[]): { values: Map<string, number>; equations: Equation[] } {
   return {
     values: new Map(systems.flatMap((s) => [...s.values])),
@@ -53,16 +20,6 @@ function merge(...systems: CountSystem[]): { values: Map<string, number>; equati
 
 const withheld = (published: ReadonlyMap<string, number | null>) =>
   [...published].filter(([, v]) => v === null).map(([id]) => id);
-
-function refusalOf(run: () => unknown): { code: string; message: string } {
-  try {
-    run();
-  } catch (error) {
-    if (isGatewayError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('protect, suppressing', () => {
   it('publishes every count of a table without small values', () => {
