@@ -69,7 +69,7 @@ function protectAfresh(
 }
 
 /** The quarters of a year, the months of a quarter; a month has none. */
-function childrenOf(period: Period): Period[] {
+export function childrenOf(period: Period): Period[] {
   if (period.kind === 'month') return [];
   if (period.kind === 'quarter') return period.months.map((m) => parsePeriod(m));
   const year = period.key;

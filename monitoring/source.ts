@@ -3,7 +3,7 @@ import { GatewayError } from '../core/index.ts';
 import { CLOSING_MARGIN_MS, isClosed, parsePeriod, periodEnd, type Period } from './periods.ts';
 import type { MonitoringReport, RuleStatement, SignedTreeHead } from './report.ts';
 import { describeRule, type SuppressionRule } from './suppression.ts';
-import type { Protected } from './protection.ts';
+import { childrenOf, protectPeriod, type Protected } from './protection.ts';
 import { computeReport } from './tables.ts';
 import { MonitoringTally } from './tally.ts';
 
@@ -68,6 +68,8 @@ export class MonitoringSource {
     if (kept !== undefined && now - kept.at < REPORT_REUSE_MS) return Promise.resolve(kept.report);
     return this.#inTurn(tenantId, async () => {
       const { tally, head } = await this.#foldToHead(tenantId);
+      const memo = this.#memoOf(tenantId);
+      await protectInSteps(tally, period, this.deps.rule, memo);
       const report = computeReport({
         tally,
         tenant: tenantId,
@@ -75,7 +77,7 @@ export class MonitoringSource {
         rule: this.deps.rule,
         ruleText: this.deps.ruleText,
         treeHead: head,
-        memo: this.#memoOf(tenantId),
+        memo,
       });
       this.#recent.delete(key);
       this.#recent.set(key, { at: now, report });
@@ -142,5 +144,25 @@ export class MonitoringSource {
       result.catch(() => undefined),
     );
     return result;
+  }
+}
+
+/**
+ * Protects the periods within `period` first, one macrotask each, into `memo`: a year protects
+ * four quarters and twelve months on the way, most of a second for a large municipality, which
+ * would otherwise hold the event loop, and every exchange waiting on it, in one piece.
+ */
+async function protectInSteps(
+  tally: MonitoringTally,
+  period: Period,
+  rule: SuppressionRule,
+  memo: Map<string, Protected>,
+): Promise<void> {
+  const typeOf = (id: string) => tally.officeType(id);
+  for (const child of childrenOf(period)) {
+    if (memo.has(child.key)) continue;
+    await protectInSteps(tally, child, rule, memo);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    protectPeriod(tally, child, rule, typeOf, memo);
   }
 }

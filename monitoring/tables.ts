@@ -58,7 +58,7 @@ export function computeReport(input: {
   /** Periods protected before, of this tally and rule: only for ended periods (protection.ts). */
   memo?: Map<string, Protected>;
 }): MonitoringReport {
-  const typeOf = (id: string) => (id === '' ? '' : (input.tally.agencyTypes.get(id) ?? 'unknown'));
+  const typeOf = (id: string) => input.tally.officeType(id);
   const { tables: raw, published } = protectPeriod(
     input.tally,
     input.period,

@@ -61,6 +61,11 @@ export class MonitoringTally {
   readonly #consents = new Map<string, OpenRequest>();
   readonly #exchanges = new Map<string, OpenExchange>();
 
+  /** An agency's office type as the log registered it; '' for none named, `unknown` if unregistered. */
+  officeType(agencyId: string): string {
+    return agencyId === '' ? '' : (this.agencyTypes.get(agencyId) ?? 'unknown');
+  }
+
   /**
    * Folds the next entry.
    *
