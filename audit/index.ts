@@ -18,5 +18,5 @@ export { MemoryNodeStore } from './memory-tree.ts';
 export { appendToHead, currentHead, emptyHead, packFrontier, unpackFrontier } from './head.ts';
 export type { MerkleNodeStore } from './merkle.ts';
 export { inclusionProof, consistencyProof, verifyInclusion, verifyConsistency } from './proofs.ts';
-export { buildBundle, checkBundle, BUNDLE_FORMAT } from './bundle.ts';
+export { buildBundle, checkBundle, checkTreeHeadSignature, BUNDLE_FORMAT } from './bundle.ts';
 export type { AuditBundle, BundleCheck } from './bundle.ts';

@@ -15,7 +15,7 @@ export type {
 } from './report.ts';
 export { MonitoringSource, REPORT_REUSE_MS } from './source.ts';
 export type { MonitoringDeps } from './source.ts';
-export { programmeReport, PROGRAMME_FORMAT } from './programme.ts';
+export { programmeOf, programmeReport, PROGRAMME_FORMAT } from './programme.ts';
 export type { ProgrammeReport, ProgrammeRow } from './programme.ts';
 export { reportCsv, programmeCsv, WITHHELD } from './csv.ts';
 export { describeRule, parseRule, protect, disclosed } from './suppression.ts';

@@ -1,4 +1,7 @@
+import { GatewayError } from '../core/index.ts';
+import type { TenantStore } from '../tenants/index.ts';
 import type { Period } from './periods.ts';
+import type { MonitoringSource } from './source.ts';
 import { CONSENT_MEASURES, EXCHANGE_MEASURES } from './tally.ts';
 import type { Count, MonitoringReport, RowStats, RuleStatement, SignedTreeHead } from './report.ts';
 
@@ -82,4 +85,27 @@ export function programmeReport(
     },
     rows,
   };
+}
+
+/**
+ * The view of the programme `tenantId` takes part in: every tenant taking part, each from its own
+ * report. A tenant sees it only while it takes part itself.
+ *
+ * @throws GatewayError `not_found` when the tenant takes part in no programme.
+ */
+export async function programmeOf(
+  source: MonitoringSource,
+  tenants: Pick<TenantStore, 'get' | 'list'>,
+  tenantId: string,
+  period: Period,
+): Promise<ProgrammeReport> {
+  const programme = (await tenants.get(tenantId))?.programme;
+  if (programme === undefined)
+    throw new GatewayError('not_found', { detail: 'this tenant takes part in no programme' });
+  const members = (await tenants.list()).filter((t) => t.programme === programme);
+  const reports = [];
+  for (const tenant of members) {
+    reports.push({ name: tenant.displayName, report: await source.report(tenant.id, period) });
+  }
+  return programmeReport(programme, period, reports, source.suppression);
 }

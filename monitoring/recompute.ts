@@ -1,5 +1,12 @@
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { leafHash, MemoryNodeStore, rootHash, toBase64, type AuditBundle } from '../audit/index.ts';
+import type { JSONWebKeySet } from 'jose';
+import {
+  checkTreeHeadSignature,
+  leafHash,
+  MemoryNodeStore,
+  rootHash,
+  toBase64,
+  type AuditBundle,
+} from '../audit/index.ts';
 import { GatewayError } from '../core/index.ts';
 import type { Period } from './periods.ts';
 import type { MonitoringReport, SignedTreeHead } from './report.ts';
@@ -59,17 +66,12 @@ export async function compareReports(
 ): Promise<string[]> {
   const differences: string[] = [];
   const head = published.treeHead;
-  try {
-    const { payload, protectedHeader } = await compactVerify(head.jws, createLocalJWKSet(jwks), {
-      algorithms: ['ES256', 'ES384', 'PS256', 'RS256'],
-    });
-    const signed = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
-    if (protectedHeader.typ !== 'tree-head+jwt') differences.push('tree head: not a tree head JWS');
-    if (signed['treeSize'] !== head.treeSize || signed['rootHash'] !== head.rootHash)
-      differences.push('tree head: the signed head differs from the stated one');
-  } catch {
+  const signature = await checkTreeHeadSignature(head, jwks);
+  if (signature.status === 'invalid')
     differences.push('tree head: the signature does not verify with the export’s keys');
-  }
+  else if (signature.typ !== 'tree-head+jwt') differences.push('tree head: not a tree head JWS');
+  else if (signature.status === 'differs')
+    differences.push('tree head: the signed head differs from the stated one');
   if (head.rootHash !== recomputed.treeHead.rootHash)
     differences.push(`tree head: root of the first ${head.treeSize} entries differs`);
   if (published.suppression.rule !== recomputed.suppression.rule)

@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { GatewayError, isGatewayError, type ErrorCode } from '../../core/index.ts';
 import {
   lastEndedMonth,
+  programmeOf,
   parsePeriod,
   programmeCsv,
   reportCsv,
   type Period,
 } from '../../monitoring/index.ts';
 import type { GatewayEnv } from '../env.ts';
-import { programmeOf } from '../routes/monitoring.ts';
 import { readerOf } from './access.ts';
 import { periodChoices, refusalSeries, seriesMonths } from './figures.ts';
 import { isPageLanguage, type PageText } from './i18n.ts';
@@ -205,7 +205,7 @@ async function programmePage(
   const { source, storage, assertionCheck } = kit.options;
   const months = await source.months(session.tenantId);
   const period = periodAsked(c, months, assertionCheck.clock.now());
-  const report = await programmeOf({ source, tenants: storage.tenants }, session.tenantId, period);
+  const report = await programmeOf(source, storage.tenants, session.tenantId, period);
   const frame = kit.frame(
     text,
     text.t('programme.title', { programme: report.programme }),
@@ -249,7 +249,7 @@ async function tenantData(kit: MonitoringKit, c: PageContext, session: Monitorin
 async function programmeData(kit: MonitoringKit, c: PageContext, session: MonitoringSession) {
   const { period, format } = dataFileOf(c);
   const { source, storage } = kit.options;
-  const report = await programmeOf({ source, tenants: storage.tenants }, session.tenantId, period);
+  const report = await programmeOf(source, storage.tenants, session.tenantId, period);
   const name = `monitoring-${report.programme}-${period.key}`;
   const body = format === 'csv' ? programmeCsv(report) : JSON.stringify(report);
   return download(c, format, name, body);

@@ -1,10 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { GatewayError } from '../../core/index.ts';
 import {
   parsePeriod,
   programmeCsv,
-  programmeReport,
+  programmeOf,
   reportCsv,
   TABLE_IDS,
   type MonitoringSource,
@@ -177,28 +176,10 @@ export function registerMonitoringRoutes(
   });
   app.openapi(programmeRoute, async (c) => {
     const period = parsePeriod(c.req.valid('param').period);
-    const report = await programmeOf(deps, c.var.principal.tenantId, period);
+    const report = await programmeOf(deps.source, deps.tenants, c.var.principal.tenantId, period);
     if (wantsCsv(c)) return csvAnswer(c, programmeCsv(report), `${report.programme}-${period.key}`);
     return c.json(report, 200);
   });
-}
-
-/** The view of the programme the caller's tenant takes part in; it sees only those that do. */
-export async function programmeOf(
-  deps: Pick<MonitoringRouteDeps, 'source' | 'tenants'>,
-  tenantId: string,
-  period: ReturnType<typeof parsePeriod>,
-) {
-  const own = await deps.tenants.get(tenantId);
-  const programme = own?.programme;
-  if (programme === undefined)
-    throw new GatewayError('not_found', { detail: 'this tenant takes part in no programme' });
-  const members = (await deps.tenants.list()).filter((t) => t.programme === programme);
-  const reports = [];
-  for (const tenant of members) {
-    reports.push({ name: tenant.displayName, report: await deps.source.report(tenant.id, period) });
-  }
-  return programmeReport(programme, period, reports, deps.source.suppression);
 }
 
 function wantsCsv(c: Context<GatewayEnv>): boolean {
