@@ -89,6 +89,12 @@ export interface ExchangeStore {
     after: MailboxPosition | undefined,
     limit: number,
   ): Promise<MailboxMessage[]>;
+  /**
+   * How many messages wait (queued or delivered) for each recipient, across tenants: for the
+   * operator's mailbox-depth gauge, read along the index of waiting messages, so its cost follows
+   * what waits and not what was ever sent. Recipients with nothing waiting are absent.
+   */
+  waitingCounts(): Promise<{ tenantId: string; recipient: string; messages: number }[]>;
   /** The messages still waiting (queued or delivered) under one consent, oldest first. */
   waitingUnderConsent(tenantId: string, consentId: string): Promise<MailboxMessage[]>;
   /**

@@ -11,5 +11,7 @@ export interface GatewayEnv {
     principal: AuthenticatedPrincipal;
     /** Set by `shedLoad()` on a request it refused; such requests are logged as a count only. */
     shed: boolean;
+    /** Set by the mailbox fetch when the message had been fetched before, for the metrics. */
+    fetchedAgain: boolean;
   };
 }

@@ -4,7 +4,8 @@ import { FixedClock } from '../core/index.ts';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { tempDir } from '../test/support/temp.ts';
 import { LogCollector } from '../test/support/app.ts';
-import { backgroundJobs, SWEEP_BATCHES } from './jobs.ts';
+import { backgroundJobs, SWEEP_BATCHES, type JobObserver } from './jobs.ts';
+import { prometheusMetrics } from './metrics/node-prometheus.ts';
 import { createLogger } from './logging.ts';
 
 const NOW = '2026-12-04T12:00:00.000Z';
@@ -33,8 +34,9 @@ function storageWithDueMessages(count: number): SqliteStorage {
   return storage;
 }
 
-async function jobsOn(storage: SqliteStorage) {
+async function jobsOn(storage: SqliteStorage, observer?: JobObserver) {
   return backgroundJobs({
+    ...(observer === undefined ? {} : { observer }),
     storage,
     clock: new FixedClock(new Date(NOW)),
     masterKey: await importMasterKey(new Uint8Array(32)),
@@ -72,5 +74,44 @@ describe('background sweep', () => {
     const next = jobs.sweep();
     expect(next).not.toBe(first);
     await next;
+  });
+});
+
+describe('what a run tells its observer', () => {
+  function recording() {
+    const runs: string[] = [];
+    const observer: JobObserver = {
+      ran: (job, outcome) => runs.push(`${job} ${outcome}`),
+      withheld: (messages) => runs.push(`withheld ${messages}`),
+    };
+    return { runs, observer };
+  }
+
+  it('reports each run that went through, and each that failed', async () => {
+    const storage = storageWithDueMessages(3);
+    const { runs, observer } = recording();
+    const jobs = await jobsOn(storage, observer);
+    await jobs.sweep();
+    await jobs.notify();
+    storage.close();
+    await jobs.sweep();
+    await jobs.notify();
+    expect(runs).toEqual(['sweep succeeded', 'notify succeeded', 'sweep failed', 'notify failed']);
+  });
+
+  it('gives the metrics a job lag that only a succeeded run resets', async () => {
+    let now = Date.parse(NOW);
+    const metrics = prometheusMetrics({ token: 'x'.repeat(32), now: () => now });
+    const lag = async () =>
+      /gateway_job_lag_seconds\{job="sweep"\} (\d+)/.exec(
+        (await metrics.render({ auditEntries: [], waitingMessages: [] })).body,
+      )?.[1];
+    now += 90_000;
+    expect(await lag()).toBe('90');
+    metrics.ran('sweep', 'failed');
+    expect(await lag()).toBe('90');
+    metrics.ran('sweep', 'succeeded');
+    now += 5_000;
+    expect(await lag()).toBe('5');
   });
 });

@@ -52,18 +52,26 @@ export interface BackgroundJobs {
   notify(): Promise<void>;
 }
 
+/** Told how each run ended, and what the sweep withheld; the operator's metrics listen here. */
+export interface JobObserver {
+  ran(job: keyof BackgroundJobs, outcome: 'succeeded' | 'failed'): void;
+  withheld(messages: number): void;
+}
+
 export function backgroundJobs(deps: {
   readonly storage: GatewayStorage;
   readonly clock: Clock;
   readonly masterKey: CryptoKey;
   readonly logger: Logger;
   readonly fetch: typeof fetch;
+  readonly observer?: JobObserver;
 }): BackgroundJobs {
-  const { storage, clock, masterKey, logger } = deps;
+  const { storage, clock, masterKey, logger, observer } = deps;
   const audit = new AuditLog(storage.audit, clock);
   const signer = createGatewaySigner({ pki: storage.pki, masterKey });
-  const failed = (what: string) => (error: unknown) => {
+  const failed = (job: keyof BackgroundJobs, what: string) => (error: unknown) => {
     logger.error({ errorType: error instanceof Error ? error.name : 'unknown' }, what);
+    observer?.ran(job, 'failed');
   };
   const withholding = {
     exchanges: storage.exchanges,
@@ -86,8 +94,10 @@ export function backgroundJobs(deps: {
       if (withheld > 0) logger.info({ withheld }, 'withheld messages whose consent ended');
       if (purged > 0) logger.info({ purged }, 'purged messages past their retention');
       if (written > 0) logger.info({ written }, 'expired consents and requests recorded');
+      if (withheld > 0) observer?.withheld(withheld);
+      observer?.ran('sweep', 'succeeded');
     } catch (error) {
-      failed('expiry sweep failed')(error);
+      failed('sweep', 'expiry sweep failed')(error);
     }
   };
   return {
@@ -109,8 +119,9 @@ export function backgroundJobs(deps: {
           clock,
           fetch: deps.fetch,
         });
+        observer?.ran('notify', 'succeeded');
       } catch (error) {
-        failed('webhook delivery failed')(error);
+        failed('notify', 'webhook delivery failed')(error);
       }
     },
   };

@@ -24,7 +24,7 @@ import { DEMO_TENANT } from '../tenants/index.ts';
 import { createApp } from './app.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { backgroundJobs, JOB_INTERVALS_MS } from './jobs.ts';
-import { observeJobs, prometheusMetrics } from './metrics/node-prometheus.ts';
+import { prometheusMetrics } from './metrics/node-prometheus.ts';
 import { clientAddressOf } from './client-address.ts';
 import { eidConfigFrom, readConfig, readMasterKeyFile } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
@@ -212,10 +212,11 @@ const running = server;
 // Ends brought by time become versions within a minute (checks do not wait for this); webhook
 // notifications are retried with backoff, and a failing agency endpoint never blocks anything.
 const jobDeps = { storage, clock: systemClock, masterKey, fetch };
-const jobs =
-  metrics === undefined
-    ? backgroundJobs({ ...jobDeps, logger })
-    : observeJobs(metrics, logger, (observed) => backgroundJobs({ ...jobDeps, logger: observed }));
+const jobs = backgroundJobs({
+  ...jobDeps,
+  logger,
+  ...(metrics === undefined ? {} : { observer: metrics }),
+});
 void jobs.sweep();
 const sweeper = setInterval(() => void jobs.sweep(), JOB_INTERVALS_MS.sweep);
 sweeper.unref();

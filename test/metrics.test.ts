@@ -95,6 +95,8 @@ describe('GET /metrics', () => {
     expect(sent.status).toBe(201);
     const { id } = (await sent.json()) as { id: string };
     expect((await as(app, world.jc, `/v1/mailbox/${id}`)).status).toBe(200);
+    // A retry after a lost answer hands the message out again; it is still one delivery.
+    expect((await as(app, world.jc, `/v1/mailbox/${id}`)).status).toBe(200);
     expect((await as(app, world.jc, `/v1/mailbox/${id}/ack`, { method: 'POST' })).status).toBe(204);
     // Canaries: an id in the path, an agency and a subject in a refused exchange's body.
     expect((await as(app, world.jc, `/v1/mailbox/${CANARY_ID}`)).status).toBe(404);
@@ -111,11 +113,12 @@ describe('GET /metrics', () => {
     const text = await res.text();
     for (const name of METRIC_NAMES) expect(text).toContain(name);
     expect(text).toMatch(
-      /gateway_http_requests_total\{route="\/v1\/mailbox\/:id",method="GET",status="200"\} 1/,
+      /gateway_http_requests_total\{route="\/v1\/mailbox\/:id",method="GET",status="200"\} 2/,
     );
     expect(text).toContain('gateway_exchanges_total{outcome="accepted",code=""} 1');
     expect(text).toContain('gateway_exchanges_total{outcome="refused",code="validation_failed"} 1');
     expect(text).toContain('gateway_exchanges_total{outcome="delivered",code=""} 1');
+    expect(text).toContain('gateway_exchanges_total{outcome="fetched_again",code=""} 1');
     expect(text).toContain('gateway_exchanges_total{outcome="acknowledged",code=""} 1');
     expect(text).toMatch(/gateway_audit_log_entries\{tenant="koeln"\} [1-9]/);
     expect(text).toContain(

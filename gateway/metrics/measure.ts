@@ -30,7 +30,13 @@ export function measureRequests(metrics: GatewayMetrics): MiddlewareHandler<Gate
     });
     const exchange = exchangeRouteOf(c);
     if (exchange === undefined) return;
-    if (status < 300) metrics.exchange(exchange.success);
+    if (status < 300) {
+      metrics.exchange(
+        exchange.success === 'delivered' && c.get('fetchedAgain')
+          ? 'fetched_again'
+          : exchange.success,
+      );
+    }
     // Only the send is an exchange refused; a failed fetch or acknowledgement refuses a read.
     else if (exchange.success === 'accepted') metrics.exchange('refused', { code: codeOf(c) });
   };

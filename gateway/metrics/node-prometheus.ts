@@ -3,23 +3,25 @@
  * Node's `perf_hooks`, so it stays out of `index.ts`, which the runtime-free app imports.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Logger } from '../logging.ts';
+import type { JobObserver } from '../jobs.ts';
 import type { GatewayMetrics, StorageGauges } from './port.ts';
 
-/** Jobs whose lag is exposed, as gateway/jobs.ts names them. */
-export type JobName = 'sweep' | 'notify';
+type JobName = Parameters<JobObserver['ran']>[0];
+const JOBS: readonly JobName[] = ['sweep', 'notify'];
 
-/** The prom-client implementation plus what the Node entry feeds it (background job runs). */
-export interface PrometheusMetrics extends GatewayMetrics {
-  /** Records that `job` ran through without logging an error. */
-  jobSucceeded(job: JobName): void;
-}
+/**
+ * The prom-client implementation, also the background jobs' observer on Node: a job's lag is the
+ * time since the run it reported as succeeded, and the sweep's withheld messages count as
+ * exchanges withheld.
+ */
+export interface PrometheusMetrics extends GatewayMetrics, JobObserver {}
 
 /**
  * @example
  * ```ts
  * const metrics = config.metricsToken && prometheusMetrics({ token: config.metricsToken });
  * createApp({ ...deps, ...(metrics ? { metrics } : {}) });
+ * backgroundJobs({ ...jobDeps, ...(metrics ? { observer: metrics } : {}) });
  * ```
  */
 export function prometheusMetrics(options: {
@@ -45,7 +47,7 @@ export function prometheusMetrics(options: {
   });
   const exchanges = new Counter({
     name: 'gateway_exchanges_total',
-    help: 'Exchanges by outcome (accepted, refused by code, delivered, acknowledged, withheld)',
+    help: 'Exchanges by outcome (accepted, refused by code, delivered, fetched_again, acknowledged, withheld)',
     labelNames: ['outcome', 'code'] as const,
     registers: [registry],
   });
@@ -69,7 +71,7 @@ export function prometheusMetrics(options: {
     labelNames: ['job'] as const,
     registers: [registry],
     collect() {
-      for (const job of ['sweep', 'notify'] as const) {
+      for (const job of JOBS) {
         this.set({ job }, (now() - (lastSuccess.get(job) ?? started)) / 1000);
       }
     },
@@ -96,52 +98,11 @@ export function prometheusMetrics(options: {
       }
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
-    jobSucceeded(job) {
-      lastSuccess.set(job, now());
+    ran(job, outcome) {
+      if (outcome === 'succeeded') lastSuccess.set(job, now());
+    },
+    withheld(messages) {
+      exchanges.inc({ outcome: 'withheld', code: '' }, messages);
     },
   };
-}
-
-/**
- * Wraps the background jobs so that each run that logs no error counts as a success, and the
- * sweep's withheld messages count as exchanges withheld. gateway/jobs.ts reports a run only
- * through its logger (a failure is logged at error level and swallowed), so the logger handed to
- * it is where this looks. Runs of the two jobs may overlap; an error then fails both runs, which
- * can overstate a lag but never hide a failure.
- *
- * @example
- * ```ts
- * const { jobs } = observeJobs(metrics, logger, (observed) => backgroundJobs({ ...deps, logger: observed }));
- * ```
- */
-export function observeJobs<Jobs extends Record<JobName, () => Promise<void>>>(
-  metrics: PrometheusMetrics,
-  logger: Logger,
-  build: (observed: Logger) => Jobs,
-): Jobs {
-  let errors = 0;
-  const observed = new Proxy(logger, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (property === 'error' || property === 'fatal') errors++;
-        const fields = args[0];
-        if (property === 'info' && typeof fields === 'object' && fields !== null) {
-          const withheld = (fields as { withheld?: unknown }).withheld;
-          if (typeof withheld === 'number' && withheld > 0) {
-            metrics.exchange('withheld', { count: withheld });
-          }
-        }
-        return Reflect.apply(value as (...a: unknown[]) => unknown, target, args);
-      };
-    },
-  });
-  const jobs = build(observed);
-  const watched = (job: JobName) => async () => {
-    const before = errors;
-    await jobs[job]();
-    if (errors === before) metrics.jobSucceeded(job);
-  };
-  return { ...jobs, sweep: watched('sweep'), notify: watched('notify') };
 }

@@ -1,5 +1,10 @@
-/** What becomes of an exchange, as the gateway's answers and its withholding show it. */
-export type ExchangeOutcome = 'accepted' | 'refused' | 'delivered' | 'acknowledged' | 'withheld';
+/**
+ * What becomes of an exchange, as the gateway's answers and its withholding show it. `delivered`
+ * is a message's first fetch; `fetched_again` each later one (a recipient retrying after a lost
+ * answer), so delivered counts messages, not requests.
+ */
+export type ExchangeOutcome =
+  'accepted' | 'refused' | 'delivered' | 'fetched_again' | 'acknowledged' | 'withheld';
 
 /** One answered request: the route pattern (never the raw path), method, status and time. */
 export interface RequestObservation {

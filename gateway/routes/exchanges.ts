@@ -232,6 +232,7 @@ export function registerExchangeRoutes(
     const message = await fetchMessage(deps.exchange, c.var.principal, c.req.valid('param').id);
     if (message.ciphertext === null)
       throw new GatewayError('not_found', { detail: 'no such message' });
+    c.set('fetchedAgain', message.state === 'delivered');
     return c.json(
       { id: message.id, envelope: message.envelope, ciphertext: message.ciphertext },
       200,

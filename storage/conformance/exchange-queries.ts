@@ -76,6 +76,32 @@ function describeMailbox(world: ConformanceWorld): void {
       expect(ids(under).sort()).toEqual(expected);
     });
 
+    it('counts what waits per tenant and recipient, as the mailbox lists it', async () => {
+      const { consent } = await world.grantedConsent();
+      const count = async (recipient: string) =>
+        (await world.storage.exchanges.waitingCounts()).find(
+          (row) => row.tenantId === A && row.recipient === recipient,
+        )?.messages ?? 0;
+      const before = await count('jc-koeln');
+      const [queued, delivered, acked] = [
+        await world.accepted(consent),
+        await world.accepted(consent),
+        await world.accepted(consent),
+      ];
+      await world.accepted(consent, { recipient: 'other' });
+      const move = (m: MailboxMessage, to: 'delivered' | 'acknowledged') =>
+        world.log.record(A, draft(), (p) =>
+          world.storage.exchanges.transition(m.id, ['queued'], to, p),
+        );
+      await move(delivered, 'delivered');
+      await move(acked, 'acknowledged');
+      expect(await count('jc-koeln')).toBe(before + 2);
+      const listed = await world.storage.exchanges.waiting(A, 'jc-koeln', undefined, 1000);
+      expect(listed.map((m) => m.id)).toEqual(expect.arrayContaining([queued.id, delivered.id]));
+      expect(await count('jc-koeln')).toBe(listed.length);
+      expect(typeof (await world.storage.exchanges.waitingCounts())[0]?.messages).toBe('number');
+    });
+
     it('lists what waits under one consent only, oldest first', async () => {
       const { consent } = await world.grantedConsent();
       const { consent: other } = await world.grantedConsent();

@@ -9,7 +9,10 @@ import {
   toNotification,
   waitingOf,
   WAITING,
+  WAITING_COUNTS,
+  toWaitingCount,
   type MessageRow,
+  type WaitingCountRow,
   type NotificationRow,
 } from '../rows/exchange.ts';
 import { auditStatements } from './audit-store.ts';
@@ -213,6 +216,9 @@ function d1ExchangeQueries(db: D1Database): Omit<ExchangeStore, keyof ExchangeWr
         after?.id ?? '',
         limit,
       );
+    },
+    async waitingCounts() {
+      return (await allRows<WaitingCountRow>(db, WAITING_COUNTS)).map(toWaitingCount);
     },
     waitingUnderConsent(tenantId, consentId) {
       return messages(

@@ -11,7 +11,10 @@ import {
   toNotification,
   waitingOf,
   WAITING,
+  WAITING_COUNTS,
+  toWaitingCount,
   type MessageRow,
+  type WaitingCountRow,
   type NotificationRow,
 } from '../rows/exchange.ts';
 
@@ -243,6 +246,9 @@ function pgExchangeQueries(db: PgDatabase): ExchangeQueries {
         [tenantId, recipient, after?.receivedAt ?? '', after?.id ?? '', limit],
         'ORDER BY received_at, id LIMIT $5',
       );
+    },
+    async waitingCounts() {
+      return (await db.rows<WaitingCountRow>(WAITING_COUNTS, [])).map(toWaitingCount);
     },
     waitingUnderConsent(tenantId, consentId) {
       return messages(

@@ -57,6 +57,25 @@ export const toMessage = (row: MessageRow): MailboxMessage => ({
 /** A message still waiting for its recipient: the states a move (fetch, purge, …) starts from. */
 export const WAITING = "state IN ('queued', 'delivered')";
 
+/**
+ * Messages waiting per tenant and recipient. The condition is the partial index's own, so the
+ * count reads only what waits. PostgreSQL answers COUNT as a bigint string, hence `Number`.
+ */
+export const WAITING_COUNTS = `SELECT tenant_id, recipient, COUNT(*) AS messages
+  FROM mailbox_messages WHERE ${WAITING} GROUP BY tenant_id, recipient`;
+
+export interface WaitingCountRow {
+  readonly tenant_id: string;
+  readonly recipient: string;
+  readonly messages: number | string;
+}
+
+export const toWaitingCount = (row: WaitingCountRow) => ({
+  tenantId: row.tenant_id,
+  recipient: row.recipient,
+  messages: Number(row.messages),
+});
+
 /** The columns {@link messageValues} fills, in its order: all but withheld_reason. */
 export const MESSAGE_INSERT_COLUMNS = `id, tenant_id, sender, recipient, subject, consent_id,
   message_type, purpose, categories, envelope, ciphertext, ciphertext_digest, received_at,

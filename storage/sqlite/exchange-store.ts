@@ -11,7 +11,10 @@ import {
   toMessage,
   toNotification,
   waitingOf,
+  WAITING_COUNTS,
+  toWaitingCount,
   type MessageRow,
+  type WaitingCountRow,
   type NotificationRow,
 } from '../rows/exchange.ts';
 
@@ -36,6 +39,7 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
     WHERE tenant_id = ? AND recipient = ? AND state IN ('queued', 'delivered')
       AND (received_at, id) > (?, ?)
     ORDER BY received_at, id LIMIT ?`);
+  const counts = db.prepare<[], WaitingCountRow>(WAITING_COUNTS);
   const underConsent = db.prepare<[string, string], MessageRow>(`SELECT * FROM mailbox_messages
     WHERE tenant_id = ? AND consent_id = ? AND state IN ('queued', 'delivered')
     ORDER BY received_at, id`);
@@ -125,6 +129,9 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
           .all(tenantId, recipient, after?.receivedAt ?? '', after?.id ?? '', limit)
           .map(toMessage),
       );
+    },
+    waitingCounts() {
+      return Promise.resolve(counts.all().map(toWaitingCount));
     },
     waitingUnderConsent(tenantId, consentId) {
       return Promise.resolve(underConsent.all(tenantId, consentId).map(toMessage));
