@@ -9,7 +9,7 @@ import { MonitoringSource, parseRule } from '../monitoring/index.ts';
 import type { PolicySet } from '../policies/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
 import type { GatewayEnv } from './env.ts';
-import { answerWrongMethods, onError, onNotFound } from './error-handler.ts';
+import { answerWrongMethods, onError, onNotFound, refusal } from './error-handler.ts';
 import type { Logger } from './logging.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import {
@@ -24,7 +24,7 @@ import { DEFAULT_MAX_INFLIGHT, shedLoad } from './middleware/load-shedding.ts';
 import { durableAnswers } from './middleware/durable-answers.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
-import { jsonPointer, problemResponse } from './problem.ts';
+import { jsonPointer } from './problem.ts';
 import {
   authenticatedAndLimited,
   MemoryRateLimitStore,
@@ -47,6 +47,7 @@ import { registerMonitoringPages } from './monitoring-pages/index.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
 import { registerPortalPages } from './routes/portal-pages.tsx';
+import { registerIcons } from './routes/portal/icons.ts';
 import type { EidProvider } from './portal/eid.ts';
 import { overloadedPage } from './portal/kit.tsx';
 import { throttledSignIn } from './portal/sign-in.ts';
@@ -173,8 +174,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
       maxInflight: deps.maxInflight ?? DEFAULT_MAX_INFLIGHT,
       // Liveness must tell a busy gateway from a dead one.
       exempt: (c) => c.req.path === '/health' || STYLESHEETS.has(c.req.path),
-      refuse: (c, error) =>
-        isPage(c.req.path) ? overloadedPage(c, error) : problemResponse(c, error),
+      refuse: (c, error) => (isPage(c.req.path) ? overloadedPage(c, error) : refusal(c, error)),
       logger: deps.logger,
       clock: deps.clock,
     }),
@@ -291,6 +291,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   };
   registerPortalApi(app, portal);
   registerPortalPages(app, { ...portal, eid: deps.eid });
+  registerIcons(app);
   const agencies = limited(authenticate({ ...assertionCheck, allow: ['agency'] }));
   registerExchangeRoutes(app, {
     exchange: {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { de } from '../gateway/portal/messages/de.ts';
+import { typeBirthDate } from './support/birth-date-form.ts';
 import { launchChromium } from './support/browser.ts';
 import { demoAgency } from './support/demo-agency.ts';
 import {
@@ -289,7 +290,7 @@ describe('identity-verified sign-in in Chromium, without JavaScript', { timeout:
   it('sends a code session to the ID card for health data and back to the request (returnTo)', () =>
     fresh(1, async (page) => {
       await page.goto(asked.D.portalUrl);
-      await page.locator('#secondFactor').fill(anna.birthDate);
+      await typeBirthDate(page, anna.birthDate);
       await page.locator('form[action="/portal/sign-in"] button[type=submit]').click();
       expect(page.url()).toBe(`${base}/portal/requests/${asked.D.id}`);
       const grant = async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES, type Language } from '../policies/index.ts';
+import { typeBirthDate } from './support/birth-date-form.ts';
 import { launchChromium } from './support/browser.ts';
 import { demoAgency } from './support/demo-agency.ts';
 import { freePort, projectRoot, startGateway, type GatewayProcess } from './support/process.ts';
@@ -129,12 +130,12 @@ describe.each([
     await expect(page.locator('#code').inputValue()).resolves.toBe(request.code);
     await shoot(page, language, 'sign-in');
 
-    await page.locator('#secondFactor').fill('1985-05-05');
+    await typeBirthDate(page, '1985-05-05');
     await page.locator('form[action="/portal/sign-in"] button[type=submit]').click();
     await expect(page.locator('[role=alert]').count()).resolves.toBe(1);
     expect(page.url()).toBe(`${gw.baseUrl}/portal/sign-in`);
 
-    await page.locator('#secondFactor').fill(birthDate);
+    await typeBirthDate(page, birthDate);
     await page.locator('form[action="/portal/sign-in"] button[type=submit]').click();
     // After sign-in neither the code nor any identifier is in the address bar.
     expect(page.url()).toBe(`${gw.baseUrl}/portal/requests/${request.id}`);
@@ -218,7 +219,10 @@ describe.each([
     await expect(entries.count()).resolves.toBe(6);
     const text = (await page.locator('main').textContent()) ?? '';
     expect(text).toContain('Jobcenter');
-    expect(text).toContain(consentId);
+    // The newest first: the revocation heads the list; the receipt link names the purpose.
+    const links = page.locator(`ol.history a[href="/portal/consents/${consentId}/receipt"]`);
+    await expect(links.count()).resolves.toBeGreaterThan(0);
+    expect(await links.first().textContent()).not.toContain(consentId);
     await shoot(page, language, 'history');
   });
 
@@ -252,7 +256,7 @@ describe('accessibility in every language', () => {
     const page = pageOne;
     const request = await requestConsent('100000000003', 'en');
     await page.goto(request.link);
-    await page.locator('#secondFactor').fill(birthDate);
+    await typeBirthDate(page, birthDate);
     await page.locator('form[action="/portal/sign-in"] button[type=submit]').click();
     await page.locator('#confirm').check();
     await page.locator('form[action$="/grant"] button[type=submit]').click();
@@ -265,7 +269,7 @@ describe('accessibility in every language', () => {
     openContext = await browser.newContext({ bypassCSP: true });
     openPage = await openContext.newPage();
     await openPage.goto(pending.link);
-    await openPage.locator('#secondFactor').fill(birthDate);
+    await typeBirthDate(openPage, birthDate);
     await openPage.locator('form[action="/portal/sign-in"] button[type=submit]').click();
     pages = [
       { name: 'sign-in', path: '/portal/sign-in' },
@@ -352,7 +356,7 @@ describe('keyboard use', () => {
       await page.keyboard.press('Tab');
     }
     expect(order.indexOf('code')).toBeGreaterThanOrEqual(0);
-    expect(order.indexOf('code')).toBeLessThan(order.indexOf('secondFactor'));
+    expect(order.indexOf('code')).toBeLessThan(order.indexOf('birthDay'));
     await context.close();
   });
 });

@@ -104,6 +104,23 @@ input[type="text"], input[type="date"] {
   color: #0b0c0c;
 }
 input.code { letter-spacing: 0.1em; text-transform: uppercase; }
+/* The birth date's three fields side by side, sized to what they hold (GOV.UK date input). */
+.date-input { display: flex; flex-wrap: wrap; gap: 0 1.25rem; margin-top: 0.5rem; }
+.date-part label { margin-top: 0.25rem; font-weight: 400; }
+input[type="text"].w2 { width: 3.5em; }
+input[type="text"].w4 { width: 5.5em; }
+/* A form's problems: the summary above the heading and the line above each field. */
+.error-summary { border: 0.3125rem solid #b10e1e; padding: 0.75rem 1rem; margin: 0 0 1.5rem; }
+.error-summary h2 { margin: 0 0 0.5rem; font-size: 1.25rem; }
+.error-summary ul { list-style: none; padding: 0; margin: 0; }
+.error-summary a, .error-summary a:visited { color: #b10e1e; font-weight: 700; }
+.field.invalid { border-inline-start: 0.3125rem solid #b10e1e; padding-inline-start: 0.75rem; }
+.field-error { color: #b10e1e; font-weight: 700; margin: 0.25rem 0 0.5rem; }
+input.invalid, input[aria-invalid="true"] { border-color: #b10e1e; border-width: 3px; }
+.visually-hidden {
+  position: absolute !important; width: 1px; height: 1px; margin: 0; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); border: 0; white-space: nowrap;
+}
 .check { display: flex; gap: 0.75rem; align-items: flex-start; margin: 1rem 0; }
 .check input { width: 1.75rem; height: 1.75rem; flex: none; margin: 0.1rem 0 0; accent-color: #0b4f9c; }
 .check label { margin: 0; font-weight: 400; }
@@ -136,9 +153,13 @@ ol.history h2 { font-size: 1.125rem; margin: 0 0 0.25rem; }
 /* The withdrawal code: large, one piece (never broken across lines, also right to left), framed
    so it is found again on the printout. */
 .withdrawal-code { border: 3px solid #0b3d6b; padding: 0.5rem 1rem; margin-block: 1rem; }
-p.code, dd.code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1.375rem;
-  letter-spacing: 0.05em; white-space: nowrap; unicode-bidi: isolate; direction: ltr; }
+p.code, dd.code, .code-text { font-family: ui-monospace, "DejaVu Sans Mono", monospace;
+  letter-spacing: 0.05em; white-space: nowrap; word-break: keep-all; overflow-wrap: normal;
+  unicode-bidi: isolate; direction: ltr; }
+/* Shrinks on a narrow screen so the 24 characters of a withdrawal code fit in 320 px. */
+p.code { font-size: clamp(1rem, 5.5vw, 1.375rem); }
 dd.code { font-size: 1rem; }
+.code-text { font-size: 0.95em; }
 .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.9375rem; overflow-wrap: anywhere; }
 footer.site { border-top: 1px solid #b1b4b6; }
 footer.site p { max-width: 48rem; margin: 0 auto; padding: 1rem; font-size: 1rem; color: #3d3d3d; }

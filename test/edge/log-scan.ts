@@ -109,6 +109,14 @@ function canariesIn(sent: SentRequest): Canary[] {
   for (const date of stringsIn(isRecord(factor) ? factor['value'] : factor)) {
     add('birth date', birthDateCanaries(date));
   }
+  // The sign-in page sends the birth date as day, month and year.
+  const [day, month, year] = ['birthDay', 'birthMonth', 'birthYear'].map((f) => form?.get(f));
+  if (day && month && year) {
+    add(
+      'birth date',
+      birthDateCanaries(`${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`),
+    );
+  }
 
   if (isRecord(json) && typeof json['payload'] === 'string') {
     add('message payload', payloadCanaries(json['payload']));

@@ -30,10 +30,20 @@ export function formBrowser(app: GatewayApp, origin: string | null) {
       return request(path, { method: 'POST', headers, body: new URLSearchParams(fields) });
     },
     csrfOf,
-    /** Signs in on the page, as from the letter's link: the code pre-filled, the date typed. */
-    async signIn(code: string, secondFactor = '1990-01-31') {
+    /**
+     * Signs in on the page, as from the letter's link: the code pre-filled, the birth date
+     * (`YYYY-MM-DD`) typed into its day, month and year fields.
+     */
+    async signIn(code: string, birthDate = '1990-01-31') {
       const page = await (await request(`/portal/sign-in?code=${code}`)).text();
-      return this.post('/portal/sign-in', { csrf: csrfOf(page), code, secondFactor });
+      const [birthYear = '', birthMonth = '', birthDay = ''] = birthDate.split('-');
+      return this.post('/portal/sign-in', {
+        csrf: csrfOf(page),
+        code,
+        birthDay,
+        birthMonth,
+        birthYear,
+      });
     },
   };
 }

@@ -97,7 +97,7 @@ export const de = {
   'history.intro':
     'Hier sehen Sie, welches Amt welche Daten über Sie bekommen hat. Und wann und warum.',
   'history.empty': 'Bis jetzt hat kein Amt Daten über Sie bekommen.',
-  'history.caption': 'Was mit Ihren Daten passiert ist, das Älteste zuerst',
+  'history.caption': 'Was mit Ihren Daten passiert ist, das Neueste zuerst',
   'history.when': 'Wann',
   'history.what': 'Was',
   'history.from': 'Von',
@@ -191,6 +191,35 @@ export const de = {
   'receipt.retention': 'So lange darf das Amt die Daten aufheben',
   'receipt.retentionDays': 'höchstens {days} Tage',
   'receipt.complaint': 'Beschwerde bei der Datenschutz-Aufsicht',
+  // Issue 17: the birth date in three fields, HTML error pages, links named by what they open.
+  'signIn.dateHint': 'Zum Beispiel: 27 3 1990',
+  'signIn.day': 'Tag',
+  'signIn.month': 'Monat',
+  'signIn.year': 'Jahr',
+  'signIn.codeMissing': 'Bitte geben Sie den Code ein. Er steht in Ihrem Brief.',
+  'signIn.dateMissing': 'Bitte geben Sie Ihr Geburtsdatum ein.',
+  'signIn.dayMissing': 'Beim Geburtsdatum fehlt der Tag.',
+  'signIn.monthMissing': 'Beim Geburtsdatum fehlt der Monat.',
+  'signIn.yearMissing': 'Beim Geburtsdatum fehlt das Jahr.',
+  'signIn.dayInvalid': 'Der Tag muss eine Zahl von 1 bis 31 sein.',
+  'signIn.monthInvalid': 'Der Monat muss eine Zahl von 1 bis 12 sein.',
+  'signIn.yearInvalid': 'Das Jahr muss 4 Ziffern haben. Zum Beispiel: 1990',
+  'signIn.dateNotReal': 'Dieses Datum gibt es nicht. Bitte prüfen Sie den Tag und den Monat.',
+  'signIn.dateFuture': 'Das Geburtsdatum muss in der Vergangenheit liegen.',
+  'form.errorPrefix': 'Fehler',
+  'error.notFoundTitle': 'Diese Seite gibt es nicht',
+  'error.notFoundHelp':
+    'Vielleicht ist die Adresse falsch geschrieben. Bitte prüfen Sie die Adresse. Oder beginnen Sie auf der Startseite.',
+  'error.methodNotAllowed':
+    'So kann man diese Seite nicht öffnen. Bitte beginnen Sie auf der Startseite.',
+  'error.badRequest': 'Die Anfrage war nicht in Ordnung. Bitte versuchen Sie es noch einmal.',
+  'error.forbidden': 'Diese Seite dürfen Sie nicht sehen. Bitte melden Sie sich an.',
+  'error.rateLimited':
+    'Es gab zu viele Anfragen. Bitte warten Sie einen Moment. Dann versuchen Sie es noch einmal.',
+  'history.receiptLink': 'Bestätigung der Einwilligung für „{purpose}“ ansehen',
+  'history.receiptLinkPlain': 'Bestätigung dieser Einwilligung ansehen',
+  'consent.receiptFor': 'Bestätigung für „{purpose}“ ansehen',
+  'consents.openLinkFor': 'Anfrage „{purpose}“ lesen und entscheiden',
 } as const;
 
 /** The keys every catalogue has. */

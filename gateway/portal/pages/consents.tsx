@@ -55,7 +55,9 @@ export const ConsentsPage: FC<{ frame: PageFrame; view: ConsentsView }> = ({ fra
               <li>
                 {tr.t('consents.openItem', { purpose: request.purpose, office: request.office })}
                 {' – '}
-                <a href={`/portal/requests/${request.id}`}>{tr.t('consents.openLink')}</a>
+                <a href={`/portal/requests/${request.id}`}>
+                  {tr.t('consents.openLinkFor', { purpose: request.purpose })}
+                </a>
               </li>
             ))}
           </ul>
@@ -98,7 +100,9 @@ export const ConsentsPage: FC<{ frame: PageFrame; view: ConsentsView }> = ({ fra
             )}
           </dl>
           <p>
-            <a href={`/portal/consents/${item.id}/receipt`}>{tr.t('consent.receipt')}</a>
+            <a href={`/portal/consents/${item.id}/receipt`}>
+              {tr.t('consent.receiptFor', { purpose: item.purpose })}
+            </a>
           </p>
           {item.state !== 'active' ? null : (
             <form method="post" action={`/portal/consents/${item.id}/revoke`}>

@@ -4,17 +4,20 @@ import { Layout, type PageFrame } from '../layout.tsx';
 export interface HistoryItemView {
   readonly at: string;
   readonly what: string;
+  /** The office that asked, on a request. */
+  readonly askedBy?: string | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   readonly categories?: readonly string[] | undefined;
   readonly purpose?: string | undefined;
-  readonly consentId?: string | undefined;
+  /** The consent the event belongs to, with its purpose where the person can open it. */
+  readonly consent?: { readonly id: string; readonly purpose?: string | undefined } | undefined;
 }
 
 /**
  * What the Datenschutzcockpit shows a citizen: which office received which data, when, why,
- * under which consent. A list rather than a table, so it reflows on a phone without scrolling
- * sideways.
+ * under which consent, newest first. A list rather than a table, so it reflows on a phone without
+ * scrolling sideways.
  */
 export const HistoryPage: FC<{ frame: PageFrame; items: readonly HistoryItemView[] }> = ({
   frame,
@@ -37,6 +40,12 @@ export const HistoryPage: FC<{ frame: PageFrame; items: readonly HistoryItemView
                 <dd>
                   <time datetime={item.at}>{tr.dateTime(item.at)}</time>
                 </dd>
+                {item.askedBy === undefined ? null : (
+                  <>
+                    <dt>{tr.t('request.askedBy')}</dt>
+                    <dd>{item.askedBy}</dd>
+                  </>
+                )}
                 {item.from === undefined ? null : (
                   <>
                     <dt>{tr.t('history.from')}</dt>
@@ -61,12 +70,14 @@ export const HistoryPage: FC<{ frame: PageFrame; items: readonly HistoryItemView
                     <dd>{item.purpose}</dd>
                   </>
                 )}
-                {item.consentId === undefined ? null : (
+                {item.consent === undefined ? null : (
                   <>
                     <dt>{tr.t('history.consent')}</dt>
                     <dd>
-                      <a class="mono" href={`/portal/consents/${item.consentId}/receipt`}>
-                        {item.consentId}
+                      <a href={`/portal/consents/${item.consent.id}/receipt`}>
+                        {item.consent.purpose === undefined
+                          ? tr.t('history.receiptLinkPlain')
+                          : tr.t('history.receiptLink', { purpose: item.consent.purpose })}
                       </a>
                     </dd>
                   </>

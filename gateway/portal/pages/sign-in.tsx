@@ -1,44 +1,79 @@
 import type { FC } from 'hono/jsx';
+import type { BirthDateField, BirthDateParts } from '../birth-date.ts';
 import { CsrfField, Layout, Message, type PageFrame } from '../layout.tsx';
+import { BirthDateInput } from './birth-date-input.tsx';
+import { WithCodes } from './code.tsx';
+import { ErrorSummary, FieldError, titleWithProblems, type FormProblem } from './form-parts.tsx';
+
+/** What is wrong with a sign-in form the person sent, by field. */
+export interface SignInProblems {
+  /** The code and date match no request: which of the two is wrong nobody may learn. */
+  readonly credentials?: string | undefined;
+  readonly code?: string | undefined;
+  readonly birthDate?:
+    { readonly text: string; readonly fields: readonly BirthDateField[] } | undefined;
+}
 
 export interface SignInView {
   /** The code from the link in the person's letter, so they need not type it. */
   readonly code: string;
+  /** The birth date as typed, kept after a problem so one typo is one fix. */
+  readonly birthDate?: BirthDateParts | undefined;
   readonly csrf: string;
+  /** A notice, or a refusal that no field can fix (locked, expired, too many attempts). */
   readonly message?: { readonly kind: 'info' | 'error'; readonly text: string } | undefined;
+  readonly problems?: SignInProblems | undefined;
   /** Whether the deployment offers the identity-verified sign-in. */
   readonly eid: boolean;
 }
 
+/** The problems in the order of the form's fields, each linked to the first field to fix. */
+export function signInProblemList(problems: SignInProblems | undefined): FormProblem[] {
+  if (problems === undefined) return [];
+  const list: FormProblem[] = [];
+  if (problems.credentials !== undefined) list.push({ field: 'code', text: problems.credentials });
+  if (problems.code !== undefined) list.push({ field: 'code', text: problems.code });
+  const date = problems.birthDate;
+  if (date !== undefined) list.push({ field: date.fields[0] ?? 'birthDay', text: date.text });
+  return list;
+}
+
+const NO_DATE: BirthDateParts = { day: '', month: '', year: '' };
+
 /** Sign-in with the one-time code and the birth date the office recorded. */
 export const SignInPage: FC<{ frame: PageFrame; view: SignInView }> = ({ frame, view }) => {
   const { tr } = frame;
+  const problems = signInProblemList(view.problems);
+  const codeError = view.problems?.code;
   return (
-    <Layout {...frame}>
+    <Layout {...frame} title={titleWithProblems(tr, frame.title, problems)}>
+      <ErrorSummary tr={tr} problems={problems} />
       <h1>{tr.t('signIn.title')}</h1>
       {view.message === undefined ? null : (
         <Message kind={view.message.kind}>{view.message.text}</Message>
       )}
       <p class="lead">{tr.t('signIn.intro')}</p>
-      <form method="post" action="/portal/sign-in" novalidate={false}>
+      <form method="post" action="/portal/sign-in" novalidate>
         <CsrfField token={view.csrf} />
-        <label for="code">{tr.t('signIn.code')}</label>
-        <p class="hint" id="code-hint">
-          {tr.t('signIn.codeHint')}
-        </p>
-        <CodeInput name="code" value={view.code} max={32} autocomplete="one-time-code" />
-        <label for="secondFactor">{tr.t('signIn.secondFactor')}</label>
-        <p class="hint" id="second-factor-hint">
-          {tr.t('signIn.secondFactorHint')}
-        </p>
-        <input
-          type="date"
-          id="secondFactor"
-          name="secondFactor"
-          required
-          min="1900-01-01"
-          autocomplete="bday"
-          aria-describedby="second-factor-hint"
+        <div class={codeError === undefined ? 'field' : 'field invalid'}>
+          <label for="code">{tr.t('signIn.code')}</label>
+          <p class="hint" id="code-hint">
+            <WithCodes text={tr.t('signIn.codeHint')} />
+          </p>
+          <FieldError tr={tr} id="code-error" text={codeError} />
+          <CodeInput
+            name="code"
+            value={view.code}
+            max={32}
+            autocomplete="one-time-code"
+            invalid={codeError !== undefined}
+            hint={codeError === undefined ? 'code-hint' : 'code-hint code-error'}
+          />
+        </div>
+        <BirthDateInput
+          tr={tr}
+          values={view.birthDate ?? NO_DATE}
+          problem={view.problems?.birthDate}
         />
         <div class="actions">
           <button class="primary" type="submit">
@@ -118,7 +153,7 @@ export const WithdrawalSignInPage: FC<{ frame: PageFrame; view: WithdrawalSignIn
         <CsrfField token={view.csrf} />
         <label for="withdrawalCode">{tr.t('signIn.withdrawalCode')}</label>
         <p class="hint" id="withdrawal-hint">
-          {tr.t('signIn.withdrawalHint')}
+          <WithCodes text={tr.t('signIn.withdrawalHint')} />
         </p>
         <CodeInput name="withdrawalCode" max={48} autocomplete="off" hint="withdrawal-hint" />
         <div class="actions">
@@ -139,7 +174,8 @@ const CodeInput: FC<{
   max: number;
   autocomplete: string;
   hint?: string;
-}> = ({ name, value, max, autocomplete, hint }) => (
+  invalid?: boolean;
+}> = ({ name, value, max, autocomplete, hint, invalid }) => (
   <input
     class="code"
     type="text"
@@ -153,5 +189,6 @@ const CodeInput: FC<{
     spellcheck={false}
     dir="ltr"
     aria-describedby={hint ?? `${name}-hint`}
+    aria-invalid={invalid === true ? 'true' : undefined}
   />
 );

@@ -12,6 +12,7 @@ import {
 import { label, SPECIAL_CATEGORIES, type DataCategory } from '../../../policies/index.ts';
 import type { GatewayEnv } from '../../env.ts';
 import { idOf, type PortalContext, type PortalKit } from '../../portal/kit.tsx';
+import type { Translator } from '../../portal/i18n.ts';
 import type { MessageKey } from '../../portal/messages/de.ts';
 import { ConsentsPage } from '../../portal/pages/consents.tsx';
 import { HistoryPage, type HistoryItemView } from '../../portal/pages/history.tsx';
@@ -162,31 +163,62 @@ export function registerConsentPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKi
       const person = await kit.signedIn(c);
       if (!person) return kit.toSignIn(c, 'needed');
       const tr = kit.languageOf(c);
-      const items: HistoryItemView[] = [];
-      for (const { tenantId, entry } of await personsHistory(deps, person)) {
-        if (entry.event === 'audit.read' || entry.event === 'audit.exported') continue;
-        const key = `event.${entry.event}`;
-        const name = (id: string | undefined) =>
-          id === undefined ? undefined : kit.agencyName(tenantId, id);
-        items.push({
-          at: entry.time,
-          what: isEventKey(key) ? tr.t(key) : tr.t('event.other'),
-          from: await name(entry.sender),
-          to: await name(entry.recipient),
-          categories:
-            entry.categories === undefined
-              ? undefined
-              : kit.categoryNames(entry.categories, tr.language),
-          purpose:
-            entry.purpose === undefined
-              ? undefined
-              : label('purpose', entry.purpose, tr.language).name,
-          consentId: entry.consentId,
-        });
-      }
       return c.html(
-        <HistoryPage frame={kit.frame(c, tr, tr.t('history.title'), person)} items={items} />,
+        <HistoryPage
+          frame={kit.frame(c, tr, tr.t('history.title'), person)}
+          items={await historyItems(kit, person, tr)}
+        />,
       );
+    }),
+  );
+}
+
+/**
+ * The person's history, newest first, in words: offices by their names, never their ids, and
+ * each consent by its purpose, so the link to its receipt says which one it opens.
+ */
+async function historyItems(
+  kit: PortalKit,
+  person: PortalPerson,
+  tr: Translator,
+): Promise<HistoryItemView[]> {
+  const purposeOf = new Map(
+    (await personsConsents(kit.deps, person)).map(({ consent }) => [
+      consent.id,
+      label('purpose', consent.purpose, tr.language).name,
+    ]),
+  );
+  const lines = (await personsHistory(kit.deps, person)).filter(
+    ({ entry }) => entry.event !== 'audit.read' && entry.event !== 'audit.exported',
+  );
+  // The store gives the oldest first; a person looks for what happened last.
+  return Promise.all(
+    lines.reverse().map(async ({ tenantId, entry }) => {
+      const key = `event.${entry.event}`;
+      const one = (id: string | undefined) =>
+        id === undefined ? undefined : kit.agencyName(tenantId, id);
+      const many = async (ids: readonly string[] | undefined) =>
+        ids === undefined || ids.length === 0 ? undefined : tr.list(await kit.names(tenantId, ids));
+      return {
+        at: entry.time,
+        what: isEventKey(key) ? tr.t(key) : tr.t('event.other'),
+        // A request names the office that asked; its actor is that office's id.
+        askedBy: entry.event === 'consent.requested' ? await one(entry.actor) : undefined,
+        from: (await one(entry.sender)) ?? (await many(entry.senders)),
+        to: (await one(entry.recipient)) ?? (await many(entry.recipients)),
+        categories:
+          entry.categories === undefined
+            ? undefined
+            : kit.categoryNames(entry.categories, tr.language),
+        purpose:
+          entry.purpose === undefined
+            ? undefined
+            : label('purpose', entry.purpose, tr.language).name,
+        consent:
+          entry.consentId === undefined
+            ? undefined
+            : { id: entry.consentId, purpose: purposeOf.get(entry.consentId) },
+      };
     }),
   );
 }

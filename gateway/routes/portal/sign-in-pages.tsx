@@ -6,14 +6,27 @@ import type { GatewayEnv } from '../../env.ts';
 import type { PortalContext, PortalKit } from '../../portal/kit.tsx';
 import type { Translator } from '../../portal/i18n.ts';
 import type { MessageKey } from '../../portal/messages/de.ts';
-import { SignInPage, WithdrawalSignInPage } from '../../portal/pages/sign-in.tsx';
+import { birthDateOf, type BirthDateParts } from '../../portal/birth-date.ts';
+import {
+  SignInPage,
+  WithdrawalSignInPage,
+  type SignInProblems,
+} from '../../portal/pages/sign-in.tsx';
 import type { SignInInput } from '../../portal/sign-in.ts';
 
 const SignInForm = z.object({
   csrf: z.string().max(64).optional(),
   code: z.string().max(32).default(''),
-  secondFactor: z.string().max(32).default(''),
+  birthDay: z.string().max(16).optional(),
+  birthMonth: z.string().max(16).optional(),
+  birthYear: z.string().max(16).optional(),
+  /**
+   * The birth date in one ISO field, as the form sent it before it had three: a page left open
+   * across an upgrade still signs in. Used only when none of the three fields came.
+   */
+  secondFactor: z.string().max(32).optional(),
 });
+type SignInFields = z.infer<typeof SignInForm>;
 const WithdrawalForm = z.object({
   csrf: z.string().max(64).optional(),
   withdrawalCode: z.string().max(48).default(''),
@@ -42,7 +55,12 @@ export function registerSignInPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKit
   const renderSignIn = (
     c: PortalContext,
     tr: Translator,
-    view: { code: string; message?: Message },
+    view: {
+      code: string;
+      birthDate?: BirthDateParts;
+      message?: Message;
+      problems?: SignInProblems;
+    },
     status: Status = 200,
   ) =>
     c.html(
@@ -119,16 +137,24 @@ export function registerSignInPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKit
     kit.page(async (c) => {
       const tr = kit.languageOf(c);
       const form = SignInForm.safeParse(await kit.formOf(c));
-      const fields = form.success ? form.data : { code: '', secondFactor: '', csrf: undefined };
+      const fields: SignInFields = form.success ? form.data : { code: '' };
       if (!kit.csrf.valid(c, fields.csrf)) {
+        // Nothing of a refused form is shown again: a foreign site's post must not fill the
+        // person's form with a code of its choosing.
         const message = { kind: 'error' as const, text: tr.t('form.expired') };
         return renderSignIn(c, tr, { code: '', message }, 403);
       }
-      const input = { code: fields.code, secondFactor: fields.secondFactor };
+      // What the person typed stays in the fields, so a typo in the date is quick to fix.
+      const kept = { code: fields.code, birthDate: partsOf(fields) };
+      const input = readSignIn(tr, fields, kit.deps.clock.now().toISOString().slice(0, 10));
+      if ('problems' in input) return renderSignIn(c, tr, { ...kept, ...input }, 422);
       const outcome = await attempt(c, tr, input, 'signIn.wrong');
       if ('to' in outcome) return c.redirect(outcome.to, 303);
-      // The code the person typed is kept in the field so a typo in the date is quick to fix.
-      return renderSignIn(c, tr, { code: fields.code, message: outcome.message }, outcome.status);
+      if (outcome.status === 401) {
+        const problems = { credentials: outcome.message.text };
+        return renderSignIn(c, tr, { ...kept, problems }, outcome.status);
+      }
+      return renderSignIn(c, tr, { ...kept, message: outcome.message }, outcome.status);
     }),
   );
 
@@ -165,3 +191,36 @@ export function registerSignInPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKit
     }),
   );
 }
+
+/**
+ * The code and ISO birth date a form carries, or what the person must fix first. A form with a
+ * problem is answered without a sign-in attempt: an empty code or a date that cannot exist
+ * matches no request, so it neither tells a guesser anything nor costs the person an attempt.
+ */
+function readSignIn(
+  tr: Translator,
+  fields: SignInFields,
+  today: string,
+): { code: string; secondFactor: string } | { problems: SignInProblems } {
+  const code = fields.code.trim();
+  const problems: { code?: string; birthDate?: SignInProblems['birthDate'] } = {};
+  if (code === '') problems.code = tr.t('signIn.codeMissing');
+  const typed = [fields.birthDay, fields.birthMonth, fields.birthYear].some(
+    (part) => part !== undefined,
+  );
+  let secondFactor = fields.secondFactor?.trim() ?? '';
+  if (typed || secondFactor === '') {
+    const date = birthDateOf(partsOf(fields), today);
+    if (date.ok) secondFactor = date.iso;
+    else problems.birthDate = { text: tr.t(date.problem.key), fields: date.problem.fields };
+  }
+  if (problems.code !== undefined || problems.birthDate !== undefined) return { problems };
+  return { code, secondFactor };
+}
+
+/** The three date fields as typed (empty where the form had none). */
+const partsOf = (fields: SignInFields): BirthDateParts => ({
+  day: fields.birthDay ?? '',
+  month: fields.birthMonth ?? '',
+  year: fields.birthYear ?? '',
+});

@@ -1,0 +1,85 @@
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { GatewayError } from '../../core/index.ts';
+import { negotiateLanguage, translator, type Translator } from './i18n.ts';
+import type { MessageKey } from './messages/de.ts';
+import { ErrorPage } from './pages/error.tsx';
+
+/** Media types that mean "a page for a person"; `*\/*` alone never does (API clients send it). */
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+const JSON_TYPES = new Set(['application/json', 'application/problem+json', 'application/*']);
+
+/**
+ * Whether a request would rather have a page than problem+json: `Accept` names `text/html` (or
+ * XHTML) with a weight above every JSON type, or equal and listed first. Browsers navigating send
+ * `text/html,…,*\/*;q=0.8`; API clients send `application/json`, `*\/*` or nothing, and keep
+ * problem+json exactly as the API contract describes it.
+ *
+ * @example
+ * ```ts
+ * prefersHtml('text/html,application/xhtml+xml,*\/*;q=0.8'); // true
+ * prefersHtml('application/json'); // false
+ * ```
+ */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  let html = { q: 0, at: Infinity };
+  let json = { q: 0, at: Infinity };
+  accept
+    .slice(0, 1024)
+    .split(',')
+    .slice(0, 32)
+    .forEach((part, at) => {
+      const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+      const weight = params.map((p) => /^q=([01](?:\.\d{0,3})?)$/.exec(p)?.[1]).find(Boolean);
+      const q = weight === undefined ? 1 : Number(weight);
+      if (HTML_TYPES.has(type) && q > html.q) html = { q, at };
+      if (JSON_TYPES.has(type) && q > json.q) json = { q, at };
+    });
+  return html.q > 0 && (html.q > json.q || (html.q === json.q && html.at < json.at));
+}
+
+/** The words for a refusal by status: a person learns what to do, never what went wrong inside. */
+function wordsFor(status: number): { title: MessageKey; text: MessageKey } {
+  if (status === 404) return { title: 'error.notFoundTitle', text: 'error.notFoundHelp' };
+  if (status === 405) return { title: 'error.title', text: 'error.methodNotAllowed' };
+  if (status === 401 || status === 403) return { title: 'error.title', text: 'error.forbidden' };
+  if (status === 429) return { title: 'error.title', text: 'error.rateLimited' };
+  if (status === 503) return { title: 'error.title', text: 'error.overloaded' };
+  if (status >= 500) return { title: 'error.title', text: 'error.generic' };
+  return { title: 'error.title', text: 'error.badRequest' };
+}
+
+/** The language of a page outside the portal's own routes: `?lang=`, the portal's cookie, the browser. */
+function languageOf(c: Context): Translator {
+  return translator(
+    negotiateLanguage({
+      query: c.req.query('lang'),
+      cookie: getCookie(c, 'cg_lang'),
+      acceptLanguage: c.req.header('Accept-Language'),
+    }),
+  );
+}
+
+/**
+ * A refusal as a portal page for a browser: same status, `Retry-After` and `WWW-Authenticate`
+ * as the problem+json would carry, words in the person's language, the request id to quote, and
+ * a link to the portal's start. Detail never shows: it is for API clients and the log.
+ */
+export async function problemPage(c: Context, error: GatewayError): Promise<Response> {
+  const tr = languageOf(c);
+  const words = wordsFor(error.status);
+  const requestId: unknown = c.get('requestId');
+  const html = await c.html(
+    <ErrorPage
+      frame={{ tr, title: tr.t(words.title), path: c.req.path }}
+      heading={tr.t(words.title)}
+      text={tr.t(words.text)}
+      requestId={typeof requestId === 'string' ? requestId : 'unknown'}
+    />,
+    error.status as 400,
+  );
+  if (error.status === 401) html.headers.set('WWW-Authenticate', 'Bearer realm="consent-gateway"');
+  if (error.retryAfter !== undefined) html.headers.set('Retry-After', String(error.retryAfter));
+  return html;
+}
