@@ -16,14 +16,14 @@ const runtimeFree = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.wrangler/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', '.wrangler/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'cli/bin.mjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'cli/bin.mjs', 'scripts/build-cli.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -113,7 +113,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['cli/bin.mjs', '*.js'],
+    files: ['cli/bin.mjs', 'scripts/build-cli.mjs', '*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

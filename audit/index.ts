@@ -20,3 +20,5 @@ export type { MerkleNodeStore } from './merkle.ts';
 export { inclusionProof, consistencyProof, verifyInclusion, verifyConsistency } from './proofs.ts';
 export { buildBundle, checkBundle, checkTreeHeadSignature, BUNDLE_FORMAT } from './bundle.ts';
 export type { AuditBundle, BundleCheck } from './bundle.ts';
+export { checkConsistentExports } from './consistency-check.ts';
+export type { ExportConsistency, ExportConsistencyCode, ExportHead } from './consistency-check.ts';

@@ -1,51 +1,38 @@
 import { parseArgs } from 'node:util';
-import { useSha256 } from '../core/index.ts';
-import { isKeyUnwrapError } from '../certs/index.ts';
-import { isGatewayError } from '../core/index.ts';
+import { isGatewayError, useSha256 } from '../core/index.ts';
 import { nodeSha256 } from '../gateway/node-sha256.ts';
 import { gatewayVersion } from '../gateway/version.ts';
-import { auditVerifyCommand } from './commands/audit.ts';
-import { backupCommand, restoreCommand } from './commands/backup.ts';
-import { openCommand, signCommand, tokenCommand } from './commands/client.ts';
-import { receiptVerifyCommand } from './commands/receipt.ts';
-import { demoCommand } from './commands/demo.ts';
-import { initCommand } from './commands/init.ts';
-import { monitorComputeCommand } from './commands/monitor.ts';
-import {
-  agencyAddCommand,
-  caCommand,
-  caImportCommand,
-  certRevokeCommand,
-  crlCommand,
-  keysRotateCommand,
-  principalAddCommand,
-} from './commands/pki.ts';
-import { tenantSetCommand } from './commands/tenant.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 import { commandUsage, helpFor, usage } from './usage.ts';
 
 /** A command gets its own arguments and the data dir chosen before it (it may override it). */
 type Command = (args: string[], dataDir: string, io: CliIo) => Promise<number>;
 
-const commands: Readonly<Record<string, Command>> = {
-  init: initCommand,
-  'agency add': agencyAddCommand,
-  'principal add': principalAddCommand,
-  'cert revoke': certRevokeCommand,
-  crl: crlCommand,
-  ca: caCommand,
-  'ca import': caImportCommand,
-  'keys rotate': keysRotateCommand,
-  'tenant set': tenantSetCommand,
-  'audit verify': auditVerifyCommand,
-  'monitor compute': monitorComputeCommand,
-  'receipt verify': receiptVerifyCommand,
-  token: tokenCommand,
-  sign: signCommand,
-  open: openCommand,
-  demo: demoCommand,
-  backup: backupCommand,
-  restore: restoreCommand,
+/*
+ * Each command's module is loaded only when it runs: together they reach OpenPGP, X.509, SQLite,
+ * PostgreSQL and the gateway's app, whose loading took most of a call's start-up (`--help` or
+ * `token` need none of them). In the bundle (scripts/build-cli.mjs) each is a chunk of its own.
+ */
+const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  init: async () => (await import('./commands/init.ts')).initCommand,
+  'agency add': async () => (await import('./commands/pki.ts')).agencyAddCommand,
+  'principal add': async () => (await import('./commands/pki.ts')).principalAddCommand,
+  'cert revoke': async () => (await import('./commands/pki.ts')).certRevokeCommand,
+  crl: async () => (await import('./commands/pki.ts')).crlCommand,
+  ca: async () => (await import('./commands/pki.ts')).caCommand,
+  'ca import': async () => (await import('./commands/pki.ts')).caImportCommand,
+  'keys rotate': async () => (await import('./commands/pki.ts')).keysRotateCommand,
+  'tenant set': async () => (await import('./commands/tenant.ts')).tenantSetCommand,
+  'tenant show': async () => (await import('./commands/tenant.ts')).tenantShowCommand,
+  'audit verify': async () => (await import('./commands/audit.ts')).auditVerifyCommand,
+  'monitor compute': async () => (await import('./commands/monitor.ts')).monitorComputeCommand,
+  'receipt verify': async () => (await import('./commands/receipt.ts')).receiptVerifyCommand,
+  token: async () => (await import('./commands/client.ts')).tokenCommand,
+  sign: async () => (await import('./commands/client.ts')).signCommand,
+  open: async () => (await import('./commands/client.ts')).openCommand,
+  demo: async () => (await import('./commands/demo.ts')).demoCommand,
+  backup: async () => (await import('./commands/backup.ts')).backupCommand,
+  restore: async () => (await import('./commands/backup.ts')).restoreCommand,
 };
 
 /** The commands there are, by name; each has its entry in the usage (`COMMAND_HELP`). */
@@ -86,8 +73,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const { verb, rest } = commandOf(words);
   const wantsHelp = rest.includes('--help') || rest.includes('-h');
-  const command = Object.hasOwn(commands, verb) ? commands[verb] : undefined;
-  if (!command) {
+  const load = Object.hasOwn(commands, verb) ? commands[verb] : undefined;
+  if (!load) {
     const group = helpFor(verb);
     if (group.length === 0) return usageFailure(io, new UsageError(`unknown command: ${verb}`));
     if (wantsHelp) return printHelp(io, [verb]);
@@ -97,6 +84,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (wantsHelp) return printHelp(io, [verb]);
   const dataDir = values.data ?? nonEmpty(io.env['GATEWAY_DATA_DIR']) ?? './data';
   try {
+    const command = await load();
     return await command(rest, dataDir, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error))
@@ -109,10 +97,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`consent-gateway: ${message}\n`);
       return EXIT_FAILED;
     }
+    // Loaded here, not up front: certs/ reaches X.509, which a call that succeeds may not need.
+    const { isKeyUnwrapError } = await import('../certs/index.ts');
     if (isKeyUnwrapError(error) && error.reason === 'wrong_master_key') {
       io.stderr.write(
         `consent-gateway: ${verb} refused: ${error.message}; nothing was changed ` +
-          '(set GATEWAY_MASTER_KEY to the key this data dir was made with)\n',
+          '(set GATEWAY_MASTER_KEY or GATEWAY_MASTER_KEY_FILE to the key this data dir was made with)\n',
       );
       return EXIT_FAILED;
     }

@@ -116,7 +116,29 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
         "tenant's totals), or leave it",
       ],
     },
+    {
+      synopsis: [
+        '--tenant ID [--name NAME] [--address LINE]... [--dpo-contact LINE]...',
+        '[--accessibility-contact LINE]... [--operator LINE]...',
+        '[--representative LINE]...',
+      ],
+      about: [
+        "the profile the portal's Impressum, privacy and accessibility statements and help show:",
+        "the municipality's name, postal address, how to reach its data-protection officer, where",
+        'to report barriers, who operates the site (name, address, contact) and who represents it',
+        '(optional). Repeat a flag, or write \\n in its value, for more lines; a flag given replaces',
+        'that field, the others stay. With GATEWAY_ENV=production the gateway starts only when all',
+        'but the representative are set',
+      ],
+    },
   ),
+  operator('tenant show', {
+    synopsis: ['--tenant ID'],
+    about: [
+      "print the tenant's name, profile, supervisory authority and programme, and name the",
+      'profile fields still missing with the command that sets them',
+    ],
+  }),
   operator('demo', {
     synopsis: [''],
     about: [
@@ -124,14 +146,25 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
       'run one consent-and-exchange round in process: request, grant, send, fetch, acknowledge',
     ],
   }),
-  offline('audit verify', {
-    synopsis: ['BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE] [--verbose]'],
-    about: [
-      'check an audit export offline: OpenPGP signature, tree head signature, every entry and its',
-      'inclusion proof; prints a summary (--verbose: every entry), and every failure;',
-      'exit 0 only if all hold',
-    ],
-  }),
+  offline(
+    'audit verify',
+    {
+      synopsis: ['BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE] [--verbose]'],
+      about: [
+        'check an audit export offline: OpenPGP signature, tree head signature, every entry and its',
+        'inclusion proof; prints a summary (--verbose: every entry), and every failure;',
+        'exit 0 only if all hold',
+      ],
+    },
+    {
+      synopsis: ['NEW --consistent-with OLD [--jwks FILE] [--openpgp-key FILE]'],
+      about: [
+        'check that an earlier export OLD is a prefix of a later, whole-log export NEW: each',
+        "verifies, same tenant and log, OLD's entries are NEW's first ones, and an RFC 9162",
+        'consistency proof holds between their signed roots; one line, exit 0 only if consistent',
+      ],
+    },
+  ),
   offline('monitor compute', {
     synopsis: [
       'BUNDLE (--period P | --check REPORT) [--tree-size N] [--rule R] [--csv]',
@@ -163,7 +196,8 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     synopsis: ['FILE'],
     about: [
       'put a backup into an empty data dir no gateway serves; needs the master key',
-      '(GATEWAY_MASTER_KEY or DIR/master.key) and checks that it opens the restored keys',
+      '(GATEWAY_MASTER_KEY, GATEWAY_MASTER_KEY_FILE or DIR/master.key) and checks that it opens',
+      'the restored keys',
     ],
   }),
   agencySide('token', {
@@ -191,8 +225,11 @@ const OPTIONS = [
 const ENVIRONMENT = `Environment:
   GATEWAY_MASTER_KEY   32-byte key (hex or base64) wrapping every private key at rest;
                        without it the key lives in DIR/master.key (embedded default only)
+  GATEWAY_MASTER_KEY_FILE
+                       a file holding that key instead (e.g. a systemd credential), as the
+                       gateway reads it; not together with GATEWAY_MASTER_KEY
   GATEWAY_DATABASE_URL postgres://… : work on the PostgreSQL database the gateway instances
-                       share instead of DIR/gateway.db (needs GATEWAY_MASTER_KEY)
+                       share instead of DIR/gateway.db (needs the master key set)
 `;
 
 const EXIT_CODES = 'Exit codes: 0 done, 1 failed, 2 wrong command line.\n';

@@ -1,12 +1,13 @@
 /**
  * The fixed wording of the consent notice in every portal language, one file per language. The
  * German text is the reference, written in Einfache Sprache; the others say the same, in plain
- * words. Every text here is part of what the person agrees to, so any change changes the hash.
+ * words, `de-x-ls` in Leichte Sprache. Every text here is part of what the person agrees to, so any change changes the hash.
  */
 import type { Language } from '../policies/index.ts';
 import type { CalendarDate } from './notice-dates.ts';
 import { ar } from './notice-phrases-ar.ts';
 import { de } from './notice-phrases-de.ts';
+import { deXLs } from './notice-phrases-de-x-ls.ts';
 import { en } from './notice-phrases-en.ts';
 import { fa } from './notice-phrases-fa.ts';
 import { tr } from './notice-phrases-tr.ts';
@@ -72,4 +73,12 @@ export interface NoticePhrases {
   readonly date: (date: CalendarDate) => string;
 }
 
-export const PHRASES: Readonly<Record<Language, NoticePhrases>> = { de, en, ar, uk, fa, tr };
+export const PHRASES: Readonly<Record<Language, NoticePhrases>> = {
+  de,
+  'de-x-ls': deXLs,
+  en,
+  ar,
+  uk,
+  fa,
+  tr,
+};

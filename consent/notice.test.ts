@@ -47,6 +47,7 @@ const withHealth = (overrides: Partial<NoticeInput> = {}) =>
 
 const DATE_31_MARCH_2027: Readonly<Record<Language, string>> = {
   de: '31.03.2027',
+  'de-x-ls': '31. März 2027',
   en: '31 March 2027',
   ar: '31.03.2027',
   uk: '31.03.2027',
@@ -147,7 +148,7 @@ describe('consentNotice', () => {
       expect(text.replace(/[^\p{Script=Arabic}]/gu, '').length).toBeGreaterThan(200);
       expect(text).toContain(`\u2068${jobcenter.name}\u2069`);
     }
-    for (const language of ['de', 'en', 'uk', 'tr'] as const) {
+    for (const language of ['de', 'de-x-ls', 'en', 'uk', 'tr'] as const) {
       const { text } = consentNotice(input({ language }));
       expect(text).not.toMatch(ARABIC_SCRIPT);
       expect(text).not.toMatch(/[\u2066-\u2069]/u);
@@ -223,7 +224,8 @@ describe('a complete notice (Art. 13 GDPR)', () => {
 
   it.each(LANGUAGES)('in %s gives each recipient its retention, in days', (language) => {
     const body = section(consentNotice(input({ language })), 4);
-    const lines = body.split('\n').slice(1);
+    // The intro may take several lines (Leichte Sprache writes one sentence per line).
+    const lines = body.split('\n').filter((line) => line.startsWith('- '));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(jobcenter.name);
     expect(lines[0]).toContain('365');
@@ -291,6 +293,10 @@ describe('a complete notice (Art. 13 GDPR)', () => {
       section(consentNotice(input({ language, recipients: [{ ...jobcenter, retentionDays }] })), 4);
     expect(days('de', 1)).toContain('höchstens 1 Tag');
     expect(days('en', 1)).toContain('at most 1 day');
+    expect(days('de-x-ls', 1)).toMatch(/höchstens 1 Tag$/);
+    expect(days('de-x-ls', 90)).toMatch(/höchstens 90 Tage$/);
+    expect(days('de-x-ls', 365)).toMatch(/höchstens 365 Tage, das ist ungefähr 1 Jahr$/);
+    expect(days('de-x-ls', 730)).toMatch(/höchstens 730 Tage, das sind ungefähr 2 Jahre$/);
     expect(days('uk', 21)).toContain('21 день');
     expect(days('uk', 22)).toContain('22 дні');
     expect(days('uk', 12)).toContain('12 днів');
@@ -324,6 +330,8 @@ describe('the date a notice shows', () => {
     ['2027-03-31T21:59:59Z', 'en', 'until 31 March 2027.'],
     ['2027-04-01T08:00:00Z', 'en', 'until 1 April 2027.'],
     ['2027-04-01T08:00:00Z', 'de', 'bis zum 01.04.2027.'],
+    ['2027-04-01T08:00:00Z', 'de-x-ls', 'bis zum 1. April 2027.'],
+    ['2027-12-09T12:00:00Z', 'de-x-ls', 'bis zum 9. Dezember 2027.'],
     ['2027-12-09T12:00:00.123456Z', 'tr', 'Onayınız 09.12.2027 tarihine'],
     ['2027-12-09T12:00:00Z', 'uk', 'діє до 09.12.2027.'],
     ['2027-12-09T12:00:00Z', 'ar', 'حتى 09.12.2027.'],
@@ -400,6 +408,7 @@ describe('noticeHash', () => {
         input({ categories: ['residence_status', 'employment_permission'] }),
         input({ categories: ['employment_permission', 'residence_status', 'language_skills'] }),
         input({ language: 'en' }),
+        input({ language: 'de-x-ls' }),
         input({ validUntil: '2027-04-01T21:59:59Z' }),
         input({ purpose: 'case_management' }),
         input({ recipients: [jobcenter] }),

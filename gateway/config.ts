@@ -107,6 +107,12 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{32,}$/, 'must be at least 32 printable characters without spaces')
     .optional(),
+  GATEWAY_ENV: z
+    .enum(['production', 'development'], {
+      error:
+        "must be production (an official site: the portal tenant's profile must be complete) or development",
+    })
+    .optional(),
   GATEWAY_MAX_INFLIGHT: z.coerce
     .number({ error: maxInflightMessage })
     .int(maxInflightMessage)
@@ -147,6 +153,12 @@ export interface GatewayConfig {
   readonly eid?: EidSettings;
   /** The bearer token `GET /metrics` asks for; absent: no metrics (GATEWAY_METRICS_TOKEN). */
   readonly metricsToken?: string;
+  /**
+   * GATEWAY_ENV=production: the portal is an official site, so the gateway starts only when the
+   * portal tenant's profile is complete, and an empty data dir gets no demo tenant. Absent:
+   * development (the default).
+   */
+  readonly production?: true;
 }
 
 export type ConfigResult =
@@ -242,6 +254,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
       ...(env2.GATEWAY_METRICS_TOKEN === undefined
         ? {}
         : { metricsToken: env2.GATEWAY_METRICS_TOKEN }),
+      ...(env2.GATEWAY_ENV === 'production' ? { production: true as const } : {}),
     },
   };
 }

@@ -9,7 +9,12 @@ import {
   type PkiDeps,
 } from '../certs/index.ts';
 import { systemClock } from '../core/index.ts';
-import { DEMO_TENANT } from '../tenants/index.ts';
+import {
+  DEMO_TENANT,
+  updateTenantProfile,
+  type ProfileChange,
+  type TenantStore,
+} from '../tenants/index.ts';
 
 /**
  * The demo tenant's three offices, with the address and data-protection contact every consent
@@ -48,6 +53,33 @@ export const DEMO_OVERSEERS = [
   { id: 'dsb-demo', kind: 'dpo', name: 'Datenschutzbeauftragte Demo' },
   { id: 'lenkung-demo', kind: 'monitor', name: 'Lenkungsgruppe Demo' },
 ] as const;
+
+/**
+ * The demo tenant's profile: complete, so every official page of the portal is filled, and
+ * clearly fictional (example.org, a made-up address), so nobody takes it for a real authority.
+ */
+export const DEMO_PROFILE: ProfileChange = {
+  name: 'Demo-Kommune',
+  address: ['Musterplatz 1', '12345 Demo-Stadt'],
+  dpoContact: ['Behördlicher Datenschutz der Demo-Kommune', 'datenschutz@example.org'],
+  accessibilityContact: ['barrierefreiheit@example.org'],
+  operator: [
+    'Demo-Kommune, Amt für Digitales (Beispiel)',
+    'Musterplatz 1, 12345 Demo-Stadt',
+    'portal@example.org',
+  ],
+  representative: ['Die Bürgermeisterin der Demo-Kommune (Beispiel)'],
+};
+
+/**
+ * Gives the demo tenant its profile where it has none: on first start, and in a data dir made
+ * before tenants had profiles. A profile an operator set is left alone.
+ */
+export async function completeDemoProfile(tenants: TenantStore): Promise<void> {
+  const demo = await tenants.get(DEMO_TENANT.id);
+  if (demo === undefined || demo.profile !== undefined) return;
+  await updateTenantProfile(tenants, DEMO_TENANT.id, DEMO_PROFILE);
+}
 
 /** Where {@link seedDemoAgencies} writes the demo agencies' keys and certificates. */
 export const demoKeysDir = (dataDir: string): string => join(dataDir, 'demo');
@@ -110,16 +142,21 @@ async function seedPrincipal(
 
 /**
  * What an empty data dir gets on first start, on every backend that runs the walk-through (the
- * embedded gateway, PostgreSQL, `npm run dev:edge`): the demo tenant with its keys, then its three
- * agencies with theirs in `<dataDir>/demo/`. Answers that directory. A tenant already there
+ * embedded gateway, PostgreSQL, `npm run dev:edge`): the demo tenant with its keys and profile,
+ * then its three agencies with theirs in `<dataDir>/demo/`. Answers that directory. A tenant already there
  * (another instance was first) surfaces as the store's `conflict`.
  */
 export async function seedDemoTenant(
-  storage: { readonly pki: PkiDeps['pki']; readonly audit: AuditStore },
+  storage: {
+    readonly pki: PkiDeps['pki'];
+    readonly audit: AuditStore;
+    readonly tenants: TenantStore;
+  },
   masterKey: CryptoKey,
   dataDir: string,
 ): Promise<string> {
   await provisionTenant({ pki: storage.pki, clock: systemClock, masterKey }, DEMO_TENANT);
+  await completeDemoProfile(storage.tenants);
   const audit = new AuditLog(storage.audit, systemClock);
   return seedDemoAgencies({ pki: storage.pki, clock: systemClock, masterKey, audit }, dataDir);
 }

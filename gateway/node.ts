@@ -20,7 +20,7 @@ import {
   type LoadedMasterKey,
 } from '../storage/master-key-file.ts';
 import { openStorage, type OpenedStorage } from '../storage/open.ts';
-import { DEMO_TENANT } from '../tenants/index.ts';
+import { DEMO_TENANT, incompletePortalProfile } from '../tenants/index.ts';
 import { createApp } from './app.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { backgroundJobs, JOB_INTERVALS_MS } from './jobs.ts';
@@ -29,7 +29,7 @@ import { clientAddressOf } from './client-address.ts';
 import { eidConfigFrom, readConfig, readMasterKeyFile } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
 import { createLogger, droppingDestination } from './logging.ts';
-import { seedDemoTenant } from './node-demo.ts';
+import { completeDemoProfile, seedDemoTenant } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
 import { nodeSha256 } from './node-sha256.ts';
 import { startNodeServer } from './node-server.ts';
@@ -146,6 +146,13 @@ try {
 }
 
 if ((await storage.tenants.list()).length === 0) {
+  if (config.production) {
+    await opened.close();
+    fail(
+      'no tenant: in production (GATEWAY_ENV=production) no demo tenant is made; create yours with: ' +
+        'consent-gateway init --tenant ID --name NAME',
+    );
+  }
   try {
     await seedDemo();
   } catch (error) {
@@ -153,6 +160,18 @@ if ((await storage.tenants.list()).length === 0) {
     if (!isGatewayError(error) || error.code !== 'conflict') throw error;
     logger.info('another instance created the demo tenant');
   }
+}
+
+// An official site names its operator, controller and contacts: in production the portal is not
+// served without them. Elsewhere the demo tenant of an older data dir gets its made-up profile.
+if (config.production) {
+  const incomplete = await incompletePortalProfile(storage.tenants);
+  if (incomplete !== undefined) {
+    await opened.close();
+    fail(incomplete);
+  }
+} else {
+  await completeDemoProfile(storage.tenants);
 }
 
 async function seedDemo(): Promise<void> {

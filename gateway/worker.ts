@@ -15,6 +15,7 @@ import { eidConfigFrom, readConfig } from './config.ts';
 import { backgroundJobs, type BackgroundJobs } from './jobs.ts';
 import { createLogger } from './logging.ts';
 import { createEidProvider } from './portal/eid.ts';
+import { portalProfileGate } from './portal/legal/production-gate.ts';
 import { gatewayVersion } from './version.ts';
 import { workerDocsAssets, type AssetsBinding } from './worker-docs-assets.ts';
 import { sequencedBy, type SequencerNamespace } from './worker-sequencer.ts';
@@ -36,6 +37,8 @@ export interface WorkerEnv {
 interface Gateway {
   readonly app: GatewayApp;
   readonly jobs: BackgroundJobs;
+  /** GATEWAY_ENV=production: closes the portal while its tenant's profile is incomplete. */
+  readonly portalGate?: (path: string) => Promise<Response | undefined>;
 }
 
 /** Built once per isolate, on its first request or cron event; a failed build is tried again. */
@@ -92,13 +95,17 @@ async function build(env: WorkerEnv): Promise<Gateway> {
     clientAddress: (c) => c.req.header('CF-Connecting-IP'),
   });
   const jobs = backgroundJobs({ storage, clock: systemClock, masterKey, logger, fetch });
-  return { app, jobs };
+  if (config.production !== true) return { app, jobs };
+  const portalGate = portalProfileGate({ tenants: storage.tenants, logger, clock: systemClock });
+  return { app, jobs, portalGate };
 }
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    const { app } = await gatewayFor(env);
-    return app.fetch(request, env, ctx);
+    const { app, portalGate } = await gatewayFor(env);
+    const closed =
+      portalGate === undefined ? undefined : await portalGate(new URL(request.url).pathname);
+    return closed ?? app.fetch(request, env, ctx);
   },
 
   /** Cron triggers (wrangler.toml): every minute the sweep and the webhook deliveries. */

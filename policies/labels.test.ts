@@ -85,13 +85,30 @@ describe('LABELS', () => {
   it('addresses the person formally', () => {
     const words = (language: Language) =>
       allLabels(language).map(({ label: l }) => `${l.name} ${l.description}`);
-    for (const text of words('de')) {
+    for (const text of [...words('de'), ...words('de-x-ls')]) {
       expect(text).not.toMatch(/(?<!\p{L})(du|dich|dir|dein\p{L}*)(?!\p{L})/iu);
     }
     // The polite Ukrainian «Ви» is capitalised when it addresses one person.
     for (const text of words('uk')) {
       expect(text).not.toMatch(/(?<!\p{L})(ви|вас|вам|вами|ваш\p{L}*)(?!\p{L})/u);
     }
+  });
+
+  it('writes Leichte Sprache: short, no abbreviations, compounds split with a Mediopunkt', () => {
+    for (const { kind, id, label: l } of allLabels('de-x-ls')) {
+      const where = `de-x-ls ${kind} ${id}`;
+      expect(l.description.split(' ').length, where).toBeLessThanOrEqual(20);
+      // "z. B.", "bzw.", "Art." and the like: Leichte Sprache writes words out.
+      expect(`${l.name} ${l.description}`, where).not.toMatch(
+        /\p{L}\.\s*\p{L}|\b(bzw|usw|ggf|ca)\b/u,
+      );
+      // A hyphen only where the word is written so anyway (E-Mail).
+      expect(
+        `${l.name} ${l.description}`.replaceAll('E-Mail-', '').replaceAll('E-Mail', ''),
+      ).not.toMatch(/-/);
+    }
+    expect(label('category', 'residence_status', 'de-x-ls').name).toBe('Aufenthalts·status');
+    expect(label('agencyType', 'immigration_office', 'de-x-ls').name).toBe('Ausländer·behörde');
   });
 
   it('names the residence status in plain German with examples', () => {
@@ -135,6 +152,7 @@ describe('isRightToLeft', () => {
     ['ar', true],
     ['fa', true],
     ['de', false],
+    ['de-x-ls', false],
     ['en', false],
     ['uk', false],
     ['tr', false],

@@ -33,8 +33,13 @@ export type DataCategory = (typeof DATA_CATEGORIES)[number];
 /** Special categories of personal data (GDPR Art. 9): consent must be explicit. */
 export const SPECIAL_CATEGORIES: readonly DataCategory[] = ['health'];
 
-/** Languages the portal and receipts speak; `ar` and `fa` are written right to left. */
-export const LANGUAGES = ['de', 'en', 'ar', 'uk', 'fa', 'tr'] as const;
+/**
+ * Languages the portal and receipts speak, in the order the language switch lists them; `ar` and
+ * `fa` are written right to left. `de-x-ls` is German in Leichte Sprache (DIN SPEC 33429): a
+ * private-use tag, since BCP 47 registers none, so screen readers fall back to German. It follows
+ * `de` because it is a way of reading German, not another language.
+ */
+export const LANGUAGES = ['de', 'de-x-ls', 'en', 'ar', 'uk', 'fa', 'tr'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /**

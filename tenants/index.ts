@@ -8,3 +8,15 @@ export {
   supervisoryAuthorityOf,
 } from './supervisory-authority.ts';
 export type { SupervisoryAuthority } from './supervisory-authority.ts';
+export {
+  PROFILE_FLAGS,
+  REQUIRED_PROFILE_FIELDS,
+  TenantProfileInput,
+  incompletePortalProfile,
+  incompleteProfileLine,
+  missingProfileFields,
+  parseTenantProfile,
+  portalTenant,
+  updateTenantProfile,
+} from './profile.ts';
+export type { ProfileChange, RequiredProfileField, TenantProfile } from './profile.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GatewayError, type Clock } from '../core/index.ts';
+import type { TenantProfile } from './profile.ts';
 import type { SupervisoryAuthority } from './supervisory-authority.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface Tenant {
   readonly supervisoryAuthority?: SupervisoryAuthority;
   /** The programme whose cross-municipality monitoring view this tenant takes part in. */
   readonly programme?: string;
+  /** What the portal's official pages say about the municipality; absent: nothing set yet. */
+  readonly profile?: TenantProfile;
 }
 
 /** A programme's id, as `tenant set --programme` takes it and the monitoring view names it. */
@@ -51,6 +54,16 @@ export interface TenantStore {
    * @throws GatewayError `not_found` when there is no such tenant.
    */
   setProgramme(id: string, programme: string | undefined): Promise<void>;
+  /**
+   * Sets the municipality's name and its profile together, replacing both (a checked, merged
+   * profile: see `updateTenantProfile`).
+   *
+   * @throws GatewayError `not_found` when there is no such tenant.
+   */
+  setProfile(
+    id: string,
+    update: { readonly displayName: string; readonly profile: TenantProfile },
+  ): Promise<void>;
 }
 
 export interface NewTenant {

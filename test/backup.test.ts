@@ -1,38 +1,18 @@
 import Database from 'better-sqlite3';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fromBase64, toBase64, verifyConsistency } from '../audit/index.ts';
-import { main } from '../cli/main.ts';
-import { lockDataDir } from '../gateway/data-dir-lock.ts';
+import { cliInProcess as cli } from './support/cli.ts';
 import { demoAgency } from './support/demo-agency.ts';
 import { randomMasterKeyHex } from './support/pki.ts';
 import { PROCESS_TEST_TIMEOUT_MS, startGateway, type GatewayProcess } from './support/process.ts';
-import { tempDir, tempDirsPerTest } from './support/temp.ts';
+import { tempDir } from './support/temp.ts';
 
 vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 const MASTER_KEY = randomMasterKeyHex();
-
-/** The CLI in process, as an operator runs it; its output is captured. */
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  });
-  return { code, stdout, stderr };
-}
 
 const SUBJECT = { scheme: 'azr', value: '123456789012' };
 const MESSAGE = {
@@ -318,130 +298,3 @@ async function expectMailboxOpens(
   });
   expect(ack.status).toBe(204);
 }
-
-describe('backup and restore refuse', () => {
-  const fresh = tempDirsPerTest();
-  const withKey = { GATEWAY_MASTER_KEY: MASTER_KEY };
-
-  /** A data dir with one tenant, and a backup of it. */
-  async function backedUp(): Promise<{ data: string; file: string; work: string }> {
-    const work = fresh();
-    const data = join(work, 'data');
-    const made = await cli(['--data', data, 'init', '--tenant', 'koeln'], withKey);
-    expect(made.code, made.stderr).toBe(0);
-    const file = join(work, 'koeln.backup');
-    const backup = await cli(['--data', data, 'backup', '--out', file]);
-    expect(backup.code, backup.stderr).toBe(0);
-    return { data, file, work };
-  }
-
-  const oneLine = (text: string): void => {
-    expect(text.trimEnd().split('\n')).toHaveLength(1);
-  };
-
-  it('to overwrite an existing file', async () => {
-    const { data, work } = await backedUp();
-    const out = join(work, 'taken');
-    writeFileSync(out, 'keep me');
-    const result = await cli(['--data', data, 'backup', '--out', out]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^consent-gateway: backup refused: .*taken exists/);
-    oneLine(result.stderr);
-    expect(readFileSync(out, 'utf8')).toBe('keep me');
-  });
-
-  it('to restore into a data dir that holds a gateway database', async () => {
-    const { data, file } = await backedUp();
-    const before = readFileSync(join(data, 'gateway.db'));
-    const result = await cli(['--data', data, 'restore', file], withKey);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/restore refused: .* already holds a gateway database/);
-    oneLine(result.stderr);
-    expect(readFileSync(join(data, 'gateway.db')).equals(before)).toBe(true);
-  });
-
-  it('to restore into a data dir a gateway serves', async () => {
-    const { file, work } = await backedUp();
-    const target = join(work, 'served');
-    const lock = lockDataDir(target);
-    try {
-      const result = await cli(['--data', target, 'restore', file], withKey);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/restore refused: a gateway is serving .*served/);
-      oneLine(result.stderr);
-    } finally {
-      lock.release();
-    }
-    expect(existsSync(join(target, 'gateway.db'))).toBe(false);
-  });
-
-  it('to restore a file that is not a gateway database, or one newer than this gateway', async () => {
-    const work = fresh();
-    const target = join(work, 'target');
-    const text = join(work, 'notes.txt');
-    writeFileSync(text, 'not a database at all');
-    const foreign = join(work, 'other.db');
-    const other = new Database(foreign);
-    other.exec('CREATE TABLE things (id INTEGER)');
-    other.close();
-    const { file } = await backedUp();
-    const newer = join(work, 'newer.backup');
-    copyFileSync(file, newer);
-    const db = new Database(newer);
-    db.prepare("INSERT INTO schema_migrations VALUES (9999, 'future', '2099-01-01')").run();
-    db.close();
-    const cases: [string, RegExp][] = [
-      [text, /not a SQLite database/],
-      [foreign, /not a gateway database \(no schema_migrations\)/],
-      [newer, /schema version 9999, newer than this gateway knows/],
-      [join(work, 'missing'), /is not a file/],
-    ];
-    for (const [input, reason] of cases) {
-      const result = await cli(['--data', target, 'restore', input], withKey);
-      expect(result.code, input).toBe(1);
-      expect(result.stderr).toMatch(/^consent-gateway: restore refused: /);
-      expect(result.stderr).toMatch(reason);
-      oneLine(result.stderr);
-      expect(existsSync(join(target, 'gateway.db'))).toBe(false);
-    }
-  });
-
-  it('to restore without the master key, or with one that does not open the keys', async () => {
-    const { file, work } = await backedUp();
-    const target = join(work, 'target');
-    const none = await cli(['--data', target, 'restore', file]);
-    expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/restore refused: the master key is not in the backup/);
-    oneLine(none.stderr);
-    const wrong = await cli(['--data', target, 'restore', file], {
-      GATEWAY_MASTER_KEY: randomMasterKeyHex(),
-    });
-    expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/restore refused: the master key does not open/);
-    oneLine(wrong.stderr);
-    expect(existsSync(join(target, 'gateway.db'))).toBe(false);
-
-    // The right key as a file the operator put into the empty dir: the restore goes through.
-    mkdirSync(target, { recursive: true, mode: 0o700 });
-    writeFileSync(join(target, 'master.key'), `${MASTER_KEY}\n`, { mode: 0o600 });
-    const right = await cli(['--data', target, 'restore', file]);
-    expect(right.code, right.stderr).toBe(0);
-    expect(right.stdout).toMatch(/koeln \(audit tree size \d+\).*integrity ok/);
-    expect(right.stdout).toContain('master.key opens the restored keys');
-  });
-
-  it('on PostgreSQL, pointing to pg_dump', async () => {
-    const { data, file, work } = await backedUp();
-    const pg = { GATEWAY_DATABASE_URL: 'postgres://gateway@localhost/gateway', ...withKey };
-    const out = join(work, 'pg.backup');
-    const backup = await cli(['--data', data, 'backup', '--out', out], pg);
-    expect(backup.code).toBe(1);
-    expect(backup.stderr).toMatch(/^consent-gateway: backup refused: .*pg_dump/);
-    oneLine(backup.stderr);
-    expect(existsSync(out)).toBe(false);
-    const restore = await cli(['--data', join(work, 'target'), 'restore', file], pg);
-    expect(restore.code).toBe(1);
-    expect(restore.stderr).toMatch(/restore refused: .*pg_restore/);
-    oneLine(restore.stderr);
-  });
-});

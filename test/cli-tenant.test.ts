@@ -162,3 +162,135 @@ describe('tenant set', () => {
     expect((await cli('tenant', 'set', ...LOWER_SAXONY)).code).toBe(2);
   });
 });
+
+describe('tenant set: the profile the official pages show', () => {
+  const profileOf = () =>
+    JSON.parse(
+      String(row('SELECT profile FROM tenants WHERE id = ?', 'koeln')?.['profile']),
+    ) as Record<string, unknown>;
+
+  it('sets each field as lines, from repeated flags and from \\n in a value', async () => {
+    const result = await cli(
+      'tenant',
+      'set',
+      '--tenant',
+      'koeln',
+      '--name',
+      'Stadt Köln',
+      '--address',
+      'Willy-Brandt-Platz 2\\n50679 Köln',
+      '--operator',
+      'Stadt Köln, Amt für Informationsverarbeitung',
+      '--operator',
+      'Willy-Brandt-Platz 2, 50679 Köln',
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('missing: dpoContact, accessibilityContact');
+    expect(result.stdout).toContain('--dpo-contact … --accessibility-contact …');
+    expect(row('SELECT display_name FROM tenants WHERE id = ?', 'koeln')).toEqual({
+      display_name: 'Stadt Köln',
+    });
+    expect(profileOf()).toEqual({
+      address: ['Willy-Brandt-Platz 2', '50679 Köln'],
+      operator: [
+        'Stadt Köln, Amt für Informationsverarbeitung',
+        'Willy-Brandt-Platz 2, 50679 Köln',
+      ],
+    });
+  });
+
+  it('replaces the fields given and keeps the others', async () => {
+    await cli('tenant', 'set', '--tenant', 'koeln', '--address', 'Altes Rathaus');
+    await cli('tenant', 'set', '--tenant', 'koeln', '--dpo-contact', 'datenschutz@koeln.example');
+    await cli('tenant', 'set', '--tenant', 'koeln', '--address', 'Willy-Brandt-Platz 2');
+    expect(profileOf()).toEqual({
+      address: ['Willy-Brandt-Platz 2'],
+      dpoContact: ['datenschutz@koeln.example'],
+    });
+  });
+
+  it('refuses markup, an empty line and too many lines with exit 2, and stores nothing', async () => {
+    for (const bad of [
+      ['--address', '<b>Rathaus</b>'],
+      ['--dpo-contact', 'datenschutz@koeln.example\\n'],
+      ['--accessibility-contact', 'a\\nb\\nc\\nd\\ne'],
+      ['--name', ''],
+    ]) {
+      const result = await cli('tenant', 'set', '--tenant', 'koeln', ...bad);
+      expect(result.code, bad.join(' ')).toBe(2);
+    }
+    expect(row('SELECT profile, display_name FROM tenants WHERE id = ?', 'koeln')).toEqual({
+      profile: null,
+      display_name: 'koeln',
+    });
+  });
+
+  it('stores neither profile nor authority when the authority is wrong', async () => {
+    const bad = [...LOWER_SAXONY];
+    bad[5] = 'poststelle';
+    const result = await cli('tenant', 'set', '--tenant', 'koeln', '--address', 'Rathaus', ...bad);
+    expect(result.code).toBe(2);
+    expect(row('SELECT profile FROM tenants WHERE id = ?', 'koeln')).toEqual({ profile: null });
+  });
+
+  it('answers exit 1 for an unknown tenant', async () => {
+    expect((await cli('tenant', 'set', '--tenant', 'bonn', '--address', 'Rathaus')).code).toBe(1);
+  });
+
+  it('is listed in the usage', async () => {
+    const result = await cli('tenant', 'set', '--help');
+    expect(result.stdout).toContain('[--dpo-contact LINE]...');
+    expect(result.stdout).toContain('[--accessibility-contact LINE]... [--operator LINE]...\n');
+    expect(result.stdout).toContain('GATEWAY_ENV=production');
+  });
+});
+
+describe('tenant show', () => {
+  it('prints the profile and names the missing fields with the command that sets them', async () => {
+    await cli(
+      'tenant',
+      'set',
+      '--tenant',
+      'koeln',
+      '--address',
+      'Willy-Brandt-Platz 2\\n50679 Köln',
+    );
+    const result = await cli('tenant', 'show', '--tenant', 'koeln');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('address:\n  Willy-Brandt-Platz 2\n  50679 Köln\n');
+    expect(result.stdout).toContain('dpoContact:\n  (not set)\n');
+    expect(result.stdout).toContain('supervisoryAuthority (default):\n  Landesbeauftragte');
+    expect(result.stdout).toContain('missing: name, dpoContact, accessibilityContact, operator\n');
+    expect(result.stdout).toContain(
+      'set it with: consent-gateway tenant set --tenant koeln --name … --dpo-contact …',
+    );
+  });
+
+  it('says the profile is complete once every required field is set', async () => {
+    await cli(
+      'tenant',
+      'set',
+      '--tenant',
+      'koeln',
+      '--name',
+      'Stadt Köln',
+      '--address',
+      'Willy-Brandt-Platz 2',
+      '--dpo-contact',
+      'datenschutz@koeln.example',
+      '--accessibility-contact',
+      'barrierefrei@koeln.example',
+      '--operator',
+      'Stadt Köln',
+    );
+    const result = await cli('tenant', 'show', '--tenant', 'koeln');
+    expect(result.stdout).toContain('name:\n  Stadt Köln\n');
+    expect(result.stdout).toContain('representative (optional):\n  (not set)\n');
+    expect(result.stdout).toMatch(/profile complete\n$/);
+  });
+
+  it('answers exit 1 for an unknown tenant and exit 2 without --tenant', async () => {
+    expect((await cli('tenant', 'show', '--tenant', 'bonn')).code).toBe(1);
+    expect((await cli('tenant', 'show')).code).toBe(2);
+  });
+});

@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.ts';
+import { cliInProcess as cli } from './support/cli.ts';
 import { residenceStatusRequest } from './support/person.ts';
 import { randomMasterKeyHex } from './support/pki.ts';
-import { PROCESS_TEST_TIMEOUT_MS, run } from './support/process.ts';
+import { PROCESS_TEST_TIMEOUT_MS, projectRoot, run } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
 import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
@@ -50,6 +51,94 @@ describe('npx consent-gateway (the installed bin)', () => {
     });
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('created tenant kreis-lippe');
+  });
+});
+
+describe('the bin starts from a bundle of the current sources', () => {
+  it('runs from dist/cli.mjs, built from every source as it is now', async () => {
+    const result = await run('cli/bin.mjs', ['--version']);
+    expect(result.code, result.stderr).toBe(0);
+    // The call built the bundle if the sources changed since the last build (or none was made).
+    const manifest = JSON.parse(readFileSync(join(projectRoot, 'dist', 'cli.json'), 'utf8')) as {
+      inputs: Record<string, number>;
+    };
+    expect(Object.keys(manifest.inputs)).toEqual(
+      expect.arrayContaining([
+        'cli/main.ts',
+        'cli/commands/audit.ts',
+        'audit/consistency-check.ts',
+      ]),
+    );
+    const changed = Object.entries(manifest.inputs).filter(
+      ([path, mtimeMs]) => statSync(join(projectRoot, path)).mtimeMs !== mtimeMs,
+    );
+    expect(changed).toEqual([]);
+  });
+});
+
+describe('GATEWAY_MASTER_KEY_FILE', () => {
+  function keyFile(dir: string, name: string, key: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, `${key}\n`, { mode: 0o600 });
+    return path;
+  }
+
+  it('is read for the master key as the gateway reads it', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const key = randomMasterKeyHex();
+    const file = keyFile(dir.path, 'credential', key);
+    const data = join(dir.path, 'data');
+    const made = await cli(['--data', data, 'init', '--tenant', 'koeln'], {
+      GATEWAY_MASTER_KEY_FILE: file,
+    });
+    expect(made.code, made.stderr).toBe(0);
+    // The key from the file, not one made up in the data dir (which would warn).
+    expect(made.stderr).toBe('');
+    expect(existsSync(join(data, 'master.key'))).toBe(false);
+    // The key in the file is the one the keys were wrapped with.
+    const rotated = await cli(['--data', data, 'keys', 'rotate', '--tenant', 'koeln'], {
+      GATEWAY_MASTER_KEY: key,
+    });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const wrong = keyFile(dir.path, 'wrong', randomMasterKeyHex());
+    const refused = await cli(['--data', data, 'keys', 'rotate', '--tenant', 'koeln'], {
+      GATEWAY_MASTER_KEY_FILE: wrong,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'keys rotate refused: the master key does not open the CA key of tenant koeln',
+    );
+  });
+
+  it('is refused in one line together with GATEWAY_MASTER_KEY, or when it holds no key', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const key = randomMasterKeyHex();
+    const data = join(dir.path, 'data');
+    const file = keyFile(dir.path, 'credential', key);
+    const both = await cli(['--data', data, 'init', '--tenant', 'koeln'], {
+      GATEWAY_MASTER_KEY: key,
+      GATEWAY_MASTER_KEY_FILE: file,
+    });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toBe(
+      'consent-gateway: init failed: GATEWAY_MASTER_KEY_FILE must not be set together with GATEWAY_MASTER_KEY\n',
+    );
+    const missing = await cli(['--data', data, 'init', '--tenant', 'koeln'], {
+      GATEWAY_MASTER_KEY_FILE: join(dir.path, 'nothing-here'),
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(
+      'consent-gateway: init failed: invalid configuration: GATEWAY_MASTER_KEY_FILE cannot be read (ENOENT)\n',
+    );
+    const garbage = await cli(['--data', data, 'init', '--tenant', 'koeln'], {
+      GATEWAY_MASTER_KEY_FILE: keyFile(dir.path, 'garbage', 'not a key'),
+    });
+    expect(garbage.code).toBe(1);
+    expect(garbage.stderr).toContain('GATEWAY_MASTER_KEY_FILE must hold 32 bytes');
+    expect(garbage.stderr).not.toContain('not a key');
+    expect(existsSync(join(data, 'gateway.db'))).toBe(false);
   });
 });
 

@@ -155,6 +155,7 @@ describe('deploy/consent-gateway.service', () => {
       GATEWAY_TRUSTED_PROXIES: '127.0.0.1',
       GATEWAY_DATA_DIR: '/var/lib/consent-gateway',
       GATEWAY_MASTER_KEY_FILE: '%d/master.key',
+      GATEWAY_ENV: 'production',
     });
     // %d is the credentials directory systemd creates for the service.
     const credentials = '/run/credentials/consent-gateway.service';
@@ -170,6 +171,7 @@ describe('deploy/consent-gateway.service', () => {
         dataDir: '/var/lib/consent-gateway',
         masterKeyFile: `${credentials}/master.key`,
         trustedProxies: ['127.0.0.1'],
+        production: true,
       },
     });
   });

@@ -3,7 +3,13 @@ import { parseArgs } from 'node:util';
 import type { JSONWebKeySet } from 'jose';
 import { armor, enums } from 'openpgp';
 import { entryAt, scanJson } from '../../audit/bundle.ts';
-import { checkBundle } from '../../audit/index.ts';
+import {
+  checkBundle,
+  checkConsistentExports,
+  type AuditBundle,
+  type ExportConsistency,
+  type ExportHead,
+} from '../../audit/index.ts';
 import { verifyDetached } from '../../certs/index.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.ts';
 
@@ -17,6 +23,24 @@ export const EXPORT_CHECK_OPTIONS = {
   data: { type: 'string' },
 } as const;
 
+/** The options of `audit verify` as parsed: which keys to hold an export to. */
+interface VerifyOptions {
+  readonly signature?: string | undefined;
+  readonly jwks?: JSONWebKeySet | undefined;
+  readonly openpgpKey?: string | undefined;
+  readonly verbose: boolean;
+}
+
+/** What checking one export found: a line per check group, failures as `FAIL …`. */
+interface ExportVerification {
+  readonly ok: boolean;
+  readonly lines: readonly string[];
+  /** How many entries held (with their inclusion proofs). */
+  readonly entries: number;
+  /** The bundle's JSON text, as signed. */
+  readonly bundleText: string;
+}
+
 /**
  * `audit verify BUNDLE [--signature FILE] [--jwks FILE] [--openpgp-key FILE] [--verbose]`: checks
  * an export offline. BUNDLE is either the export answer as saved (`{ bundle, signature }`) or the
@@ -29,6 +53,9 @@ export const EXPORT_CHECK_OPTIONS = {
  * the change breaks the JSON, leaves the parsed value alone, or is a byte that is not UTF-8.
  * Prints one line per check group (signature, tree head, entries, verdict); `--verbose` adds one
  * per entry. Failures are always printed, each on its own line.
+ *
+ * With `--consistent-with OLD`, BUNDLE is the later export and OLD an earlier one: see
+ * {@link verifyConsistency}.
  */
 export async function auditVerifyCommand(
   args: string[],
@@ -37,63 +64,134 @@ export async function auditVerifyCommand(
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { ...EXPORT_CHECK_OPTIONS, verbose: { type: 'boolean' } },
+    options: {
+      ...EXPORT_CHECK_OPTIONS,
+      verbose: { type: 'boolean' },
+      'consistent-with': { type: 'string' },
+    },
     strict: true,
     allowPositionals: true,
   });
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0)
     throw new UsageError('audit verify needs exactly one BUNDLE file');
-  const bytes = readFileSync(file);
-  if (bytes.length > MAX_BUNDLE) throw new UsageError('the bundle is too large');
-  const { text: raw, invalid } = decodeUtf8(bytes);
-  const lines: string[] = [];
-  let ok = true;
-  let entries = 0;
-  const fail = (line: string): void => {
-    lines.push(`FAIL ${line}`);
-    ok = false;
+  const options: VerifyOptions = {
+    signature: values.signature,
+    jwks:
+      values.jwks === undefined
+        ? undefined
+        : (JSON.parse(readFileSync(values.jwks, 'utf8')) as JSONWebKeySet),
+    openpgpKey:
+      values['openpgp-key'] === undefined ? undefined : readFileSync(values['openpgp-key'], 'utf8'),
+    verbose: values.verbose === true,
   };
-  const finish = (): number => {
-    if (entries > 0 && values.verbose !== true)
-      lines.push(
-        `ok   ${entries} ${entries === 1 ? 'entry' : 'entries'} with their inclusion proofs`,
+  const older = values['consistent-with'];
+  if (older !== undefined) {
+    // Two exports, one --signature: it could only belong to one of them.
+    if (values.signature !== undefined)
+      throw new UsageError(
+        '--consistent-with takes no --signature: each export carries its own, or has FILE.asc beside it',
       );
-    lines.push(ok ? `verified: ${entries} entries` : 'NOT verified');
-    (ok ? io.stdout : io.stderr).write(lines.join('\n') + '\n');
-    return ok ? EXIT_OK : EXIT_FAILED;
-  };
+    return verifyConsistency(file, older, options, io);
+  }
+  const result = await verifyExport(file, options);
+  const lines = [...result.lines];
+  if (result.entries > 0 && !options.verbose)
+    lines.push(
+      `ok   ${result.entries} ${result.entries === 1 ? 'entry' : 'entries'} with their inclusion proofs`,
+    );
+  lines.push(result.ok ? `verified: ${result.entries} entries` : 'NOT verified');
+  (result.ok ? io.stdout : io.stderr).write(lines.join('\n') + '\n');
+  return result.ok ? EXIT_OK : EXIT_FAILED;
+}
 
-  // The bundle alone is checked over its bytes as read; in an export it is a JSON string.
-  let bundleText = raw;
-  let signed: Uint8Array | string = bytes;
-  let literal: number | undefined;
-  let signature =
-    values.signature === undefined ? undefined : readFileSync(values.signature, 'utf8');
-  if (invalid !== undefined) fail(`file: byte ${invalid.byte} is not UTF-8`);
-  let outer: unknown;
-  try {
-    outer = JSON.parse(raw);
-  } catch {
-    // Not JSON: a bundle (checkBundle says where it breaks) or an export whose bundle text does.
-    const broken = brokenExport(raw);
-    if (broken !== undefined) {
-      fail(`export: not valid JSON at offset ${broken.offset}: ${broken.message}`);
-      fail(`${broken.entry}: not valid JSON — changed after signing`);
-      return finish();
+/**
+ * `audit verify NEW --consistent-with OLD`: OLD, an earlier export, is a prefix of NEW. Each is
+ * checked on its own as `audit verify` checks it, then how they relate (`checkConsistentExports`:
+ * same tenant and log, OLD no larger, OLD's entries byte for byte NEW's first ones, an RFC 9162
+ * consistency proof between the signed roots). One line `consistent: …` on success; otherwise
+ * each export's failures, prefixed with its file, then `INCONSISTENT: why` where the two differ,
+ * or `NOT verified: …` where an export fails its own checks but nothing shows they differ.
+ */
+async function verifyConsistency(
+  newFile: string,
+  oldFile: string,
+  options: VerifyOptions,
+  io: CliIo,
+): Promise<number> {
+  const quiet = { ...options, verbose: false };
+  const checked = [await verifyExport(newFile, quiet), await verifyExport(oldFile, quiet)] as const;
+  const [newer, older] = checked.map((c) => bundleOrUndefined(c.bundleText));
+  let relation: ExportConsistency | undefined;
+  if (newer !== undefined && older !== undefined) {
+    try {
+      relation = await checkConsistentExports(older, newer, options.jwks);
+    } catch {
+      relation = undefined; // an export too broken to compare; its own failures say why
     }
   }
-  const saved = (typeof outer === 'object' && outer !== null ? outer : {}) as {
-    bundle?: unknown;
-    signature?: unknown;
-  };
-  if (typeof saved.bundle === 'string') {
-    bundleText = saved.bundle;
-    signed = saved.bundle;
-    literal = scanJson(raw).members.get('bundle')?.start;
-    if (typeof saved.signature === 'string') signature ??= saved.signature;
+  if (checked.every((c) => c.ok) && relation?.ok === true) {
+    const head = (h: ExportHead) =>
+      `export of ${h.exportedAt} (size ${h.treeSize}, root ${h.rootHash})`;
+    io.stdout.write(`consistent: ${head(relation.old)} is a prefix of ${head(relation.new)}\n`);
+    return EXIT_OK;
   }
+  const lines = [newFile, oldFile].flatMap((name, i) =>
+    (checked[i]?.lines ?? []).filter((line) => line.startsWith('FAIL')).map((l) => `${name}: ${l}`),
+  );
+  const unverified = [
+    ...(checked[1].ok ? [] : [`the earlier export ${oldFile}`]),
+    ...(checked[0].ok ? [] : [`the later export ${newFile}`]),
+  ];
+  // INCONSISTENT only for what shows the two differ; an export that merely fails its own checks
+  // (a missing signature file, say) is not verified, and says so.
+  const one = unverified.length === 1;
+  lines.push(
+    relation?.ok === false
+      ? `INCONSISTENT: ${relation.reason}`
+      : unverified.length === 0
+        ? 'NOT verified: the exports could not be compared'
+        : `NOT verified: ${unverified.join(' and ')} ${one ? 'does' : 'do'} not verify on ${one ? 'its' : 'their'} own`,
+  );
+  io.stderr.write(lines.join('\n') + '\n');
+  return EXIT_FAILED;
+}
 
+/** The bundle a verified text holds, for comparing it with another; undefined if unreadable. */
+function bundleOrUndefined(text: string): AuditBundle | undefined {
+  try {
+    const parsed = JSON.parse(text) as Partial<AuditBundle> | null;
+    return Array.isArray(parsed?.entries) && typeof parsed.treeHead === 'object'
+      ? (parsed as AuditBundle)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks one export file (see {@link auditVerifyCommand}); never throws for what it holds. */
+async function verifyExport(file: string, options: VerifyOptions): Promise<ExportVerification> {
+  const bytes = readFileSync(file);
+  if (bytes.length > MAX_BUNDLE) throw new UsageError(`${file}: the bundle is too large`);
+  const { text: raw, invalid } = decodeUtf8(bytes);
+  const lines: string[] = [];
+  const fail = (line: string): void => {
+    lines.push(`FAIL ${line}`);
+  };
+  const done = (bundleText: string, entries = 0): ExportVerification => ({
+    ok: !lines.some((line) => line.startsWith('FAIL')),
+    lines,
+    entries,
+    bundleText,
+  });
+  if (invalid !== undefined) fail(`file: byte ${invalid.byte} is not UTF-8`);
+  const source = exportSource(file, raw, bytes, options.signature);
+  if ('broken' in source) {
+    fail(`export: not valid JSON at offset ${source.broken.offset}: ${source.broken.message}`);
+    fail(`${source.broken.entry}: not valid JSON — changed after signing`);
+    return done(raw);
+  }
+  const { bundleText, literal } = source;
   if (invalid !== undefined) {
     // Where the byte is in the bundle's text: the same place, or inside the export's string.
     const at =
@@ -102,12 +200,60 @@ export async function auditVerifyCommand(
     if (entry !== undefined)
       fail(`${entry}: holds a byte that is not UTF-8 — changed after signing`);
   }
+  lines.push(...(await signatureLines(source, options)));
+  let entries = 0;
+  const report = await checkBundle(bundleText, options.jwks);
+  for (const check of report.checks) {
+    const line = `${check.name}${check.detail === undefined ? '' : `: ${check.detail}`}`;
+    if (!check.ok) fail(line);
+    else if (!check.name.startsWith('entry ')) lines.push(`ok   ${line}`);
+    else {
+      // One line per entry only when asked: an export holds thousands.
+      entries++;
+      if (options.verbose) lines.push(`ok   ${line}`);
+    }
+  }
+  return done(bundleText, entries);
+}
 
-  const pinnedJwks =
-    values.jwks === undefined
-      ? undefined
-      : (JSON.parse(readFileSync(values.jwks, 'utf8')) as JSONWebKeySet);
+/** Where an export's bundle text and its detached signature are. */
+interface ExportSource {
+  readonly bundleText: string;
+  /** What the signature is over: the file's bytes, or the bundle string of an export. */
+  readonly signed: Uint8Array | string;
+  /** Where the bundle's string literal starts in the file, for an export. */
+  readonly literal?: number | undefined;
+  readonly signature?: string | undefined;
+  /** ` from FILE` when the signature was found beside the bundle. */
+  readonly signatureFrom: string;
+}
 
+/**
+ * The bundle in a file, as an export answer (`{ bundle, signature }`) or the bundle alone, and
+ * its signature: --signature, else the export's, else FILE.asc or FILE.sig beside it. `broken`
+ * for an export that is not JSON because its bundle text breaks.
+ */
+function exportSource(
+  file: string,
+  raw: string,
+  bytes: Uint8Array,
+  signatureFile: string | undefined,
+): ExportSource | { broken: NonNullable<ReturnType<typeof brokenExport>> } {
+  let outer: unknown;
+  try {
+    outer = JSON.parse(raw);
+  } catch {
+    // Not JSON: a bundle (checkBundle says where it breaks) or an export whose bundle text does.
+    const broken = brokenExport(raw);
+    if (broken !== undefined) return { broken };
+  }
+  const saved = (typeof outer === 'object' && outer !== null ? outer : {}) as {
+    bundle?: unknown;
+    signature?: unknown;
+  };
+  let signature = signatureFile === undefined ? undefined : readFileSync(signatureFile, 'utf8');
+  if (typeof saved.signature === 'string' && typeof saved.bundle === 'string')
+    signature ??= saved.signature;
   let signatureFrom = '';
   if (signature === undefined) {
     const beside = [`${file}.asc`, `${file}.sig`].find((path) => existsSync(path));
@@ -116,42 +262,43 @@ export async function auditVerifyCommand(
       signatureFrom = ` from ${beside}`;
     }
   }
-  if (signature === undefined) {
-    fail(
-      'openpgp signature: none given (--signature FILE, or BUNDLE.asc / BUNDLE.sig beside the bundle)',
-    );
-  } else {
-    let key =
-      values['openpgp-key'] === undefined ? undefined : readFileSync(values['openpgp-key'], 'utf8');
-    if (key === undefined) {
-      try {
-        key = (JSON.parse(bundleText) as { openpgpKey?: string }).openpgpKey;
-      } catch {
-        key = undefined;
+  // The bundle alone is checked over its bytes as read; in an export it is a JSON string.
+  return typeof saved.bundle === 'string'
+    ? {
+        bundleText: saved.bundle,
+        signed: saved.bundle,
+        literal: scanJson(raw).members.get('bundle')?.start,
+        signature,
+        signatureFrom,
       }
-    }
+    : { bundleText: raw, signed: bytes, signature, signatureFrom };
+}
+
+/** The OpenPGP signature's line: ok, or why not; with the pinned key or the bundle's own. */
+async function signatureLines(source: ExportSource, options: VerifyOptions): Promise<string[]> {
+  const { signature, signatureFrom } = source;
+  if (signature === undefined)
+    return [
+      'FAIL openpgp signature: none given (--signature FILE, or BUNDLE.asc / BUNDLE.sig beside the bundle)',
+    ];
+  let key = options.openpgpKey;
+  if (key === undefined) {
     try {
-      await verifyDetached(key ?? '', signed, signature);
-      lines.push(
-        `ok   openpgp signature${signatureFrom}${values['openpgp-key'] === undefined ? ' (key from the bundle: compare it with the published one)' : ''}`,
-      );
+      key = (JSON.parse(source.bundleText) as { openpgpKey?: string }).openpgpKey;
     } catch {
-      fail(`openpgp signature${signatureFrom}: does not verify over the bundle bytes`);
+      key = undefined;
     }
   }
-  const report = await checkBundle(bundleText, pinnedJwks);
-  for (const check of report.checks) {
-    const line = `${check.name}${check.detail === undefined ? '' : `: ${check.detail}`}`;
-    if (!check.ok) fail(line);
-    else if (!check.name.startsWith('entry ')) lines.push(`ok   ${line}`);
-    else {
-      // One line per entry only when asked: an export holds thousands.
-      entries++;
-      if (values.verbose === true) lines.push(`ok   ${line}`);
-    }
+  try {
+    await verifyDetached(key ?? '', source.signed, signature);
+    const pinned =
+      options.openpgpKey === undefined
+        ? ' (key from the bundle: compare it with the published one)'
+        : '';
+    return [`ok   openpgp signature${signatureFrom}${pinned}`];
+  } catch {
+    return [`FAIL openpgp signature${signatureFrom}: does not verify over the bundle bytes`];
   }
-  if (!report.ok) ok = false;
-  return finish();
 }
 
 /**

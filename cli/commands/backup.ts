@@ -10,6 +10,7 @@ import {
   restoreDatabase,
   type BackupSummary,
 } from '../../storage/sqlite/index.ts';
+import { masterKeySetting } from '../context.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.ts';
 
 /**
@@ -45,7 +46,7 @@ export async function backupCommand(args: string[], dataDir: string, io: CliIo):
 /**
  * `restore FILE`: puts a backup into an empty data dir, holding the dir's lock meanwhile so no
  * gateway starts on a half-restored database. The master key is not in a backup, so the restore
- * needs it (GATEWAY_MASTER_KEY, or DIR/master.key put there beforehand) and proves that it opens
+ * needs it (GATEWAY_MASTER_KEY or GATEWAY_MASTER_KEY_FILE, or DIR/master.key put there beforehand) and proves that it opens
  * the restored keys: a restore the gateway could not start on would only fail later, at start-up.
  */
 export async function restoreCommand(args: string[], dataDir: string, io: CliIo): Promise<number> {
@@ -61,18 +62,15 @@ export async function restoreCommand(args: string[], dataDir: string, io: CliIo)
   const dir = values.data ?? dataDir;
   const shared = sharedDatabase(io, 'restore');
   if (shared !== undefined) return refuse(io, 'restore', shared);
-  const fromEnv = io.env['GATEWAY_MASTER_KEY']?.trim();
+  const setting = await masterKeySetting(io.env);
   const keySource =
-    fromEnv !== undefined && fromEnv !== ''
-      ? 'GATEWAY_MASTER_KEY'
-      : existsSync(join(dir, MASTER_KEY_FILE))
-        ? join(dir, MASTER_KEY_FILE)
-        : undefined;
+    setting?.from ??
+    (existsSync(join(dir, MASTER_KEY_FILE)) ? join(dir, MASTER_KEY_FILE) : undefined);
   if (keySource === undefined) {
     return refuse(
       io,
       'restore',
-      `the master key is not in the backup: set GATEWAY_MASTER_KEY or put ${MASTER_KEY_FILE} in ${dir} first`,
+      `the master key is not in the backup: set GATEWAY_MASTER_KEY (or GATEWAY_MASTER_KEY_FILE) or put ${MASTER_KEY_FILE} in ${dir} first`,
     );
   }
   let lock;
@@ -84,7 +82,7 @@ export async function restoreCommand(args: string[], dataDir: string, io: CliIo)
     throw error;
   }
   try {
-    const { key } = await loadMasterKey(dir, fromEnv, { create: false });
+    const { key } = await loadMasterKey(dir, setting?.value, { create: false });
     const summary = await restoreDatabase(file, dir, (pki) =>
       checkMasterKey({ pki, masterKey: key }),
     );
@@ -95,6 +93,9 @@ export async function restoreCommand(args: string[], dataDir: string, io: CliIo)
     return EXIT_OK;
   } catch (error) {
     if (error instanceof BackupRefusal) return refuse(io, 'restore', error.message);
+    // SQLite stops reading a broken page before PRAGMA integrity_check can list it: the same refusal.
+    if (isDamaged(error))
+      return refuse(io, 'restore', `${file} is damaged (${error.message}); nothing was restored`);
     throw error;
   } finally {
     lock.release();
@@ -121,7 +122,19 @@ function describe(summary: BackupSummary): string {
   return `${summary.bytes} bytes, ${summary.tenants.length} tenant${plural}${tenants.length > 0 ? `: ${tenants.join(', ')}` : ''}`;
 }
 
+/** SQLite's answer to a file whose pages do not hold what their headers say. */
+function isDamaged(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof Error &&
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+  );
+}
+
+/** One line, whatever the reason holds: SQLite's integrity report comes with line breaks. */
 function refuse(io: CliIo, verb: string, reason: string): number {
-  io.stderr.write(`consent-gateway: ${verb} refused: ${reason}\n`);
+  const line = reason.trim().replace(/\s*\n\s*/g, '; ');
+  io.stderr.write(`consent-gateway: ${verb} refused: ${line}\n`);
   return EXIT_FAILED;
 }

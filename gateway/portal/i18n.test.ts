@@ -65,6 +65,12 @@ describe('translator', () => {
     expect(translator('ar').date(at)).toMatch(/مارس|آذار/);
   });
 
+  it('writes Leichte Sprache dates with the month as a word, moments too', () => {
+    expect(translator('de-x-ls').date('2027-03-31T10:00:00Z')).toBe('31. März 2027');
+    expect(translator('de-x-ls').dateTime('2027-01-15T12:00:00Z')).toBe('15. Januar 2027 um 13:00');
+    expect(translator('de-x-ls').list(['A', 'B', 'C'])).toBe('A, B und C');
+  });
+
   it('names the calendar day in UTC, as the consent notice does', () => {
     expect(translator('de').date('2027-05-28T23:30:00Z')).toBe('28. Mai 2027');
   });
@@ -92,6 +98,16 @@ describe('negotiateLanguage', () => {
     expect(negotiateLanguage({ acceptLanguage: 'fa-IR;q=0.5, fr' })).toBe('fa');
     expect(negotiateLanguage({ acceptLanguage: 'en;q=0, fr' })).toBe('de');
     expect(negotiateLanguage({})).toBe('de');
+  });
+
+  it('takes Leichte Sprache from ?lang=, the cookie, and a whole Accept-Language tag', () => {
+    expect(negotiateLanguage({ query: 'de-x-ls', acceptLanguage: 'en' })).toBe('de-x-ls');
+    expect(negotiateLanguage({ cookie: 'de-x-ls', acceptLanguage: 'en' })).toBe('de-x-ls');
+    expect(negotiateLanguage({ acceptLanguage: 'de-x-ls, de;q=0.9' })).toBe('de-x-ls');
+    expect(negotiateLanguage({ acceptLanguage: 'DE-X-LS;q=0.8, fr' })).toBe('de-x-ls');
+    // Any other German, or another private use, is German.
+    expect(negotiateLanguage({ acceptLanguage: 'de-DE, de-x-ls;q=0.5' })).toBe('de');
+    expect(negotiateLanguage({ acceptLanguage: 'de-x-other' })).toBe('de');
   });
 
   it('looks at a bounded part of a huge header', () => {

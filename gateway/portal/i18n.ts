@@ -1,5 +1,6 @@
 import { LANGUAGES, isRightToLeft, type Language } from '../../policies/index.ts';
 import { ar } from './messages/ar.ts';
+import { deXLs } from './messages/de-x-ls.ts';
 import { de, type Catalogue, type MessageKey } from './messages/de.ts';
 import { en } from './messages/en.ts';
 import { fa } from './messages/fa.ts';
@@ -9,7 +10,15 @@ import { uk } from './messages/uk.ts';
 export type { Catalogue, MessageKey };
 
 /** One catalogue per portal language; German is the reference the others must match. */
-export const CATALOGUES: Readonly<Record<Language, Catalogue>> = { de, en, ar, uk, fa, tr };
+export const CATALOGUES: Readonly<Record<Language, Catalogue>> = {
+  de,
+  'de-x-ls': deXLs,
+  en,
+  ar,
+  uk,
+  fa,
+  tr,
+};
 
 /** German is the language of the offices and the fallback when nothing else fits. */
 export const DEFAULT_LANGUAGE: Language = 'de';
@@ -17,10 +26,11 @@ export const DEFAULT_LANGUAGE: Language = 'de';
 /**
  * BCP 47 locales for `Intl`. Dates use the Gregorian calendar everywhere, also in Farsi (whose
  * default would be the Solar Hijri one): the dates on the person's letters from German offices are
- * Gregorian, and the portal's must match them.
+ * Gregorian, and the portal's must match them. Leichte Sprache is German and formats as German.
  */
 const LOCALE: Readonly<Record<Language, string>> = {
   de: 'de-DE',
+  'de-x-ls': 'de-DE',
   en: 'en-GB',
   ar: 'ar-u-ca-gregory',
   uk: 'uk-UA',
@@ -30,6 +40,20 @@ const LOCALE: Readonly<Record<Language, string>> = {
 
 /** Times of day are the offices' local time (North Rhine-Westphalia), not the server's. */
 const TIME_ZONE = 'Europe/Berlin';
+
+/**
+ * Leichte Sprache writes the month as a word ("15. Januar 2027 um 13:00"): a row of digits such as
+ * 15.01.2027 is harder to read. The other languages keep the short form people know from letters.
+ */
+const MOMENT_DATE_STYLE: Readonly<Record<Language, 'medium' | 'long'>> = {
+  de: 'medium',
+  'de-x-ls': 'long',
+  en: 'medium',
+  ar: 'medium',
+  uk: 'medium',
+  fa: 'medium',
+  tr: 'medium',
+};
 
 export const isLanguage = (value: string | undefined): value is Language =>
   value !== undefined && (LANGUAGES as readonly string[]).includes(value);
@@ -72,7 +96,7 @@ function makeTranslator(language: Language): Translator {
     timeZone: 'UTC',
   });
   const dateTimeFormat = new Intl.DateTimeFormat(LOCALE[language], {
-    dateStyle: 'medium',
+    dateStyle: MOMENT_DATE_STYLE[language],
     timeStyle: 'short',
     timeZone: TIME_ZONE,
   });
@@ -95,7 +119,8 @@ function makeTranslator(language: Language): Translator {
 
 /**
  * The language of a page: an explicit `?lang=` first, then the one the person chose before (a
- * cookie), then the browser's Accept-Language, then German.
+ * cookie), then the browser's Accept-Language, then German. In Accept-Language a whole tag we
+ * speak (`de-x-ls`) wins over its primary subtag (`de`); tags compare case-insensitively.
  */
 export function negotiateLanguage(input: {
   readonly query?: string | undefined;
@@ -105,7 +130,9 @@ export function negotiateLanguage(input: {
   if (isLanguage(input.query)) return input.query;
   if (isLanguage(input.cookie)) return input.cookie;
   for (const tag of acceptedLanguages(input.acceptLanguage ?? '')) {
-    const primary = tag.split('-')[0]?.toLowerCase();
+    const whole = tag.toLowerCase();
+    if (isLanguage(whole)) return whole;
+    const primary = whole.split('-')[0];
     if (isLanguage(primary)) return primary;
   }
   return DEFAULT_LANGUAGE;

@@ -1,16 +1,18 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { portalPerson, type ConsentDeps, type PortalPerson } from '../../consent/index.ts';
 import { formFields } from '../form-body.ts';
 import { GatewayError, isGatewayError } from '../../core/index.ts';
 import { label, type Language } from '../../policies/index.ts';
+import { portalTenant, supervisoryAuthorityOf } from '../../tenants/index.ts';
 import type { GatewayEnv } from '../env.ts';
 import { reportUnexpected } from '../error-handler.ts';
 import { csrfGuard, type CsrfGuard } from './csrf.ts';
 import type { EidProvider } from './eid.ts';
 import { isLanguage, negotiateLanguage, translator, type Translator } from './i18n.ts';
 import type { PageFrame } from './layout.tsx';
+import type { PortalSite } from './legal/pages.tsx';
 import { ErrorPage } from './pages/error.tsx';
 import { sessionCookie, type SessionCookie } from './session-cookie.ts';
 import type { PortalSignIn } from './sign-in.ts';
@@ -28,6 +30,8 @@ export interface PortalPagesOptions {
 }
 
 const LANGUAGE_COOKIE = 'cg_lang';
+/** How long the language chosen sticks; the privacy statement names it. */
+export const LANGUAGE_COOKIE_DAYS = 365;
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 /** What every group of portal pages shares: language, frame, session, CSRF, forms, names. */
@@ -37,6 +41,13 @@ export interface PortalKit {
   readonly session: SessionCookie;
   readonly csrf: CsrfGuard;
   languageOf(c: PortalContext): Translator;
+  /**
+   * The municipality whose site the portal is (see `portalTenant`), read once per request;
+   * undefined while the gateway has no tenant.
+   */
+  site(c: PortalContext): Promise<PortalSite | undefined>;
+  /** Reads the site before a page is built, so `frame` can name it without waiting. */
+  readonly withSite: MiddlewareHandler<GatewayEnv>;
   frame(c: PortalContext, tr: Translator, title: string, person?: PortalPerson): PageFrame;
   /** The signed-in person, or undefined when there is no live session. */
   signedIn(c: PortalContext): Promise<PortalPerson | undefined>;
@@ -64,7 +75,7 @@ export function portalKit(options: PortalPagesOptions): PortalKit {
         sameSite: 'Lax',
         httpOnly: true,
         secure: options.https,
-        maxAge: 365 * 86_400,
+        maxAge: LANGUAGE_COOKIE_DAYS * 86_400,
       });
     }
     return translator(
@@ -76,13 +87,50 @@ export function portalKit(options: PortalPagesOptions): PortalKit {
     );
   };
 
-  const frame = (c: PortalContext, tr: Translator, title: string, person?: PortalPerson) => ({
-    tr,
-    title,
-    path: c.req.path,
-    csrf: person === undefined ? undefined : csrf.token(c),
-    personWide: person?.access.kind === 'person',
-  });
+  // Per request, keyed on its context: the profile may change under a running gateway (the CLI
+  // writes it), and one read per page costs less than keeping a cache right.
+  const sites = new WeakMap<PortalContext, Promise<PortalSite | undefined>>();
+  const loaded = new WeakMap<PortalContext, PortalSite>();
+  const site = (c: PortalContext): Promise<PortalSite | undefined> => {
+    let known = sites.get(c);
+    if (known === undefined) {
+      known = portalTenant(deps.tenants).then((tenant) => {
+        if (tenant === undefined) return undefined;
+        const found: PortalSite = {
+          name: tenant.displayName,
+          profile: tenant.profile ?? {},
+          authority: supervisoryAuthorityOf(tenant),
+        };
+        loaded.set(c, found);
+        return found;
+      });
+      sites.set(c, known);
+    }
+    return known;
+  };
+  const withSite: MiddlewareHandler<GatewayEnv> = async function withSite(c, next) {
+    try {
+      await site(c);
+    } catch (error) {
+      // The page still comes, without the name in its header; a page that needs the profile
+      // asks again and fails on its own.
+      sites.delete(c);
+      reportUnexpected(c, error);
+    }
+    await next();
+  };
+
+  const frame = (c: PortalContext, tr: Translator, title: string, person?: PortalPerson) => {
+    const known = loaded.get(c);
+    return {
+      tr,
+      title,
+      path: c.req.path,
+      csrf: person === undefined ? undefined : csrf.token(c),
+      personWide: person?.access.kind === 'person',
+      site: known === undefined ? undefined : { name: known.name },
+    };
+  };
 
   const toSignIn = (c: PortalContext, notice: 'needed' | 'signed-out') =>
     c.redirect(`/portal/sign-in?notice=${notice}`, 303);
@@ -96,6 +144,8 @@ export function portalKit(options: PortalPagesOptions): PortalKit {
     session,
     csrf,
     languageOf,
+    site,
+    withSite,
     frame,
     toSignIn,
     async signedIn(c) {

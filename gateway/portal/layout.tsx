@@ -2,6 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { LANGUAGES } from '../../policies/index.ts';
 import { CATALOGUES, type Translator } from './i18n.ts';
+import { LEGAL_PATHS, LEGAL_TEXTS, type LegalPage } from './legal/index.ts';
 
 export interface PageFrame {
   readonly tr: Translator;
@@ -15,12 +16,21 @@ export interface PageFrame {
   readonly personWide?: boolean | undefined;
   /** A portal path to go on to at once (a same-site step after a cross-site redirect). */
   readonly refreshTo?: string | undefined;
+  /**
+   * The municipality whose site the portal is, named in the header and the title; absent where
+   * a page must not read storage (the overload page) or the gateway has no tenant yet.
+   */
+  readonly site?: { readonly name: string } | undefined;
 }
+
+const LEGAL_PAGES: readonly LegalPage[] = ['impressum', 'privacy', 'accessibility', 'help'];
 
 /**
  * The frame of every portal page: language and direction on `<html>`, a skip link, the site
- * header with the main menu, a language switch on every page, one `<main>` and a footer. No
- * script anywhere: the portal works without JavaScript and the CSP forbids inline code.
+ * header with the municipality's name and the main menu, a language switch on every page, one
+ * `<main>`, and a footer linking the Impressum, privacy and accessibility statements and help
+ * (an official site must reach them from every page). No script anywhere: the portal works
+ * without JavaScript and the CSP forbids inline code.
  */
 export const Layout: FC<PageFrame & { children?: Child }> = ({
   tr,
@@ -29,6 +39,7 @@ export const Layout: FC<PageFrame & { children?: Child }> = ({
   csrf,
   personWide,
   refreshTo,
+  site,
   children,
 }) => (
   <>
@@ -41,8 +52,11 @@ export const Layout: FC<PageFrame & { children?: Child }> = ({
         {refreshTo === undefined ? null : (
           <meta http-equiv="refresh" content={`0; url=${refreshTo}`} />
         )}
-        <title>{`${title} – ${tr.t('site.name')}`}</title>
+        <title>
+          {`${title} – ${tr.t('site.name')}${site === undefined ? '' : ` – ${site.name}`}`}
+        </title>
         <link rel="stylesheet" href="/portal/assets/portal.css" />
+        <link rel="icon" href="/portal/assets/favicon.svg" type="image/svg+xml" />
       </head>
       <body>
         <a class="skip" href="#main">
@@ -51,7 +65,14 @@ export const Layout: FC<PageFrame & { children?: Child }> = ({
         <header class="site">
           <div class="bar">
             <a class="brand" href="/portal">
-              {tr.t('site.name')}
+              {site === undefined ? null : (
+                <>
+                  <span class="municipality" lang="de" dir="auto">
+                    {site.name}
+                  </span>{' '}
+                </>
+              )}
+              <span class="portal">{tr.t('site.name')}</span>
             </a>
             {csrf === undefined ? null : (
               <nav class="main" aria-label={tr.t('nav.label')}>
@@ -110,12 +131,35 @@ export const Layout: FC<PageFrame & { children?: Child }> = ({
           {children}
         </main>
         <footer class="site">
+          <LegalLinks tr={tr} path={path} />
           <p>{tr.t('site.footer')}</p>
         </footer>
       </body>
     </html>
   </>
 );
+
+/** The footer's links to the official pages, the current one marked. */
+const LegalLinks: FC<{ tr: Translator; path: string }> = ({ tr, path }) => {
+  const links = LEGAL_TEXTS[tr.language].links;
+  const current = path.split('?')[0];
+  return (
+    <nav class="legal" aria-label={links.label}>
+      <ul>
+        {LEGAL_PAGES.map((page) => (
+          <li>
+            <a
+              href={LEGAL_PATHS[page]}
+              aria-current={current === LEGAL_PATHS[page] ? 'page' : undefined}
+            >
+              {links[page]}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+};
 
 /** A status line the person should notice: after an action, or what went wrong. */
 export const Message: FC<{ kind: 'info' | 'success' | 'error'; children?: Child }> = ({

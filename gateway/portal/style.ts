@@ -48,6 +48,7 @@ header.site .bar {
 }
 header.site a, header.site a:visited { color: #ffffff; }
 .brand { font-weight: 700; font-size: 1.25rem; text-decoration: none; }
+.brand .municipality { display: block; font-size: 1rem; font-weight: 400; }
 nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 nav.languages { background: #e8eef5; }
 nav.languages ul { max-width: 48rem; margin: 0 auto; padding: 0.5rem 1rem; }
@@ -163,6 +164,9 @@ dd.code { font-size: 1rem; }
 .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.9375rem; overflow-wrap: anywhere; }
 footer.site { border-top: 1px solid #b1b4b6; }
 footer.site p { max-width: 48rem; margin: 0 auto; padding: 1rem; font-size: 1rem; color: #3d3d3d; }
+footer.site nav.legal ul { max-width: 48rem; margin: 0 auto; padding: 1rem 1rem 0; }
+footer.site nav.legal a { color: #0b3a6e; }
+footer.site nav.legal a[aria-current="page"] { font-weight: 700; text-decoration: none; }
 @media print {
   header.site, nav, .actions, footer.site, .no-print, .skip { display: none !important; }
   body { font-size: 11pt; color: #000000; }

@@ -5,6 +5,7 @@ import { portalKit, type PortalPagesOptions } from '../portal/kit.tsx';
 import { portalCss } from '../portal/style.ts';
 import { registerConsentPages } from './portal/consent-pages.tsx';
 import { registerEidPages } from './portal/eid-pages.tsx';
+import { registerLegalPages } from './portal/legal-pages.tsx';
 import { registerRequestPages } from './portal/request-pages.tsx';
 import { registerSignInPages } from './portal/sign-in-pages.tsx';
 
@@ -28,6 +29,10 @@ export function registerPortalPages(
     return c.body(portalCss);
   });
 
+  // After the constant assets, before every page: each page's header names the municipality.
+  app.use('/portal', kit.withSite);
+  app.use('/portal/*', kit.withSite);
+
   app.get(
     '/portal',
     kit.page(async (c) => {
@@ -42,4 +47,5 @@ export function registerPortalPages(
   registerEidPages(app, kit);
   registerRequestPages(app, kit);
   registerConsentPages(app, kit);
+  registerLegalPages(app, kit);
 }

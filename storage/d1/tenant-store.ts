@@ -1,6 +1,12 @@
 import { GatewayError } from '../../core/index.ts';
 import type { TenantStore } from '../../tenants/index.ts';
-import { authorityJson, TENANT_COLUMNS, toTenant, type TenantRow } from '../rows/tenants.ts';
+import {
+  authorityJson,
+  profileJson,
+  TENANT_COLUMNS,
+  toTenant,
+  type TenantRow,
+} from '../rows/tenants.ts';
 import type { D1Database } from './d1.ts';
 
 /** The TenantStore over D1. Tenants are created by the PKI store, with their keys. */
@@ -30,6 +36,13 @@ export function d1TenantStore(db: D1Database): TenantStore {
       const { meta } = await db
         .prepare('UPDATE tenants SET programme = ? WHERE id = ?')
         .bind(programme ?? null, id)
+        .run();
+      if (meta.changes === 0) throw new GatewayError('not_found', { detail: `no tenant ${id}` });
+    },
+    async setProfile(id, { displayName, profile }) {
+      const { meta } = await db
+        .prepare('UPDATE tenants SET display_name = ?, profile = ? WHERE id = ?')
+        .bind(displayName, profileJson(profile), id)
         .run();
       if (meta.changes === 0) throw new GatewayError('not_found', { detail: `no tenant ${id}` });
     },

@@ -1,6 +1,12 @@
 import type { TenantStore } from '../../tenants/index.ts';
 import { GatewayError } from '../../core/index.ts';
-import { authorityJson, TENANT_COLUMNS, toTenant, type TenantRow } from '../rows/tenants.ts';
+import {
+  authorityJson,
+  profileJson,
+  TENANT_COLUMNS,
+  toTenant,
+  type TenantRow,
+} from '../rows/tenants.ts';
 import type { PgDatabase } from './database.ts';
 
 /** The TenantStore over PostgreSQL. Tenants are created by the PKI store, with their keys. */
@@ -31,6 +37,13 @@ export function pgTenantStore(db: PgDatabase): TenantStore {
         programme ?? null,
         id,
       ]);
+      if (rowCount === 0) throw new GatewayError('not_found', { detail: `no tenant ${id}` });
+    },
+    async setProfile(id, { displayName, profile }) {
+      const { rowCount } = await db.query(
+        'UPDATE tenants SET display_name = $1, profile = $2 WHERE id = $3',
+        [displayName, profileJson(profile), id],
+      );
       if (rowCount === 0) throw new GatewayError('not_found', { detail: `no tenant ${id}` });
     },
   };

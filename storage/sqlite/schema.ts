@@ -445,4 +445,13 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE tenants ADD COLUMN programme TEXT;
     `,
   },
+  {
+    version: 13,
+    name: 'tenant profile',
+    sql: `
+      -- What the portal's Impressum, privacy and accessibility statements and help say about the
+      -- municipality (JSON of a TenantProfile); public information of an authority, so in clear.
+      ALTER TABLE tenants ADD COLUMN profile TEXT;
+    `,
+  },
 ];

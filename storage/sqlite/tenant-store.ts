@@ -1,6 +1,12 @@
 import type { TenantStore } from '../../tenants/index.ts';
 import { GatewayError } from '../../core/index.ts';
-import { authorityJson, TENANT_COLUMNS, toTenant, type TenantRow } from '../rows/tenants.ts';
+import {
+  authorityJson,
+  profileJson,
+  TENANT_COLUMNS,
+  toTenant,
+  type TenantRow,
+} from '../rows/tenants.ts';
 import type { SqliteDatabase } from './database.ts';
 
 export function sqliteTenantStore(db: SqliteDatabase): TenantStore {
@@ -15,6 +21,9 @@ export function sqliteTenantStore(db: SqliteDatabase): TenantStore {
   );
   const setProgramme = db.prepare<[string | null, string]>(
     'UPDATE tenants SET programme = ? WHERE id = ?',
+  );
+  const setProfile = db.prepare<[string, string, string]>(
+    'UPDATE tenants SET display_name = ?, profile = ? WHERE id = ?',
   );
   return {
     get(id) {
@@ -32,6 +41,12 @@ export function sqliteTenantStore(db: SqliteDatabase): TenantStore {
     },
     setProgramme(id, programme) {
       if (setProgramme.run(programme ?? null, id).changes === 0) {
+        return Promise.reject(new GatewayError('not_found', { detail: `no tenant ${id}` }));
+      }
+      return Promise.resolve();
+    },
+    setProfile(id, { displayName, profile }) {
+      if (setProfile.run(displayName, profileJson(profile), id).changes === 0) {
         return Promise.reject(new GatewayError('not_found', { detail: `no tenant ${id}` }));
       }
       return Promise.resolve();

@@ -2,7 +2,7 @@ import type { PgMigration } from '../migrations.ts';
 import { AUDIT_HEAD_FRONTIER, AUDIT_SCHEMA } from './audit.ts';
 import { CONSENT_SCHEMA, CONSENT_SWEEP_INDEXES } from './consent.ts';
 import { EXCHANGE_SCHEMA } from './exchange.ts';
-import { MONITOR_ROLE, PKI_SCHEMA } from './pki.ts';
+import { MONITOR_ROLE, PKI_SCHEMA, TENANT_PROFILE } from './pki.ts';
 
 /**
  * The PostgreSQL schema. It starts where the SQLite schema stands after its ninth step, as one
@@ -20,4 +20,5 @@ export const pgMigrations: readonly PgMigration[] = [
   { version: 5, name: 'audit head root and frontier', sql: AUDIT_HEAD_FRONTIER },
   { version: 6, name: 'indexes of the consent sweep', sql: CONSENT_SWEEP_INDEXES },
   { version: 7, name: 'monitor role and programme view', sql: MONITOR_ROLE },
+  { version: 8, name: 'tenant profile', sql: TENANT_PROFILE },
 ];

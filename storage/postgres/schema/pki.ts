@@ -104,3 +104,8 @@ export const MONITOR_ROLE = `
     CHECK (kind IN ('agency', 'dpo', 'operator', 'monitor'));
   ALTER TABLE tenants ADD COLUMN programme text;
 `;
+
+/** What the portal's official pages say about the municipality (JSON of a TenantProfile). */
+export const TENANT_PROFILE = `
+  ALTER TABLE tenants ADD COLUMN profile text;
+`;
