@@ -113,5 +113,8 @@ describe('what a run tells its observer', () => {
     metrics.ran('sweep', 'succeeded');
     now += 5_000;
     expect(await lag()).toBe('5');
+    const text = (await metrics.render({ auditEntries: [], waitingMessages: [] })).body;
+    expect(text).toContain('gateway_job_runs_total{job="sweep",outcome="failed"} 1');
+    expect(text).toContain('gateway_job_runs_total{job="sweep",outcome="succeeded"} 1');
   });
 });

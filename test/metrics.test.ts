@@ -25,6 +25,7 @@ const METRIC_NAMES = [
   'gateway_audit_log_entries',
   'gateway_mailbox_waiting_messages',
   'gateway_job_lag_seconds',
+  'gateway_job_runs_total',
 ];
 
 let world: KoelnWorld;

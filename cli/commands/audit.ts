@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { JSONWebKeySet } from 'jose';
 import { armor, enums } from 'openpgp';
@@ -11,9 +11,10 @@ import {
   type ExportHead,
 } from '../../audit/index.ts';
 import { verifyDetached } from '../../certs/index.ts';
+import { jwksFile, MAX_SMALL_FILE, readBounded, readSmallText } from '../files.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.ts';
 
-const MAX_BUNDLE = 256 * 1024 * 1024;
+export const MAX_BUNDLE = 256 * 1024 * 1024;
 
 /** How an export's signature and pinned keys are named, by every command that checks one. */
 export const EXPORT_CHECK_OPTIONS = {
@@ -77,12 +78,9 @@ export async function auditVerifyCommand(
     throw new UsageError('audit verify needs exactly one BUNDLE file');
   const options: VerifyOptions = {
     signature: values.signature,
-    jwks:
-      values.jwks === undefined
-        ? undefined
-        : (JSON.parse(readFileSync(values.jwks, 'utf8')) as JSONWebKeySet),
+    jwks: jwksFile(values.jwks),
     openpgpKey:
-      values['openpgp-key'] === undefined ? undefined : readFileSync(values['openpgp-key'], 'utf8'),
+      values['openpgp-key'] === undefined ? undefined : readSmallText(values['openpgp-key']),
     verbose: values.verbose === true,
   };
   const older = values['consistent-with'];
@@ -108,8 +106,8 @@ export async function auditVerifyCommand(
 /**
  * `audit verify NEW --consistent-with OLD`: OLD, an earlier export, is a prefix of NEW. Each is
  * checked on its own as `audit verify` checks it, then how they relate (`checkConsistentExports`:
- * same tenant and log, OLD no larger, OLD's entries byte for byte NEW's first ones, an RFC 9162
- * consistency proof between the signed roots). One line `consistent: …` on success; otherwise
+ * same tenant and log, OLD no larger, OLD's entries NEW's first ones as canonical JSON, so with
+ * the same leaf hashes, an RFC 9162 consistency proof between the signed roots). One line `consistent: …` on success; otherwise
  * each export's failures, prefixed with its file, then `INCONSISTENT: why` where the two differ,
  * or `NOT verified: …` where an export fails its own checks but nothing shows they differ.
  */
@@ -171,8 +169,7 @@ function bundleOrUndefined(text: string): AuditBundle | undefined {
 
 /** Checks one export file (see {@link auditVerifyCommand}); never throws for what it holds. */
 async function verifyExport(file: string, options: VerifyOptions): Promise<ExportVerification> {
-  const bytes = readFileSync(file);
-  if (bytes.length > MAX_BUNDLE) throw new UsageError(`${file}: the bundle is too large`);
+  const bytes = readBounded(file, MAX_BUNDLE);
   const { text: raw, invalid } = decodeUtf8(bytes);
   const lines: string[] = [];
   const fail = (line: string): void => {
@@ -251,14 +248,14 @@ function exportSource(
     bundle?: unknown;
     signature?: unknown;
   };
-  let signature = signatureFile === undefined ? undefined : readFileSync(signatureFile, 'utf8');
+  let signature = signatureFile === undefined ? undefined : readSmallText(signatureFile);
   if (typeof saved.signature === 'string' && typeof saved.bundle === 'string')
     signature ??= saved.signature;
   let signatureFrom = '';
   if (signature === undefined) {
     const beside = [`${file}.asc`, `${file}.sig`].find((path) => existsSync(path));
     if (beside !== undefined) {
-      signature = armoredSignature(readFileSync(beside));
+      signature = armoredSignature(readBounded(beside, MAX_SMALL_FILE));
       signatureFrom = ` from ${beside}`;
     }
   }

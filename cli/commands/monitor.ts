@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { JSONWebKeySet } from 'jose';
 import type { AuditBundle } from '../../audit/index.ts';
 import {
   compareReports,
@@ -10,8 +8,9 @@ import {
   reportCsv,
   type MonitoringReport,
 } from '../../monitoring/index.ts';
+import { jwksFile, readBounded, readSmallText } from '../files.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.ts';
-import { auditVerifyCommand, EXPORT_CHECK_OPTIONS } from './audit.ts';
+import { auditVerifyCommand, EXPORT_CHECK_OPTIONS, MAX_BUNDLE } from './audit.ts';
 
 const MAX_REPORT = 64 * 1024 * 1024;
 
@@ -70,7 +69,7 @@ export async function monitorComputeCommand(
     return EXIT_FAILED;
   }
 
-  const bundle = bundleOf(readFileSync(file, 'utf8'));
+  const bundle = bundleOf(readBounded(file, MAX_BUNDLE).toString('utf8'));
   const ruleText = values.rule ?? published?.suppression.rule ?? 'suppress:3';
   const rule = parseRuleOrUsage(ruleText);
   const treeSize = treeSizeOf(values['tree-size'], published, bundle);
@@ -82,10 +81,7 @@ export async function monitorComputeCommand(
     );
     return EXIT_OK;
   }
-  const jwks =
-    values.jwks === undefined
-      ? bundle.jwks
-      : (JSON.parse(readFileSync(values.jwks, 'utf8')) as JSONWebKeySet);
+  const jwks = jwksFile(values.jwks) ?? bundle.jwks;
   const differences = await compareReports(published, report, jwks);
   if (differences.length > 0) {
     io.stderr.write(
@@ -102,8 +98,7 @@ export async function monitorComputeCommand(
 }
 
 function readReport(file: string): MonitoringReport {
-  const text = readFileSync(file, 'utf8');
-  if (text.length > MAX_REPORT) throw new UsageError('the report is too large');
+  const text = readSmallText(file, MAX_REPORT);
   const report = JSON.parse(text) as Partial<MonitoringReport>;
   if (report.format !== 'consent-gateway-monitoring/1' || report.treeHead === undefined)
     throw new UsageError(

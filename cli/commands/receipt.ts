@@ -1,12 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { z } from 'zod';
 import { GATEWAY_SIGNING_ALG } from '../../certs/index.ts';
 import { RECEIPT_SCHEMA, RECEIPT_TYP } from '../../consent/index.ts';
+import { MAX_SMALL_FILE, parseJwks, readSmallText } from '../files.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.ts';
-
-const MAX_FILE = 1024 * 1024;
 
 /** The claims a person reads off a receipt; the rest (notice hash, rights, …) is in the JSON. */
 const ReceiptShape = z.object({
@@ -36,8 +34,6 @@ const ReceiptShape = z.object({
   assurance: z.string(),
 });
 type Receipt = z.infer<typeof ReceiptShape>;
-
-const JwksShape = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
 
 /** Why a receipt was refused, by the code jose gives its error. */
 const REFUSALS: Readonly<Record<string, string>> = {
@@ -81,11 +77,11 @@ export async function receiptVerifyCommand(
   if ((values.jwks === undefined) === (values.url === undefined))
     throw new UsageError('receipt verify needs --jwks FILE or --url BASE, not both');
   const jwksUrl = values.url === undefined ? undefined : jwksUrlOf(values.url);
-  const compact = receiptText(readSmall(file));
+  const compact = receiptText(readSmallText(file));
   const { jwks, from } =
     jwksUrl === undefined
       ? {
-          jwks: parseJwks(readSmall(values.jwks ?? ''), values.jwks ?? ''),
+          jwks: parseJwks(readSmallText(values.jwks ?? ''), values.jwks ?? ''),
           from: values.jwks ?? '',
         }
       : await fetchJwks(jwksUrl, io);
@@ -158,11 +154,6 @@ function describe(receipt: Receipt, kid: string, from: string): string {
   ].join('\n');
 }
 
-function readSmall(path: string): string {
-  if (statSync(path).size > MAX_FILE) throw new UsageError(`${path} is larger than 1 MiB`);
-  return readFileSync(path, 'utf8');
-}
-
 /** The compact JWS: the file as saved, or the `receipt` of a saved grant answer. */
 function receiptText(text: string): string {
   const trimmed = text.trim();
@@ -175,18 +166,6 @@ function receiptText(text: string): string {
   }
   const receipt = (parsed as { receipt?: unknown } | null)?.receipt;
   return typeof receipt === 'string' ? receipt : trimmed;
-}
-
-function parseJwks(text: string, from: string): JSONWebKeySet {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${from} is not JSON`);
-  }
-  const parsed = JwksShape.safeParse(json);
-  if (!parsed.success) throw new UsageError(`${from} is not a JWKS ({ "keys": [...] })`);
-  return parsed.data;
 }
 
 /** Where a gateway at `base` publishes its keys. */
@@ -206,6 +185,6 @@ async function fetchJwks(url: URL, io: CliIo): Promise<{ jwks: JSONWebKeySet; fr
   const response = await (io.fetch ?? fetch)(url.href);
   if (!response.ok) throw new Error(`${url.href} answered ${response.status}`);
   const text = await response.text();
-  if (text.length > MAX_FILE) throw new Error(`${url.href} answered more than 1 MiB`);
+  if (text.length > MAX_SMALL_FILE) throw new Error(`${url.href} answered more than 1 MiB`);
   return { jwks: parseJwks(text, url.href), from: url.href };
 }

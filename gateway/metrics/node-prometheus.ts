@@ -63,6 +63,12 @@ export function prometheusMetrics(options: {
     labelNames: ['tenant', 'agency_type'] as const,
     registers: [registry],
   });
+  const jobRuns = new Counter({
+    name: 'gateway_job_runs_total',
+    help: 'Runs of each background job, by outcome (succeeded, failed)',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [registry],
+  });
   const started = now();
   const lastSuccess = new Map<JobName, number>();
   new Gauge({
@@ -99,6 +105,7 @@ export function prometheusMetrics(options: {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
     ran(job, outcome) {
+      jobRuns.inc({ job, outcome });
       if (outcome === 'succeeded') lastSuccess.set(job, now());
     },
     withheld(messages) {

@@ -58,8 +58,9 @@ export const toMessage = (row: MessageRow): MailboxMessage => ({
 export const WAITING = "state IN ('queued', 'delivered')";
 
 /**
- * Messages waiting per tenant and recipient. The condition is the partial index's own, so the
- * count reads only what waits. PostgreSQL answers COUNT as a bigint string, hence `Number`.
+ * Messages waiting per tenant and recipient. The condition is that of the partial index
+ * mailbox_waiting_by_recipient, so the count reads only what waits. PostgreSQL answers COUNT as a
+ * bigint string, hence `Number`.
  */
 export const WAITING_COUNTS = `SELECT tenant_id, recipient, COUNT(*) AS messages
   FROM mailbox_messages WHERE ${WAITING} GROUP BY tenant_id, recipient`;

@@ -454,4 +454,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE tenants ADD COLUMN profile TEXT;
     `,
   },
+  {
+    version: 14,
+    name: 'waiting messages by recipient',
+    sql: `
+      -- The mailbox-depth gauge counts what waits per tenant and recipient at every scrape:
+      -- partial, so its cost follows what waits, not every message ever kept.
+      CREATE INDEX mailbox_waiting_by_recipient ON mailbox_messages (tenant_id, recipient)
+        WHERE state IN ('queued', 'delivered');
+    `,
+  },
 ];

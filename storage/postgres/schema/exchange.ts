@@ -61,3 +61,9 @@ export const EXCHANGE_SCHEMA = `
   CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at, id)
     WHERE state = 'pending';
 `;
+
+/** The mailbox-depth gauge's count per tenant and recipient reads only what waits. */
+export const WAITING_BY_RECIPIENT = `
+  CREATE INDEX mailbox_waiting_by_recipient ON mailbox_messages (tenant_id, recipient)
+    WHERE state IN ('queued', 'delivered');
+`;

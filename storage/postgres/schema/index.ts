@@ -1,7 +1,7 @@
 import type { PgMigration } from '../migrations.ts';
 import { AUDIT_HEAD_FRONTIER, AUDIT_SCHEMA } from './audit.ts';
 import { CONSENT_SCHEMA, CONSENT_SWEEP_INDEXES } from './consent.ts';
-import { EXCHANGE_SCHEMA } from './exchange.ts';
+import { EXCHANGE_SCHEMA, WAITING_BY_RECIPIENT } from './exchange.ts';
 import { MONITOR_ROLE, PKI_SCHEMA, TENANT_PROFILE } from './pki.ts';
 
 /**
@@ -21,4 +21,5 @@ export const pgMigrations: readonly PgMigration[] = [
   { version: 6, name: 'indexes of the consent sweep', sql: CONSENT_SWEEP_INDEXES },
   { version: 7, name: 'monitor role and programme view', sql: MONITOR_ROLE },
   { version: 8, name: 'tenant profile', sql: TENANT_PROFILE },
+  { version: 9, name: 'waiting messages by recipient', sql: WAITING_BY_RECIPIENT },
 ];
