@@ -30,6 +30,7 @@ export const errorStatus = {
   internal_error: 500,
   storage_unavailable: 503,
   overloaded: 503,
+  portal_not_ready: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -60,6 +61,7 @@ export const errorTitle: Record<ErrorCode, string> = {
   internal_error: 'Internal error',
   storage_unavailable: 'Storage unavailable',
   overloaded: 'Gateway overloaded, try again shortly',
+  portal_not_ready: 'Portal not open yet',
 };
 
 /**

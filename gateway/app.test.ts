@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../core/index.ts';
 import { testGateway, type TestGateway } from '../test/support/app.ts';
 import { contentSecurityPolicy } from './middleware/security-headers.ts';
+import { sameSitePath } from './portal/layout.tsx';
 
 let gw: TestGateway;
 beforeEach(async () => {
@@ -192,6 +193,54 @@ describe('problem+json for every refusal', () => {
     const logged = gw.logs.entries.find((entry) => entry['msg'] === 'unexpected error');
     expect(logged).toMatchObject({ errorType: 'Error', requestId: body['requestId'] });
     expect(gw.logs.text).not.toContain('secret-internal-detail');
+  });
+});
+
+describe('refusal pages for a browser', () => {
+  const browser = { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+
+  it('link nowhere off-site, whatever path was asked for', async () => {
+    for (const path of [
+      '//evil.example',
+      '/\\evil.example',
+      '/%5Cevil.example',
+      '/%09/evil.example',
+      '//evil.example/portal/help',
+    ]) {
+      const res = await gw.app.request(path, { headers: browser });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('Content-Type')).toMatch(/^text\/html/);
+      const hrefs = [...(await res.text()).matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '');
+      expect(hrefs.length, path).toBeGreaterThan(0);
+      for (const href of hrefs) {
+        expect(href, path).not.toMatch(/^\/\/|evil/);
+      }
+    }
+  });
+
+  it('frame only plain same-site paths: anything else becomes /portal', () => {
+    expect(sameSitePath('/portal/help?lang=de')).toBe('/portal/help?lang=de');
+    for (const path of [
+      '//evil.example',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      'https://evil.example',
+      'javascript:alert(1)',
+      '',
+    ]) {
+      expect(sameSitePath(path), JSON.stringify(path)).toBe('/portal');
+    }
+  });
+});
+
+describe('the portal assets', () => {
+  it('are served without reading storage: an icon costs no tenant read', async () => {
+    const list = vi.spyOn(gw.storage.tenants, 'list');
+    for (const path of ['/portal/assets/favicon.svg', '/portal/assets/portal.css']) {
+      expect((await gw.app.request(path)).status, path).toBe(200);
+    }
+    expect(list).not.toHaveBeenCalled();
   });
 });
 

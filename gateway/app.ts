@@ -50,6 +50,7 @@ import { registerPortalPages } from './routes/portal-pages.tsx';
 import { registerIcons } from './routes/portal/icons.ts';
 import type { EidProvider } from './portal/eid.ts';
 import { overloadedPage } from './portal/kit.tsx';
+import { portalProfileGate } from './portal/legal/production-gate.ts';
 import { throttledSignIn } from './portal/sign-in.ts';
 import { SignInThrottle } from './portal/sign-in-throttle.ts';
 import { registerSubjectRights } from './routes/subject-rights.ts';
@@ -123,6 +124,11 @@ export interface GatewayDeps {
    * Absent (the default, and always on workerd): `/metrics` is an unknown path.
    */
   readonly metrics?: GatewayMetrics;
+  /**
+   * GATEWAY_ENV=production: the portal's pages answer 503 `portal_not_ready` while there is no
+   * tenant or the portal tenant's profile lacks a required field (see `portalProfileGate`).
+   */
+  readonly production?: boolean;
 }
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
@@ -182,6 +188,16 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   app.use(durableAnswers(deps.storage));
   app.use(limitBody(deps.config.bodyLimit));
   app.use('/v1/*', jsonBody());
+  if (deps.production === true) {
+    // On the path as routed (decoded), so no spelling of it reaches a page past the gate.
+    const gate = portalProfileGate({
+      tenants: deps.storage.tenants,
+      clock: deps.clock,
+      refuse: refusal,
+    });
+    app.use('/portal', gate);
+    app.use('/portal/*', gate);
+  }
 
   registerHealth(app, {
     clock: deps.clock,

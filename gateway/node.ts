@@ -20,7 +20,7 @@ import {
   type LoadedMasterKey,
 } from '../storage/master-key-file.ts';
 import { openStorage, type OpenedStorage } from '../storage/open.ts';
-import { DEMO_TENANT, incompletePortalProfile } from '../tenants/index.ts';
+import { DEMO_TENANT, portalProfileState } from '../tenants/index.ts';
 import { createApp } from './app.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { backgroundJobs, JOB_INTERVALS_MS } from './jobs.ts';
@@ -28,6 +28,7 @@ import { prometheusMetrics } from './metrics/node-prometheus.ts';
 import { clientAddressOf } from './client-address.ts';
 import { eidConfigFrom, readConfig, readMasterKeyFile } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
+import { incompleteProfileLine } from './portal/legal/profile-notice.ts';
 import { createLogger, droppingDestination } from './logging.ts';
 import { completeDemoProfile, seedDemoTenant } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
@@ -165,10 +166,10 @@ if ((await storage.tenants.list()).length === 0) {
 // An official site names its operator, controller and contacts: in production the portal is not
 // served without them. Elsewhere the demo tenant of an older data dir gets its made-up profile.
 if (config.production) {
-  const incomplete = await incompletePortalProfile(storage.tenants);
-  if (incomplete !== undefined) {
+  const profile = await portalProfileState(storage.tenants);
+  if (profile.state === 'incomplete') {
     await opened.close();
-    fail(incomplete);
+    fail(incompleteProfileLine(profile.tenantId, profile.missing));
   }
 } else {
   await completeDemoProfile(storage.tenants);
@@ -200,6 +201,9 @@ const app = createApp({
   monitoringRule: config.monitoringRule,
   ...(eid === undefined ? {} : { eid }),
   ...(metrics === undefined ? {} : { metrics }),
+  // The start was refused above while the profile is incomplete; the gate keeps the portal shut
+  // should the portal tenant ever change under a running process, as it does at the edge.
+  production: config.production === true,
   // The socket's peer, or behind a proxy named in GATEWAY_TRUSTED_PROXIES the client it saw.
   clientAddress: (c) =>
     clientAddressOf(

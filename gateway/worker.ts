@@ -15,7 +15,6 @@ import { eidConfigFrom, readConfig } from './config.ts';
 import { backgroundJobs, type BackgroundJobs } from './jobs.ts';
 import { createLogger } from './logging.ts';
 import { createEidProvider } from './portal/eid.ts';
-import { portalProfileGate } from './portal/legal/production-gate.ts';
 import { gatewayVersion } from './version.ts';
 import { workerDocsAssets, type AssetsBinding } from './worker-docs-assets.ts';
 import { sequencedBy, type SequencerNamespace } from './worker-sequencer.ts';
@@ -37,8 +36,6 @@ export interface WorkerEnv {
 interface Gateway {
   readonly app: GatewayApp;
   readonly jobs: BackgroundJobs;
-  /** GATEWAY_ENV=production: closes the portal while its tenant's profile is incomplete. */
-  readonly portalGate?: (path: string) => Promise<Response | undefined>;
 }
 
 /** Built once per isolate, on its first request or cron event; a failed build is tried again. */
@@ -91,21 +88,19 @@ async function build(env: WorkerEnv): Promise<Gateway> {
     maxInflight: config.maxInflight,
     monitoringRule: config.monitoringRule,
     ...(eid === undefined ? {} : { eid }),
+    // A Worker cannot refuse to start as the Node entry does: its portal stays closed instead.
+    production: config.production === true,
     // Cloudflare's edge sets it; nothing in front of it can.
     clientAddress: (c) => c.req.header('CF-Connecting-IP'),
   });
   const jobs = backgroundJobs({ storage, clock: systemClock, masterKey, logger, fetch });
-  if (config.production !== true) return { app, jobs };
-  const portalGate = portalProfileGate({ tenants: storage.tenants, logger, clock: systemClock });
-  return { app, jobs, portalGate };
+  return { app, jobs };
 }
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    const { app, portalGate } = await gatewayFor(env);
-    const closed =
-      portalGate === undefined ? undefined : await portalGate(new URL(request.url).pathname);
-    return closed ?? app.fetch(request, env, ctx);
+    const { app } = await gatewayFor(env);
+    return app.fetch(request, env, ctx);
   },
 
   /** Cron triggers (wrangler.toml): every minute the sweep and the webhook deliveries. */

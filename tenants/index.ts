@@ -9,14 +9,17 @@ export {
 } from './supervisory-authority.ts';
 export type { SupervisoryAuthority } from './supervisory-authority.ts';
 export {
-  PROFILE_FLAGS,
   REQUIRED_PROFILE_FIELDS,
   TenantProfileInput,
-  incompletePortalProfile,
-  incompleteProfileLine,
   missingProfileFields,
   parseTenantProfile,
+  portalProfileState,
   portalTenant,
   updateTenantProfile,
 } from './profile.ts';
-export type { ProfileChange, RequiredProfileField, TenantProfile } from './profile.ts';
+export type {
+  PortalProfileState,
+  ProfileChange,
+  RequiredProfileField,
+  TenantProfile,
+} from './profile.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  incompleteProfileLine,
   missingProfileFields,
   parseTenantProfile,
   REQUIRED_PROFILE_FIELDS,
+  updateTenantProfile,
 } from './profile.ts';
-import type { Tenant } from './tenant.ts';
+import type { Tenant, TenantStore } from './tenant.ts';
 
 const tenant = (overrides: Partial<Tenant> = {}): Tenant => ({
   id: 'koeln',
@@ -47,10 +47,13 @@ describe('tenant profile', () => {
     expect(missingProfileFields(complete)).toEqual([]);
   });
 
-  it('says in one line what is missing and the command that sets it', () => {
-    expect(incompleteProfileLine('demo', ['address', 'dpoContact'])).toBe(
-      'tenant demo: profile incomplete (missing: address, dpoContact); set it with: ' +
-        'consent-gateway tenant set --tenant demo --address … --dpo-contact …',
-    );
+  it('refuses a name with a bidi override or control character before reading the store', async () => {
+    const untouched = {} as TenantStore;
+    for (const name of ['Stadt\u202EKöln', 'Stadt\u2066Köln', 'Stadt\nKöln', '<b>Köln</b>']) {
+      await expect(updateTenantProfile(untouched, 'koeln', { name }), name).rejects.toMatchObject({
+        code: 'validation_failed',
+        errors: [expect.objectContaining({ path: '/name' })],
+      });
+    }
   });
 });

@@ -31,27 +31,15 @@ export const REQUIRED_PROFILE_FIELDS = [
 ] as const;
 export type RequiredProfileField = (typeof REQUIRED_PROFILE_FIELDS)[number];
 
-/** The profile fields `tenant set` takes, with their CLI flags. */
-export const PROFILE_FLAGS = {
-  name: '--name',
-  address: '--address',
-  dpoContact: '--dpo-contact',
-  accessibilityContact: '--accessibility-contact',
-  operator: '--operator',
-  representative: '--representative',
-} as const;
-
 // One printable line: no control characters, no bidi overrides that could reorder what the page
 // shows, and no angle brackets, so nobody takes a field for a place to put markup.
+const PRINTABLE_LINE = /^[^\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069<>]*$/u;
 const line = z
   .string()
   .trim()
   .min(1, 'a line is not empty')
   .max(200, 'a line is at most 200 characters')
-  .regex(
-    /^[^\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069<>]*$/u,
-    'one printable line without < or >',
-  );
+  .regex(PRINTABLE_LINE, 'one printable line without < or >');
 const lines = (max: number) =>
   z.array(line).min(1, 'at least one line').max(max, `at most ${max} lines`);
 
@@ -70,7 +58,7 @@ const Name = z
   .trim()
   .min(1)
   .max(200)
-  .regex(/^[^\p{Cc}<>]*$/u, 'one printable line without < or >');
+  .regex(PRINTABLE_LINE, 'one printable line without < or >');
 
 /** A change to the profile: the fields given replace those stored; the others stay. */
 export interface ProfileChange extends TenantProfile {
@@ -144,23 +132,6 @@ export function missingProfileFields(tenant: Tenant): RequiredProfileField[] {
 }
 
 /**
- * The one line that says what a tenant lacks and how to set it, for a refused start and for
- * `tenant show`.
- *
- * @example `tenant demo: profile incomplete (missing: address, dpoContact); set it with: consent-gateway tenant set --tenant demo --address … --dpo-contact …`
- */
-export function incompleteProfileLine(tenantId: string, missing: readonly string[]): string {
-  const flags = missing
-    .map((field) => PROFILE_FLAGS[field as keyof typeof PROFILE_FLAGS])
-    .map((flag) => `${flag} …`)
-    .join(' ');
-  return (
-    `tenant ${tenantId}: profile incomplete (missing: ${missing.join(', ')}); ` +
-    `set it with: consent-gateway tenant set --tenant ${tenantId} ${flags}`
-  );
-}
-
-/**
  * The tenant whose site the portal is: the oldest one, which `init` (or the first start) made.
  * A person of any tenant may sign in, but the header, Impressum and privacy statement name one
  * municipality as operator and controller. (Choosing it by host name, for several municipalities
@@ -176,13 +147,25 @@ function dropUndefined(profile: z.infer<typeof TenantProfileInput>): TenantProfi
 }
 
 /**
- * What a production gateway may not serve the portal without: the one line naming the portal
- * tenant and the profile fields it lacks, or undefined when there is nothing to fill in (also
- * when there is no tenant yet).
+ * Whether the portal may be served as an official site: `complete`, or why not — no tenant yet,
+ * or the portal tenant and the required fields its profile lacks (in `REQUIRED_PROFILE_FIELDS`
+ * order). How to fix it is the caller's to say: the CLI and the entries word it for their reader.
  */
-export async function incompletePortalProfile(tenants: TenantStore): Promise<string | undefined> {
+export type PortalProfileState =
+  | { readonly state: 'complete' }
+  | { readonly state: 'no_tenant' }
+  | {
+      readonly state: 'incomplete';
+      readonly tenantId: string;
+      readonly missing: readonly RequiredProfileField[];
+    };
+
+/** Reads the portal tenant (see `portalTenant`) and says whether its profile is complete. */
+export async function portalProfileState(tenants: TenantStore): Promise<PortalProfileState> {
   const tenant = await portalTenant(tenants);
-  if (tenant === undefined) return undefined;
+  if (tenant === undefined) return { state: 'no_tenant' };
   const missing = missingProfileFields(tenant);
-  return missing.length === 0 ? undefined : incompleteProfileLine(tenant.id, missing);
+  return missing.length === 0
+    ? { state: 'complete' }
+    : { state: 'incomplete', tenantId: tenant.id, missing };
 }

@@ -26,7 +26,7 @@ describe('newTenant', () => {
     },
   );
 
-  it.each(['', '   ', 'x'.repeat(201), 'line\nbreak'])(
+  it.each(['', '   ', 'x'.repeat(201), 'line\nbreak', 'Stadt \u202Enl\u00f6K', 'a\u2066b'])(
     'refuses the display name %j',
     (displayName) => {
       expect(() => newTenant(clock, { id: 'koeln', displayName })).toThrow(

@@ -91,7 +91,9 @@ export function newTenant(clock: Clock, input: NewTenant): Tenant {
     });
   }
   const displayName = (input.displayName ?? id.data).trim();
-  if (displayName.length === 0 || displayName.length > 200 || /[\p{Cc}]/u.test(displayName)) {
+  // The name heads every portal page: no control character or bidi override may reorder it.
+  const unprintable = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+  if (displayName.length === 0 || displayName.length > 200 || unprintable.test(displayName)) {
     throw new GatewayError('validation_failed', {
       detail: 'invalid display name',
       errors: [{ path: '/displayName', message: 'a display name is 1–200 printable characters' }],

@@ -153,6 +153,25 @@ describe('the birth date as three fields', () => {
     expect((await typeDate(b, created.code, '31', '01', '1990')).status).toBe(303);
   });
 
+  it('takes a birth date of today in Berlin while UTC is still on the day before', async () => {
+    const created = await askConsent();
+    const b = browser();
+    const setClock = (iso: string) => {
+      gw.clock.advance(new Date(iso).getTime() - gw.clock.now().getTime());
+    };
+    setClock('2026-12-05T22:59:00Z'); // 23:59 on the 5th in Berlin: the 6th is tomorrow
+    const future = await typeDate(b, created.code, '6', '12', '2026');
+    expect(future.status).toBe(422);
+    expect(await future.text()).toContain('Das Geburtsdatum muss in der Vergangenheit liegen.');
+    expect(attempts()).toBe(0);
+    setClock('2026-12-05T23:30:00Z'); // 00:30 on the 6th in Berlin, still the 5th in UTC
+    const today = await typeDate(b, created.code, '6', '12', '2026');
+    // Not refused as in the future: the date was tried, and is simply not the request's.
+    expect(today.status).toBe(401);
+    expect(await today.text()).not.toContain('in der Vergangenheit liegen');
+    expect(attempts()).toBe(1);
+  });
+
   it('speaks the person’s language in the date’s problems', async () => {
     const created = await askConsent();
     const b = browser();

@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.ts';
+import { importMasterKey, parseMasterKey } from '../certs/index.ts';
 import { FixedClock } from '../core/index.ts';
+import { createApp } from '../gateway/app.ts';
 import { readConfig } from '../gateway/config.ts';
 import { createLogger } from '../gateway/logging.ts';
-import { portalProfileGate } from '../gateway/portal/legal/production-gate.ts';
+import { nodeDocsAssets } from '../gateway/node-docs-assets.ts';
+import { DEFAULT_POLICY, loadPolicySet } from '../policies/index.ts';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { updateTenantProfile } from '../tenants/index.ts';
 import { LogCollector } from './support/app.ts';
@@ -23,7 +26,8 @@ vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS });
 /**
  * GATEWAY_ENV=production: the portal is an official site, so the real server process refuses to
  * start while the portal tenant's profile lacks a required field, with one line saying which and
- * how to set it; the edge, which cannot refuse to start, closes its portal pages instead.
+ * how to set it; the app closes its portal pages too (`production: true`), which is all the edge,
+ * unable to refuse to start, has.
  */
 const MASTER_KEY = randomMasterKeyHex();
 let dir: ReturnType<typeof tempDir>;
@@ -129,58 +133,100 @@ describe('GATEWAY_ENV', () => {
   });
 });
 
-describe('the edge in production (portalProfileGate)', () => {
-  let storage: SqliteStorage;
+describe('the portal gate in production (createApp with production: true)', () => {
+  let storage: SqliteStorage | undefined;
   let clock: FixedClock;
   let logs: LogCollector;
-  beforeEach(async () => {
-    await cli('init', '--tenant', 'koeln', '--name', 'Stadt Köln');
-    storage = openSqliteStorage(data);
+  beforeEach(() => {
     clock = new FixedClock('2026-12-05T10:00:00Z');
     logs = new LogCollector();
   });
   afterEach(() => {
-    storage.close();
+    storage?.close();
+    storage = undefined;
   });
-  const gate = () =>
-    portalProfileGate({
-      tenants: storage.tenants,
-      logger: createLogger({ level: 'info', destination: logs }),
-      clock,
-    });
 
-  it('closes the portal pages with 503 problem+json and logs why, and nothing else', async () => {
-    const check = gate();
-    const closed = await check('/portal/sign-in');
-    expect(closed?.status).toBe(503);
-    expect(closed?.headers.get('Content-Type')).toBe('application/problem+json');
-    expect(closed?.headers.get('Retry-After')).toBe('300');
-    expect(await closed?.json()).toMatchObject({ status: 503, code: 'internal_error' });
-    expect(await check('/portal')).toBeDefined();
-    expect(await check('/portal/assets/portal.css')).toBeUndefined();
-    expect(await check('/v1/consent-requests')).toBeUndefined();
-    expect(await check('/portalx')).toBeUndefined();
+  /** The app the Worker builds with GATEWAY_ENV=production, over the data dir's storage. */
+  async function productionApp() {
+    storage = openSqliteStorage(data);
+    return createApp({
+      config: { publicUrl: 'http://localhost:8787', bodyLimit: 1024 * 1024, version: '0.0.0' },
+      clock,
+      logger: createLogger({ level: 'info', destination: logs }),
+      storage,
+      keys: { masterKey: await importMasterKey(parseMasterKey(MASTER_KEY)) },
+      docsAssets: nodeDocsAssets(),
+      policy: await loadPolicySet(DEFAULT_POLICY),
+      production: true,
+    });
+  }
+  const json = { Accept: 'application/json' };
+  const browser = { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+
+  it('closes the portal pages, however the path is spelled, with 503 portal_not_ready and logs why', async () => {
+    await cli('init', '--tenant', 'koeln', '--name', 'Stadt Köln');
+    const app = await productionApp();
+    for (const path of ['/portal/sign-in', '/%70ortal/sign-in', '/portal', '/portal/help']) {
+      const res = await app.request(path, { headers: json });
+      expect(res.status, path).toBe(503);
+      expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+      expect(res.headers.get('Retry-After')).toBe('300');
+      expect(res.headers.get('X-Request-Id')).toMatch(/\w/);
+      expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+      expect(await res.json()).toMatchObject({ status: 503, code: 'portal_not_ready' });
+    }
     // One line a minute, not one a request.
-    expect(logs.entries).toHaveLength(1);
-    expect(logs.entries[0]?.['msg']).toBe(
-      'portal not served: tenant koeln: profile incomplete (missing: address, dpoContact, ' +
-        'accessibilityContact, operator); set it with: consent-gateway tenant set --tenant koeln ' +
-        '--address … --dpo-contact … --accessibility-contact … --operator …',
+    expect(logs.entries.filter((entry) => entry['production'] === true)).toEqual([
+      expect.objectContaining({
+        msg:
+          'portal not served: tenant koeln: profile incomplete (missing: address, dpoContact, ' +
+          'accessibilityContact, operator); set it with: consent-gateway tenant set --tenant ' +
+          'koeln --address … --dpo-contact … --accessibility-contact … --operator …',
+      }),
+    ]);
+  });
+
+  it('answers a browser with a page, and leaves the assets and the API alone', async () => {
+    await cli('init', '--tenant', 'koeln', '--name', 'Stadt Köln');
+    const app = await productionApp();
+    const page = await app.request('/%70ortal/sign-in', { headers: browser });
+    expect(page.status).toBe(503);
+    expect(page.headers.get('Content-Type')).toMatch(/^text\/html/);
+    expect(page.headers.get('Retry-After')).toBe('300');
+    expect(page.headers.get('Content-Security-Policy')).toBeTruthy();
+    expect((await app.request('/portal/assets/portal.css')).status).toBe(200);
+    expect((await app.request('/portal/assets/favicon.svg')).status).toBe(200);
+    expect((await app.request('/v1/policy', { headers: json })).status).toBe(200);
+    expect((await app.request('/portalx', { headers: json })).status).toBe(404);
+  });
+
+  it('stays closed while there is no tenant at all', async () => {
+    const app = await productionApp();
+    const res = await app.request('/portal/sign-in', { headers: json });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'portal_not_ready' });
+    expect(logs.entries.find((entry) => entry['production'] === true)?.['msg']).toBe(
+      'portal not served: no tenant: create one with: consent-gateway init --tenant ID --name NAME',
     );
   });
 
-  it('opens once the profile is complete, within a minute', async () => {
-    const check = gate();
-    expect(await check('/portal/help')).toBeDefined();
+  it('opens as soon as the profile is complete, and then reads it no more', async () => {
+    await cli('init', '--tenant', 'koeln', '--name', 'Stadt Köln');
+    const app = await productionApp();
+    expect((await app.request('/portal/help', { headers: json })).status).toBe(503);
+    if (storage === undefined) throw new Error('no storage');
     await updateTenantProfile(storage.tenants, 'koeln', {
       address: ['Willy-Brandt-Platz 2', '50679 Köln'],
       dpoContact: ['datenschutz@koeln.example'],
       accessibilityContact: ['barrierefrei@koeln.example'],
       operator: ['Stadt Köln'],
     });
-    expect(await check('/portal/help')).toBeDefined();
-    clock.advance(60_000);
-    expect(await check('/portal/help')).toBeUndefined();
-    expect(await check('/portal/sign-in')).toBeUndefined();
+    expect((await app.request('/portal/help')).status).toBe(200);
+    const list = vi.spyOn(storage.tenants, 'list');
+    expect((await app.request('/portal/assets/favicon.svg')).status).toBe(200);
+    expect(list).not.toHaveBeenCalled();
+    expect((await app.request('/portal/sign-in')).status).toBe(200);
+    // The page's header still names the municipality: one read, by the page, not by the gate.
+    expect(list).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import {
-  incompleteProfileLine,
   missingProfileFields,
   parseSupervisoryAuthority,
   ProgrammeId,
@@ -10,6 +9,7 @@ import {
   type Tenant,
 } from '../../tenants/index.ts';
 import { GatewayError } from '../../core/index.ts';
+import { incompleteProfileLine } from '../../gateway/portal/legal/profile-notice.ts';
 import { withPki } from '../context.ts';
 import { EXIT_OK, UsageError, type CliIo } from '../io.ts';
 

@@ -32,9 +32,20 @@ function asciiDigits(text: string): string {
 const clean = (text: string) => asciiDigits(text).replace(/\s+/g, '');
 
 /**
+ * The earliest birth year taken: the person signs in today, and nobody born before 1900 is still
+ * alive. It also keeps `Date.UTC` away from years 0–99, which it reads as 1900–1999.
+ */
+const EARLIEST_YEAR = 1900;
+
+/** `007` as `7`, `00` as `0`: leading zeros do not count, but at least one digit stays. */
+const withoutLeadingZeros = (digits: string) => digits.replace(/^0+(?=\d)/, '');
+
+/**
  * The ISO date (`YYYY-MM-DD`) the office recorded, from the day, month and year a person typed:
- * spaces and leading zeros do not matter, a one-digit day or month is fine. A date that cannot
- * exist, or lies after `today` (`YYYY-MM-DD`), is a problem with the field to fix, never a guess.
+ * spaces and leading zeros in the day and month do not matter (`007` is the 7th), a one-digit day
+ * or month is fine; the year has four digits and is not before 1900. A date that cannot exist, or
+ * lies after `today` (`YYYY-MM-DD`, see {@link todayInBerlin}), is a problem with the field to
+ * fix, never a guess.
  *
  * @example
  * ```ts
@@ -43,8 +54,8 @@ const clean = (text: string) => asciiDigits(text).replace(/\s+/g, '');
  * ```
  */
 export function birthDateOf(parts: BirthDateParts, today: string): BirthDateResult {
-  const day = clean(parts.day);
-  const month = clean(parts.month);
+  const day = withoutLeadingZeros(clean(parts.day));
+  const month = withoutLeadingZeros(clean(parts.month));
   const year = clean(parts.year);
   const missing = (
     [
@@ -61,16 +72,43 @@ export function birthDateOf(parts: BirthDateParts, today: string): BirthDateResu
   }
   const d = /^\d{1,2}$/.test(day) ? Number(day) : NaN;
   const m = /^\d{1,2}$/.test(month) ? Number(month) : NaN;
+  const y = /^\d{4}$/.test(year) ? Number(year) : NaN;
   if (!(d >= 1 && d <= 31)) return refuse('signIn.dayInvalid', ['birthDay']);
   if (!(m >= 1 && m <= 12)) return refuse('signIn.monthInvalid', ['birthMonth']);
-  if (!/^\d{4}$/.test(year)) return refuse('signIn.yearInvalid', ['birthYear']);
-  const iso = `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  // Date.UTC rolls 31 February over into March; a real date survives the round trip.
-  if (new Date(`${iso}T00:00:00Z`).toISOString().slice(0, 10) !== iso) {
+  if (!(y >= EARLIEST_YEAR)) return refuse('signIn.yearInvalid', ['birthYear']);
+  // Date.UTC rolls 31 February over into March; a real date keeps its day and month.
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
     return refuse('signIn.dateNotReal', ['birthDay', 'birthMonth']);
   }
+  const iso = `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   if (iso > today) return refuse('signIn.dateFuture', ['birthDay', 'birthMonth', 'birthYear']);
   return { ok: true, iso };
+}
+
+/** Built once: an `Intl` formatter costs more than the date it formats. */
+const BERLIN_DATE = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+  timeZone: 'Europe/Berlin',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/**
+ * The calendar date (`YYYY-MM-DD`) `now` falls on in Europe/Berlin, where the portal's people and
+ * offices are: a person born just after midnight there was born "today", even while UTC is still
+ * on the day before.
+ *
+ * @example
+ * ```ts
+ * todayInBerlin(new Date('2026-12-05T23:30:00Z')); // '2026-12-06'
+ * ```
+ */
+export function todayInBerlin(now: Date): string {
+  const parts = BERLIN_DATE.formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
 
 const refuse = (key: MessageKey, fields: BirthDateProblem['fields']): BirthDateResult => ({

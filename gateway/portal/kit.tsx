@@ -1,20 +1,19 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { portalPerson, type ConsentDeps, type PortalPerson } from '../../consent/index.ts';
 import { formFields } from '../form-body.ts';
 import { GatewayError, isGatewayError } from '../../core/index.ts';
 import { label, type Language } from '../../policies/index.ts';
-import { portalTenant, supervisoryAuthorityOf } from '../../tenants/index.ts';
 import type { GatewayEnv } from '../env.ts';
 import { reportUnexpected } from '../error-handler.ts';
 import { csrfGuard, type CsrfGuard } from './csrf.ts';
 import type { EidProvider } from './eid.ts';
 import { isLanguage, negotiateLanguage, translator, type Translator } from './i18n.ts';
 import type { PageFrame } from './layout.tsx';
-import type { PortalSite } from './legal/pages.tsx';
 import { ErrorPage } from './pages/error.tsx';
 import { sessionCookie, type SessionCookie } from './session-cookie.ts';
+import { portalSites, type PortalSites } from './site.ts';
 import type { PortalSignIn } from './sign-in.ts';
 
 export type PortalContext = Context<GatewayEnv>;
@@ -41,13 +40,10 @@ export interface PortalKit {
   readonly session: SessionCookie;
   readonly csrf: CsrfGuard;
   languageOf(c: PortalContext): Translator;
-  /**
-   * The municipality whose site the portal is (see `portalTenant`), read once per request;
-   * undefined while the gateway has no tenant.
-   */
-  site(c: PortalContext): Promise<PortalSite | undefined>;
+  /** The municipality whose site the portal is, read once per request (see `portalSites`). */
+  readonly site: PortalSites['site'];
   /** Reads the site before a page is built, so `frame` can name it without waiting. */
-  readonly withSite: MiddlewareHandler<GatewayEnv>;
+  readonly withSite: PortalSites['withSite'];
   frame(c: PortalContext, tr: Translator, title: string, person?: PortalPerson): PageFrame;
   /** The signed-in person, or undefined when there is no live session. */
   signedIn(c: PortalContext): Promise<PortalPerson | undefined>;
@@ -60,6 +56,7 @@ export interface PortalKit {
   categoryNames(ids: readonly string[], language: Language): string[];
 }
 
+/** What every group of portal pages is registered with; one per app (see `PortalKit`). */
 export function portalKit(options: PortalPagesOptions): PortalKit {
   const deps = options.consent;
   const origin = new URL(deps.publicUrl).origin;
@@ -67,61 +64,14 @@ export function portalKit(options: PortalPagesOptions): PortalKit {
   const csrf = csrfGuard({ https: options.https, origin });
 
   const languageOf = (c: PortalContext): Translator => {
-    const query = c.req.query('lang');
-    if (isLanguage(query)) {
-      // The choice sticks for the next pages, also after a form's redirect.
-      setCookie(c, LANGUAGE_COOKIE, query, {
-        path: '/portal',
-        sameSite: 'Lax',
-        httpOnly: true,
-        secure: options.https,
-        maxAge: LANGUAGE_COOKIE_DAYS * 86_400,
-      });
-    }
-    return translator(
-      negotiateLanguage({
-        query,
-        cookie: getCookie(c, LANGUAGE_COOKIE),
-        acceptLanguage: c.req.header('Accept-Language'),
-      }),
-    );
+    rememberLanguage(c, options.https);
+    return requestTranslator(c);
   };
 
-  // Per request, keyed on its context: the profile may change under a running gateway (the CLI
-  // writes it), and one read per page costs less than keeping a cache right.
-  const sites = new WeakMap<PortalContext, Promise<PortalSite | undefined>>();
-  const loaded = new WeakMap<PortalContext, PortalSite>();
-  const site = (c: PortalContext): Promise<PortalSite | undefined> => {
-    let known = sites.get(c);
-    if (known === undefined) {
-      known = portalTenant(deps.tenants).then((tenant) => {
-        if (tenant === undefined) return undefined;
-        const found: PortalSite = {
-          name: tenant.displayName,
-          profile: tenant.profile ?? {},
-          authority: supervisoryAuthorityOf(tenant),
-        };
-        loaded.set(c, found);
-        return found;
-      });
-      sites.set(c, known);
-    }
-    return known;
-  };
-  const withSite: MiddlewareHandler<GatewayEnv> = async function withSite(c, next) {
-    try {
-      await site(c);
-    } catch (error) {
-      // The page still comes, without the name in its header; a page that needs the profile
-      // asks again and fails on its own.
-      sites.delete(c);
-      reportUnexpected(c, error);
-    }
-    await next();
-  };
+  const sites = portalSites(deps.tenants);
 
   const frame = (c: PortalContext, tr: Translator, title: string, person?: PortalPerson) => {
-    const known = loaded.get(c);
+    const known = sites.loaded(c);
     return {
       tr,
       title,
@@ -144,8 +94,8 @@ export function portalKit(options: PortalPagesOptions): PortalKit {
     session,
     csrf,
     languageOf,
-    site,
-    withSite,
+    site: sites.site,
+    withSite: sites.withSite,
     frame,
     toSignIn,
     async signedIn(c) {
@@ -170,6 +120,30 @@ export function portalKit(options: PortalPagesOptions): PortalKit {
     names: (tenantId, ids) => Promise.all(ids.map((id) => agencyName(tenantId, id))),
     categoryNames: (ids, language) => ids.map((id) => label('category', id, language).name),
   };
+}
+
+/** A language chosen with `?lang=` sticks for the next pages, also after a form's redirect. */
+function rememberLanguage(c: PortalContext, https: boolean): void {
+  const query = c.req.query('lang');
+  if (!isLanguage(query)) return;
+  setCookie(c, LANGUAGE_COOKIE, query, {
+    path: '/portal',
+    sameSite: 'Lax',
+    httpOnly: true,
+    secure: https,
+    maxAge: LANGUAGE_COOKIE_DAYS * 86_400,
+  });
+}
+
+/** The language a request asks for: `?lang=`, then the portal's cookie, then the browser's. */
+function requestTranslator(c: PortalContext): Translator {
+  return translator(
+    negotiateLanguage({
+      query: c.req.query('lang'),
+      cookie: getCookie(c, LANGUAGE_COOKIE),
+      acceptLanguage: c.req.header('Accept-Language'),
+    }),
+  );
 }
 
 /** Refusals become a page in the person's language; nothing else leaks out. */
@@ -206,13 +180,7 @@ export function overloadedPage(
   c: PortalContext,
   error: GatewayError,
 ): Response | Promise<Response> {
-  const tr = translator(
-    negotiateLanguage({
-      query: c.req.query('lang'),
-      cookie: getCookie(c, LANGUAGE_COOKIE),
-      acceptLanguage: c.req.header('Accept-Language'),
-    }),
-  );
+  const tr = requestTranslator(c);
   return c.html(
     <ErrorPage
       frame={{ tr, title: tr.t('error.title'), path: c.req.path }}

@@ -40,7 +40,9 @@ export function prefersHtml(accept: string | undefined): boolean {
 }
 
 /** The words for a refusal by status: a person learns what to do, never what went wrong inside. */
-function wordsFor(status: number): { title: MessageKey; text: MessageKey } {
+function wordsFor({ code, status }: GatewayError): { title: MessageKey; text: MessageKey } {
+  // Not a busy portal but a closed one: "wait a moment" would send people back in vain.
+  if (code === 'portal_not_ready') return { title: 'error.title', text: 'error.generic' };
   if (status === 404) return { title: 'error.notFoundTitle', text: 'error.notFoundHelp' };
   if (status === 405) return { title: 'error.title', text: 'error.methodNotAllowed' };
   if (status === 401 || status === 403) return { title: 'error.title', text: 'error.forbidden' };
@@ -64,15 +66,17 @@ function languageOf(c: Context): Translator {
 /**
  * A refusal as a portal page for a browser: same status, `Retry-After` and `WWW-Authenticate`
  * as the problem+json would carry, words in the person's language, the request id to quote, and
- * a link to the portal's start. Detail never shows: it is for API clients and the log.
+ * a link to the portal's start. Detail never shows: it is for API clients and the log. The
+ * language links lead to the portal's start, not to the path asked for: that path is whatever the
+ * client sent (`//evil.example` would make them links off-site).
  */
 export async function problemPage(c: Context, error: GatewayError): Promise<Response> {
   const tr = languageOf(c);
-  const words = wordsFor(error.status);
+  const words = wordsFor(error);
   const requestId: unknown = c.get('requestId');
   const html = await c.html(
     <ErrorPage
-      frame={{ tr, title: tr.t(words.title), path: c.req.path }}
+      frame={{ tr, title: tr.t(words.title), path: '/portal' }}
       heading={tr.t(words.title)}
       text={tr.t(words.text)}
       requestId={typeof requestId === 'string' ? requestId : 'unknown'}

@@ -29,7 +29,8 @@ export function registerPortalPages(
     return c.body(portalCss);
   });
 
-  // After the constant assets, before every page: each page's header names the municipality.
+  // Before every page, whose header names the municipality; the assets (also the icon, registered
+  // later in registerIcons) skip it.
   app.use('/portal', kit.withSite);
   app.use('/portal/*', kit.withSite);
 

@@ -1,73 +1,58 @@
-import { errorTitle, GatewayError, type Clock } from '../../../core/index.ts';
-import { incompletePortalProfile, type TenantStore } from '../../../tenants/index.ts';
-import type { Logger } from '../../logging.ts';
-import { PROBLEM_CONTENT_TYPE, problemType } from '../../problem.ts';
+import type { Context, MiddlewareHandler } from 'hono';
+import { GatewayError, type Clock } from '../../../core/index.ts';
+import { portalProfileState, type TenantStore } from '../../../tenants/index.ts';
+import type { GatewayEnv } from '../../env.ts';
+import { portalNotReadyLine } from './profile-notice.ts';
 
-/** How long an incomplete profile is believed before it is read again. */
-const RECHECK_MS = 60_000;
+/** At most one log line per interval, however many people knock on the closed portal. */
+const LOG_EVERY_MS = 60_000;
 
 /**
- * The edge's stand-in for the Node entry's refusal to start in production with an incomplete
- * portal profile: a Worker cannot refuse to start, so its portal pages answer 503 problem+json
- * (nothing else of the gateway changes: agencies, the DPO and monitoring go on) and one log line
- * per minute names the tenant, the missing fields and the command that sets them. A profile found
- * complete stays so for the isolate's life: `tenant set` can fill fields but never empty them.
+ * GATEWAY_ENV=production: an official site names its operator, controller and contacts, so the
+ * portal's pages answer 503 `portal_not_ready` with `Retry-After` (through `refuse`, the app's
+ * one refusal path: a page for a browser, problem+json for an API client) while there is no tenant or the portal tenant's
+ * profile lacks a required field. The Node entry also refuses to start then; a Worker cannot, so
+ * this is what keeps its portal shut. Nothing else of the gateway changes: agencies, the DPO and
+ * monitoring go on, and the portal's constant assets stay served so the refusal page is styled.
+ *
+ * While closed it reads the profile on every portal request, so a `tenant set` opens the portal
+ * at once, and logs at most once a minute which tenant lacks which fields and the command that
+ * sets them. Once complete it never reads again: `tenant set` can fill fields but never empty
+ * them.
  *
  * @example
  * ```ts
- * const gate = portalProfileGate({ tenants: storage.tenants, logger, clock: systemClock });
- * const closed = await gate(new URL(request.url).pathname);
- * if (closed) return closed;
+ * const gate = portalProfileGate({ tenants: storage.tenants, clock, refuse: refusal });
+ * app.use('/portal', gate);
+ * app.use('/portal/*', gate);
  * ```
  */
 export function portalProfileGate(deps: {
   readonly tenants: TenantStore;
-  readonly logger: Logger;
   readonly clock: Clock;
-}): (path: string) => Promise<Response | undefined> {
+  /** Answers the refusal; not thrown, as `onError` would log each one as a server error. */
+  readonly refuse: (c: Context<GatewayEnv>, error: GatewayError) => Response | Promise<Response>;
+}): MiddlewareHandler<GatewayEnv> {
   let complete = false;
-  let known: { readonly line: string | undefined; readonly at: number } | undefined;
-  const incomplete = async (): Promise<string | undefined> => {
-    const now = deps.clock.now().getTime();
-    if (known === undefined || now - known.at >= RECHECK_MS) {
-      const line = await incompletePortalProfile(deps.tenants);
-      known = { line, at: now };
-      if (line === undefined) complete = true;
-      else deps.logger.error({ production: true }, `portal not served: ${line}`);
+  let loggedAt = -Infinity;
+  return async function portalProfileGate(c, next) {
+    if (complete || c.req.path.startsWith('/portal/assets/')) return next();
+    const profile = await portalProfileState(deps.tenants);
+    if (profile.state === 'complete') {
+      complete = true;
+      return next();
     }
-    return known.line;
+    const now = deps.clock.now().getTime();
+    if (now - loggedAt >= LOG_EVERY_MS) {
+      loggedAt = now;
+      c.var.log.error({ production: true }, `portal not served: ${portalNotReadyLine(profile)}`);
+    }
+    // The operator's business: the detail says no more than that.
+    const closed = new GatewayError('portal_not_ready', {
+      detail:
+        "the portal is not open yet: its operator has not completed the municipality's profile",
+      retryAfter: 300,
+    });
+    return deps.refuse(c, closed);
   };
-  return async function portalGate(path) {
-    if (complete || !isPortalPage(path)) return undefined;
-    const line = await incomplete();
-    return line === undefined ? undefined : closedPortal();
-  };
-}
-
-const isPortalPage = (path: string) =>
-  (path === '/portal' || path.startsWith('/portal/')) && !path.startsWith('/portal/assets/');
-
-/** 503 problem+json: the operator's business, so the detail says no more than that. */
-function closedPortal(): Response {
-  const error = new GatewayError('internal_error', {
-    status: 503,
-    detail: "the portal is not open yet: its operator has not completed the municipality's profile",
-    retryAfter: 300,
-  });
-  const body = {
-    type: problemType(error.code),
-    title: errorTitle[error.code],
-    status: error.status,
-    code: error.code,
-    requestId: crypto.randomUUID(),
-    detail: error.detail,
-  };
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: {
-      'Content-Type': PROBLEM_CONTENT_TYPE,
-      'Retry-After': String(error.retryAfter),
-      'Cache-Control': 'no-store',
-    },
-  });
 }

@@ -1,0 +1,42 @@
+import type { PortalProfileState, ProfileChange } from '../../../tenants/index.ts';
+
+/** The `consent-gateway tenant set` flag of each profile field, as its reader would type it. */
+const PROFILE_FLAGS: Readonly<Record<keyof ProfileChange, string>> = {
+  name: '--name',
+  address: '--address',
+  dpoContact: '--dpo-contact',
+  accessibilityContact: '--accessibility-contact',
+  operator: '--operator',
+  representative: '--representative',
+};
+
+/**
+ * The one line that says what a tenant's profile lacks and the command that sets it: for the
+ * Node entry's refused start, the edge's closed portal and `tenant set`/`tenant show`.
+ *
+ * @example
+ * ```ts
+ * incompleteProfileLine('demo', ['address', 'dpoContact']);
+ * // 'tenant demo: profile incomplete (missing: address, dpoContact); set it with:
+ * //  consent-gateway tenant set --tenant demo --address … --dpo-contact …'
+ * ```
+ */
+export function incompleteProfileLine(
+  tenantId: string,
+  missing: readonly (keyof ProfileChange)[],
+): string {
+  const flags = missing.map((field) => `${PROFILE_FLAGS[field]} …`).join(' ');
+  return (
+    `tenant ${tenantId}: profile incomplete (missing: ${missing.join(', ')}); ` +
+    `set it with: consent-gateway tenant set --tenant ${tenantId} ${flags}`
+  );
+}
+
+/** Why the portal may not be served yet, and what to run: one line for the operator's log. */
+export function portalNotReadyLine(
+  state: Exclude<PortalProfileState, { readonly state: 'complete' }>,
+): string {
+  return state.state === 'no_tenant'
+    ? 'no tenant: create one with: consent-gateway init --tenant ID --name NAME'
+    : incompleteProfileLine(state.tenantId, state.missing);
+}
