@@ -1,4 +1,8 @@
-import type { ExchangeStore, WithholdingReason } from '../../exchange/index.ts';
+import type {
+  ExchangeStore,
+  WebhookNotification,
+  WithholdingReason,
+} from '../../exchange/index.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { dueInChunks, type DueChunkParams, type ScannedRow } from './due-scan.ts';
@@ -59,12 +63,9 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
   const due = db.prepare<[string, number], MessageRow>(`SELECT * FROM mailbox_messages
     WHERE state IN ('queued', 'delivered') AND retain_until <= ?
     ORDER BY retain_until, id LIMIT ?`);
-  const dueOutbox = db.prepare<[string, number], NotificationRow>(`SELECT * FROM webhook_outbox
-    WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`);
-  const lease = db.prepare<[string, string]>(
-    'UPDATE webhook_outbox SET next_attempt_at = ? WHERE id = ?',
-  );
+  const outbox = sqliteOutbox(db);
   return {
+    ...outbox.store,
     dueForPurge(now, limit) {
       return Promise.resolve(due.all(now, limit).map(toMessage));
     },
@@ -81,42 +82,9 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
           if (idempotency) {
             insertIdem.run(...idempotencyValues(message, idempotency));
           }
-          if (notification) {
-            db.prepare(
-              `INSERT INTO webhook_outbox (id, tenant_id, recipient, url, body, attempts,
-              next_attempt_at, state) VALUES (@id, @tenantId, @recipient, @url, @body, 0,
-              @nextAttemptAt, 'pending')`,
-            ).run(notification);
-          }
+          if (notification) outbox.insert.run(notification);
           commitAuditEntry(db, audit);
         });
-      });
-    },
-    claimNotifications(now, leaseUntil, limit) {
-      // One transaction on the single writer: no other claimer reads between select and lease.
-      return Promise.resolve(
-        inTransaction(db, () => {
-          const claimed = dueOutbox.all(now, limit);
-          for (const row of claimed) lease.run(leaseUntil, row.id);
-          return claimed.map((row) => toNotification(row, leaseUntil));
-        }),
-      );
-    },
-    notificationAttempt(id, outcome) {
-      return guarded('that notification', () => {
-        if (outcome.delivered) {
-          db.prepare(
-            "UPDATE webhook_outbox SET state = 'delivered', attempts = attempts + 1 WHERE id = ?",
-          ).run(id);
-        } else if (outcome.nextAttemptAt === null) {
-          db.prepare(
-            "UPDATE webhook_outbox SET state = 'failed', attempts = attempts + 1 WHERE id = ?",
-          ).run(id);
-        } else {
-          db.prepare(
-            'UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?',
-          ).run(outcome.nextAttemptAt, id);
-        }
       });
     },
     message(tenantId, id) {
@@ -170,4 +138,45 @@ export function sqliteExchangeStore(db: SqliteDatabase): ExchangeStore {
       );
     },
   };
+}
+
+/**
+ * The webhook outbox: notifications that a message waits, queued with it in `accept`, claimed
+ * with a lease and marked after each attempt.
+ */
+function sqliteOutbox(db: SqliteDatabase) {
+  const insert = db.prepare<[WebhookNotification]>(`INSERT INTO webhook_outbox (id, tenant_id,
+    recipient, url, body, attempts, next_attempt_at, state) VALUES (@id, @tenantId, @recipient,
+    @url, @body, 0, @nextAttemptAt, 'pending')`);
+  const dueOutbox = db.prepare<[string, number], NotificationRow>(`SELECT * FROM webhook_outbox
+    WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`);
+  const lease = db.prepare<[string, string]>(
+    'UPDATE webhook_outbox SET next_attempt_at = ? WHERE id = ?',
+  );
+  const ended = db.prepare<[string, string]>(
+    'UPDATE webhook_outbox SET state = ?, attempts = attempts + 1 WHERE id = ?',
+  );
+  const retry = db.prepare<[string, string]>(
+    'UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?',
+  );
+  const store: Pick<ExchangeStore, 'claimNotifications' | 'notificationAttempt'> = {
+    claimNotifications(now, leaseUntil, limit) {
+      // One transaction on the single writer: no other claimer reads between select and lease.
+      return Promise.resolve(
+        inTransaction(db, () => {
+          const claimed = dueOutbox.all(now, limit);
+          for (const row of claimed) lease.run(leaseUntil, row.id);
+          return claimed.map((row) => toNotification(row, leaseUntil));
+        }),
+      );
+    },
+    notificationAttempt(id, outcome) {
+      return guarded('that notification', () => {
+        if (outcome.delivered) ended.run('delivered', id);
+        else if (outcome.nextAttemptAt === null) ended.run('failed', id);
+        else retry.run(outcome.nextAttemptAt, id);
+      });
+    },
+  };
+  return { insert, store };
 }
