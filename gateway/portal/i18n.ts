@@ -3,6 +3,7 @@ import { ar } from './messages/ar.ts';
 import { deXLs } from './messages/de-x-ls.ts';
 import { de, type Catalogue, type MessageKey } from './messages/de.ts';
 import { en } from './messages/en.ts';
+import { weightedList } from '../weighted-list.ts';
 import { fa } from './messages/fa.ts';
 import { tr } from './messages/tr.ts';
 import { uk } from './messages/uk.ts';
@@ -140,16 +141,8 @@ export function negotiateLanguage(input: {
 
 /** Accept-Language tags by falling quality; at most 20 are looked at, so a huge header costs nothing. */
 function acceptedLanguages(header: string): string[] {
-  return header
-    .slice(0, 512)
-    .split(',')
-    .slice(0, 20)
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([01](?:\.\d{0,3})?)\s*$/.exec(p)?.[1]).find(Boolean);
-      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((entry) => entry.tag !== '' && entry.q > 0)
+  return weightedList(header, { maxChars: 512, maxItems: 20 })
+    .filter((entry) => entry.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index)
-    .map((entry) => entry.tag);
+    .map((entry) => entry.value);
 }

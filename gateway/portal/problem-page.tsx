@@ -4,6 +4,7 @@ import type { GatewayError } from '../../core/index.ts';
 import { negotiateLanguage, translator, type Translator } from './i18n.ts';
 import type { MessageKey } from './messages/de.ts';
 import { ErrorPage } from './pages/error.tsx';
+import { weightedList } from '../weighted-list.ts';
 
 /** Media types that mean "a page for a person"; `*\/*` alone never does (API clients send it). */
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
@@ -25,19 +26,15 @@ export function prefersHtml(accept: string | undefined): boolean {
   if (accept === undefined) return false;
   let html = { q: 0, at: Infinity };
   let json = { q: 0, at: Infinity };
-  accept
-    .slice(0, 1024)
-    .split(',')
-    .slice(0, 32)
-    .forEach((part, at) => {
-      const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
-      const weight = params.map((p) => /^q=([01](?:\.\d{0,3})?)$/.exec(p)?.[1]).find(Boolean);
-      const q = weight === undefined ? 1 : Number(weight);
-      if (HTML_TYPES.has(type) && q > html.q) html = { q, at };
-      if (JSON_TYPES.has(type) && q > json.q) json = { q, at };
-    });
+  for (const { value, q, index } of weightedList(accept, { maxChars: 1024, maxItems: 32 })) {
+    if (HTML_TYPES.has(value) && q > html.q) html = { q, at: index };
+    if (isJson(value) && q > json.q) json = { q, at: index };
+  }
   return html.q > 0 && (html.q > json.q || (html.q === json.q && html.at < json.at));
 }
+
+/** JSON in any of its media types, also the structured-syntax ones (`application/vnd.x+json`). */
+const isJson = (type: string) => JSON_TYPES.has(type) || /^application\/[\w.+-]+\+json$/.test(type);
 
 /** The words for a refusal by status: a person learns what to do, never what went wrong inside. */
 function wordsFor({ code, status }: GatewayError): { title: MessageKey; text: MessageKey } {
