@@ -129,6 +129,8 @@ export interface GatewayDeps {
    * tenant or the portal tenant's profile lacks a required field (see `portalProfileGate`).
    */
   readonly production?: boolean;
+  /** The tenant whose site the portal is (GATEWAY_PORTAL_TENANT); absent: the only or oldest. */
+  readonly portalTenant?: string;
 }
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
@@ -192,6 +194,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     // On the path as routed (decoded), so no spelling of it reaches a page past the gate.
     const gate = portalProfileGate({
       tenants: deps.storage.tenants,
+      chosen: deps.portalTenant,
       clock: deps.clock,
       refuse: refusal,
     });
@@ -306,7 +309,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     ),
   };
   registerPortalApi(app, portal);
-  registerPortalPages(app, { ...portal, eid: deps.eid });
+  registerPortalPages(app, { ...portal, eid: deps.eid, portalTenant: deps.portalTenant });
   registerIcons(app);
   const agencies = limited(authenticate({ ...assertionCheck, allow: ['agency'] }));
   registerExchangeRoutes(app, {

@@ -9,6 +9,7 @@ import {
   rateLimitsOf,
   type RateLimits,
 } from './rate-limit/index.ts';
+import { TenantId } from '../tenants/index.ts';
 
 /** Log levels pino understands, plus `silent`. */
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -113,6 +114,7 @@ const EnvSchema = z.object({
         "must be production (an official site: the portal tenant's profile must be complete) or development",
     })
     .optional(),
+  GATEWAY_PORTAL_TENANT: TenantId.optional(),
   GATEWAY_MAX_INFLIGHT: z.coerce
     .number({ error: maxInflightMessage })
     .int(maxInflightMessage)
@@ -159,6 +161,8 @@ export interface GatewayConfig {
    * development (the default).
    */
   readonly production?: true;
+  /** The tenant whose site the portal is (GATEWAY_PORTAL_TENANT); absent: the only or oldest. */
+  readonly portalTenant?: string;
 }
 
 export type ConfigResult =
@@ -255,6 +259,9 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
         ? {}
         : { metricsToken: env2.GATEWAY_METRICS_TOKEN }),
       ...(env2.GATEWAY_ENV === 'production' ? { production: true as const } : {}),
+      ...(env2.GATEWAY_PORTAL_TENANT === undefined
+        ? {}
+        : { portalTenant: env2.GATEWAY_PORTAL_TENANT }),
     },
   };
 }

@@ -28,7 +28,7 @@ import { prometheusMetrics } from './metrics/node-prometheus.ts';
 import { clientAddressOf } from './client-address.ts';
 import { eidConfigFrom, readConfig, readMasterKeyFile } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
-import { incompleteProfileLine } from './portal/legal/profile-notice.ts';
+import { portalNotReadyLine } from './portal/legal/profile-notice.ts';
 import { createLogger, droppingDestination } from './logging.ts';
 import { completeDemoProfile, seedDemoTenant } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
@@ -166,10 +166,10 @@ if ((await storage.tenants.list()).length === 0) {
 // An official site names its operator, controller and contacts: in production the portal is not
 // served without them. Elsewhere the demo tenant of an older data dir gets its made-up profile.
 if (config.production) {
-  const profile = await portalProfileState(storage.tenants);
-  if (profile.state === 'incomplete') {
+  const profile = await portalProfileState(storage.tenants, config.portalTenant);
+  if (profile.state !== 'complete') {
     await opened.close();
-    fail(incompleteProfileLine(profile.tenantId, profile.missing));
+    fail(portalNotReadyLine(profile));
   }
 } else {
   await completeDemoProfile(storage.tenants);
@@ -204,6 +204,7 @@ const app = createApp({
   // The start was refused above while the profile is incomplete; the gate keeps the portal shut
   // should the portal tenant ever change under a running process, as it does at the edge.
   production: config.production === true,
+  ...(config.portalTenant === undefined ? {} : { portalTenant: config.portalTenant }),
   // The socket's peer, or behind a proxy named in GATEWAY_TRUSTED_PROXIES the client it saw.
   clientAddress: (c) =>
     clientAddressOf(

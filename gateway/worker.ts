@@ -90,6 +90,7 @@ async function build(env: WorkerEnv): Promise<Gateway> {
     ...(eid === undefined ? {} : { eid }),
     // A Worker cannot refuse to start as the Node entry does: its portal stays closed instead.
     production: config.production === true,
+    ...(config.portalTenant === undefined ? {} : { portalTenant: config.portalTenant }),
     // Cloudflare's edge sets it; nothing in front of it can.
     clientAddress: (c) => c.req.header('CF-Connecting-IP'),
   });

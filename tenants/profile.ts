@@ -132,12 +132,16 @@ export function missingProfileFields(tenant: Tenant): RequiredProfileField[] {
 }
 
 /**
- * The tenant whose site the portal is: the oldest one, which `init` (or the first start) made.
- * A person of any tenant may sign in, but the header, Impressum and privacy statement name one
- * municipality as operator and controller. (Choosing it by host name, for several municipalities
- * behind one gateway, is not built yet.)
+ * The tenant whose site the portal is: the one the operator named (GATEWAY_PORTAL_TENANT), else
+ * the oldest, which `init` (or the first start) made. A person of any tenant may sign in, but the
+ * header, Impressum and privacy statement name one municipality as operator and controller.
+ * (Choosing it by host name, for several municipalities behind one gateway, is not built.)
  */
-export async function portalTenant(tenants: TenantStore): Promise<Tenant | undefined> {
+export async function portalTenant(
+  tenants: TenantStore,
+  chosen?: string,
+): Promise<Tenant | undefined> {
+  if (chosen !== undefined) return tenants.get(chosen);
   const [first] = await tenants.list();
   return first;
 }
@@ -154,15 +158,34 @@ function dropUndefined(profile: z.infer<typeof TenantProfileInput>): TenantProfi
 export type PortalProfileState =
   | { readonly state: 'complete' }
   | { readonly state: 'no_tenant' }
+  /** GATEWAY_PORTAL_TENANT names a tenant that does not exist. */
+  | { readonly state: 'unknown_tenant'; readonly tenantId: string }
+  /** Several tenants and none named: the site would name whichever is oldest. */
+  | { readonly state: 'ambiguous'; readonly tenants: number }
   | {
       readonly state: 'incomplete';
       readonly tenantId: string;
       readonly missing: readonly RequiredProfileField[];
     };
 
-/** Reads the portal tenant (see `portalTenant`) and says whether its profile is complete. */
-export async function portalProfileState(tenants: TenantStore): Promise<PortalProfileState> {
-  const tenant = await portalTenant(tenants);
+/**
+ * Reads the portal tenant (see `portalTenant`, `chosen` as there) and says whether its profile is
+ * complete. With several tenants one must be chosen: an official site must not name whichever
+ * municipality happens to be the oldest.
+ */
+export async function portalProfileState(
+  tenants: TenantStore,
+  chosen?: string,
+): Promise<PortalProfileState> {
+  let tenant: Tenant | undefined;
+  if (chosen !== undefined) {
+    tenant = await tenants.get(chosen);
+    if (tenant === undefined) return { state: 'unknown_tenant', tenantId: chosen };
+  } else {
+    const all = await tenants.list();
+    if (all.length > 1) return { state: 'ambiguous', tenants: all.length };
+    tenant = all[0];
+  }
   if (tenant === undefined) return { state: 'no_tenant' };
   const missing = missingProfileFields(tenant);
   return missing.length === 0

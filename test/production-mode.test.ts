@@ -131,6 +131,15 @@ describe('GATEWAY_ENV', () => {
       problems: [expect.stringMatching(/^invalid configuration: GATEWAY_ENV must be production/)],
     });
   });
+
+  it('takes the portal tenant by id (GATEWAY_PORTAL_TENANT)', () => {
+    expect(readConfig({ GATEWAY_PORTAL_TENANT: 'koeln' })).toMatchObject({
+      ok: true,
+      config: { portalTenant: 'koeln' },
+    });
+    expect(readConfig({})).not.toHaveProperty('config.portalTenant');
+    expect(readConfig({ GATEWAY_PORTAL_TENANT: 'Köln!' })).toMatchObject({ ok: false });
+  });
 });
 
 describe('the portal gate in production (createApp with production: true)', () => {
@@ -147,7 +156,7 @@ describe('the portal gate in production (createApp with production: true)', () =
   });
 
   /** The app the Worker builds with GATEWAY_ENV=production, over the data dir's storage. */
-  async function productionApp() {
+  async function productionApp(portalTenant?: string) {
     storage = openSqliteStorage(data);
     return createApp({
       config: { publicUrl: 'http://localhost:8787', bodyLimit: 1024 * 1024, version: '0.0.0' },
@@ -158,6 +167,7 @@ describe('the portal gate in production (createApp with production: true)', () =
       docsAssets: nodeDocsAssets(),
       policy: await loadPolicySet(DEFAULT_POLICY),
       production: true,
+      ...(portalTenant === undefined ? {} : { portalTenant }),
     });
   }
   const json = { Accept: 'application/json' };
@@ -228,5 +238,35 @@ describe('the portal gate in production (createApp with production: true)', () =
     expect((await app.request('/portal/sign-in')).status).toBe(200);
     // The page's header still names the municipality: one read, by the page, not by the gate.
     expect(list).toHaveBeenCalledTimes(1);
+  });
+
+  it('with several tenants opens only once the operator names the portal tenant, and names that one', async () => {
+    await cli('init', '--tenant', 'koeln', '--name', 'Stadt Köln');
+    await cli('init', '--tenant', 'bielefeld', '--name', 'Stadt Bielefeld');
+    const complete = {
+      address: ['Niederwall 23', '33602 Bielefeld'],
+      dpoContact: ['datenschutz@bielefeld.example'],
+      accessibilityContact: ['barrierefrei@bielefeld.example'],
+      operator: ['Stadt Bielefeld'],
+    };
+    let app = await productionApp();
+    if (storage === undefined) throw new Error('no storage');
+    await updateTenantProfile(storage.tenants, 'koeln', complete);
+    await updateTenantProfile(storage.tenants, 'bielefeld', complete);
+    // Both complete, but which municipality is the site? Not whichever is oldest.
+    expect((await app.request('/portal/help', { headers: json })).status).toBe(503);
+    expect(logs.entries.find((entry) => entry['production'] === true)?.['msg']).toBe(
+      'portal not served: 2 tenants: name the one whose site the portal is with GATEWAY_PORTAL_TENANT=ID',
+    );
+    storage.close();
+    app = await productionApp('bielefeld');
+    const page = await app.request('/portal/help');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Stadt Bielefeld');
+    expect(html).not.toContain('Stadt Köln');
+    storage.close();
+    app = await productionApp('muenster');
+    expect((await app.request('/portal/help', { headers: json })).status).toBe(503);
   });
 });

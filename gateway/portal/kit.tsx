@@ -26,6 +26,8 @@ export interface PortalPagesOptions {
   readonly signIn: PortalSignIn;
   /** The identity-verified sign-in (OpenID Connect), where the deployment configured one. */
   readonly eid?: EidProvider | undefined;
+  /** The tenant whose site the portal is (GATEWAY_PORTAL_TENANT); absent: the only or oldest. */
+  readonly portalTenant?: string | undefined;
 }
 
 const LANGUAGE_COOKIE = 'cg_lang';
@@ -68,7 +70,7 @@ export function portalKit(options: PortalPagesOptions): PortalKit {
     return requestTranslator(c);
   };
 
-  const sites = portalSites(deps.tenants);
+  const sites = portalSites(deps.tenants, options.portalTenant);
 
   const frame = (c: PortalContext, tr: Translator, title: string, person?: PortalPerson) => {
     const known = sites.loaded(c);

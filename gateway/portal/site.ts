@@ -21,13 +21,13 @@ export interface PortalSites {
  * The portal's site per request, keyed on its context: the profile may change under a running
  * gateway (the CLI writes it), and one read per page costs less than keeping a cache right.
  */
-export function portalSites(tenants: TenantStore): PortalSites {
+export function portalSites(tenants: TenantStore, chosen?: string): PortalSites {
   const sites = new WeakMap<Context<GatewayEnv>, Promise<PortalSite | undefined>>();
   const loaded = new WeakMap<Context<GatewayEnv>, PortalSite>();
   const site = (c: Context<GatewayEnv>): Promise<PortalSite | undefined> => {
     let known = sites.get(c);
     if (known === undefined) {
-      known = portalTenant(tenants).then((tenant) => {
+      known = portalTenant(tenants, chosen).then((tenant) => {
         if (tenant === undefined) return undefined;
         const found: PortalSite = {
           name: tenant.displayName,

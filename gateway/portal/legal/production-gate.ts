@@ -29,6 +29,8 @@ const LOG_EVERY_MS = 60_000;
  */
 export function portalProfileGate(deps: {
   readonly tenants: TenantStore;
+  /** GATEWAY_PORTAL_TENANT, see `portalProfileState`. */
+  readonly chosen?: string | undefined;
   readonly clock: Clock;
   /** Answers the refusal; not thrown, as `onError` would log each one as a server error. */
   readonly refuse: (c: Context<GatewayEnv>, error: GatewayError) => Response | Promise<Response>;
@@ -37,7 +39,7 @@ export function portalProfileGate(deps: {
   let loggedAt = -Infinity;
   return async function portalProfileGate(c, next) {
     if (complete || c.req.path.startsWith('/portal/assets/')) return next();
-    const profile = await portalProfileState(deps.tenants);
+    const profile = await portalProfileState(deps.tenants, deps.chosen);
     if (profile.state === 'complete') {
       complete = true;
       return next();

@@ -36,7 +36,17 @@ export function incompleteProfileLine(
 export function portalNotReadyLine(
   state: Exclude<PortalProfileState, { readonly state: 'complete' }>,
 ): string {
-  return state.state === 'no_tenant'
-    ? 'no tenant: create one with: consent-gateway init --tenant ID --name NAME'
-    : incompleteProfileLine(state.tenantId, state.missing);
+  switch (state.state) {
+    case 'no_tenant':
+      return 'no tenant: create one with: consent-gateway init --tenant ID --name NAME';
+    case 'unknown_tenant':
+      return `GATEWAY_PORTAL_TENANT names no tenant: ${state.tenantId}`;
+    case 'ambiguous':
+      return (
+        `${String(state.tenants)} tenants: name the one whose site the portal is with ` +
+        'GATEWAY_PORTAL_TENANT=ID'
+      );
+    case 'incomplete':
+      return incompleteProfileLine(state.tenantId, state.missing);
+  }
 }
