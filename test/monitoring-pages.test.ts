@@ -225,6 +225,9 @@ describe('sign-in for browsers', () => {
       `npx consent-gateway token --key lenkung.key --cert lenkung.crt --aud ${AUD}`,
     );
     expect(html).not.toMatch(/<script|style=|\son\w+=/i);
+    // The site's official pages, as on every portal page.
+    for (const path of ['impressum', 'privacy', 'accessibility', 'help'])
+      expect(html).toContain(`href="/portal/${path}?lang=de"`);
     const css = await b.get('/monitoring/assets/monitoring.css');
     expect(css.headers.get('Content-Type')).toMatch(/^text\/css/);
   });

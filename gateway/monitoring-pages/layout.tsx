@@ -1,6 +1,7 @@
 import type { Child, FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { PageText } from './i18n.ts';
+import { LEGAL_PATHS, LEGAL_TEXTS, type LegalPage } from '../portal/legal/index.ts';
 import { CATALOGUES, PAGE_LANGUAGES } from './messages.ts';
 
 /** The signed-in menu: the two views and sign-out. */
@@ -80,6 +81,7 @@ export const MonitoringLayout: FC<MonitoringFrame & { children?: Child }> = ({
           {children}
         </main>
         <footer class="site">
+          <OfficialPages text={text} />
           <p class="wide">{text.t('site.footer')}</p>
         </footer>
       </body>
@@ -125,3 +127,24 @@ export const Notice: FC<{ kind: 'info' | 'error'; children?: Child }> = ({ kind,
     <p>{children}</p>
   </div>
 );
+
+const OFFICIAL_PAGES = Object.keys(LEGAL_PATHS) as LegalPage[];
+
+/**
+ * The municipality's Impressum, privacy and accessibility statements and help: the portal's pages
+ * (their texts cover the site as a whole), in this page's language.
+ */
+const OfficialPages: FC<{ text: PageText }> = ({ text }) => {
+  const links = LEGAL_TEXTS[text.language].links;
+  return (
+    <nav class="legal" aria-label={links.label}>
+      <ul class="wide">
+        {OFFICIAL_PAGES.map((page) => (
+          <li>
+            <a href={`${LEGAL_PATHS[page]}?lang=${text.language}`}>{links[page]}</a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+};

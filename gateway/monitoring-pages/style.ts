@@ -7,7 +7,7 @@ import { portalCss } from '../portal/style.ts';
  * every bar also carries its name and value as text, so no colour has to be told apart.
  */
 export const monitoringCss = `${portalCss}
-main.wide, header.site .bar.wide, nav.languages ul.wide, footer.site p.wide { max-width: 72rem; }
+main.wide, header.site .bar.wide, nav.languages ul.wide, footer.site p.wide, footer.site nav.legal ul.wide { max-width: 72rem; }
 .lead { max-width: 48rem; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-end; margin: 0 0 1.5rem; }
 .toolbar form { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; margin: 0; }
