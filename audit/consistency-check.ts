@@ -81,7 +81,7 @@ const headOf = (bundle: AuditBundle): ExportHead => ({
  * @example
  * ```ts
  * const result = await checkConsistentExports(oldBundle, newBundle, publishedJwks);
- * if (!result.ok) console.log(result.code, result.reason);
+ * if (!result.ok) io.stderr.write(`INCONSISTENT: ${result.reason}\n`); // as the CLI says it
  * ```
  */
 export async function checkConsistentExports(
