@@ -9,20 +9,23 @@ import {
   type Tenant,
 } from '../../tenants/index.ts';
 import { GatewayError } from '../../core/index.ts';
-import { incompleteProfileLine } from '../../gateway/portal/legal/profile-notice.ts';
+import { incompleteProfileLine, PROFILE_FLAGS } from '../../gateway/portal/legal/profile-notice.ts';
 import { withPki } from '../context.ts';
 import { EXIT_OK, UsageError, type CliIo } from '../io.ts';
 
 const FIELDS = ['name', 'address', 'email', 'url'] as const;
 
-/** The profile's flags that take lines: repeated, or `\n` inside one value, for several lines. */
-const LINE_FLAGS = {
-  address: 'address',
-  'dpo-contact': 'dpoContact',
-  'accessibility-contact': 'accessibilityContact',
-  operator: 'operator',
-  representative: 'representative',
-} as const;
+/** The profile's fields that take lines: a flag repeated, or `\n` inside one value. */
+const LINE_FIELDS = [
+  'address',
+  'dpoContact',
+  'accessibilityContact',
+  'operator',
+  'representative',
+] as const;
+const lineOptions = Object.fromEntries(
+  LINE_FIELDS.map((field) => [PROFILE_FLAGS[field], { type: 'string', multiple: true } as const]),
+);
 
 /**
  * `tenant set --tenant ID [--supervisory-authority-name … --supervisory-authority-address …
@@ -49,12 +52,8 @@ export async function tenantSetCommand(
       'supervisory-authority-email': { type: 'string' },
       'supervisory-authority-url': { type: 'string' },
       programme: { type: 'string' },
-      name: { type: 'string' },
-      address: { type: 'string', multiple: true },
-      'dpo-contact': { type: 'string', multiple: true },
-      'accessibility-contact': { type: 'string', multiple: true },
-      operator: { type: 'string', multiple: true },
-      representative: { type: 'string', multiple: true },
+      [PROFILE_FLAGS.name]: { type: 'string' },
+      ...lineOptions,
     },
     strict: true,
     allowPositionals: false,
@@ -167,15 +166,16 @@ function describeTenant(tenant: Tenant): string {
   ].join('');
 }
 
-type LineValues = Partial<Record<keyof typeof LINE_FLAGS, string[]>> & { name?: string };
-
 /** The profile fields given, each as lines (a literal `\n` in a value starts a new line). */
-function profileChangeOf(values: LineValues): ProfileChange | undefined {
+function profileChangeOf(
+  values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>,
+): ProfileChange | undefined {
   const change: Record<string, unknown> = {};
-  if (values.name !== undefined) change['name'] = values.name;
-  for (const [flag, field] of Object.entries(LINE_FLAGS)) {
-    const given = values[flag as keyof typeof LINE_FLAGS];
-    if (given !== undefined) change[field] = given.flatMap((value) => value.split('\\n'));
+  const name = values[PROFILE_FLAGS.name];
+  if (typeof name === 'string') change['name'] = name;
+  for (const field of LINE_FIELDS) {
+    const given = values[PROFILE_FLAGS[field]];
+    if (Array.isArray(given)) change[field] = given.map(String).flatMap((v) => v.split('\\n'));
   }
   return Object.keys(change).length === 0 ? undefined : change;
 }

@@ -1,14 +1,17 @@
 import type { PortalProfileState, ProfileChange } from '../../../tenants/index.ts';
 
-/** The `consent-gateway tenant set` flag of each profile field, as its reader would type it. */
-const PROFILE_FLAGS: Readonly<Record<keyof ProfileChange, string>> = {
-  name: '--name',
-  address: '--address',
-  dpoContact: '--dpo-contact',
-  accessibilityContact: '--accessibility-contact',
-  operator: '--operator',
-  representative: '--representative',
-};
+/**
+ * The `consent-gateway tenant set` flag of each profile field (without its `--`): the CLI parses
+ * these, and the line below names them, so both say the same.
+ */
+export const PROFILE_FLAGS = {
+  name: 'name',
+  address: 'address',
+  dpoContact: 'dpo-contact',
+  accessibilityContact: 'accessibility-contact',
+  operator: 'operator',
+  representative: 'representative',
+} as const satisfies Readonly<Record<keyof ProfileChange, string>>;
 
 /**
  * The one line that says what a tenant's profile lacks and the command that sets it: for the
@@ -25,7 +28,7 @@ export function incompleteProfileLine(
   tenantId: string,
   missing: readonly (keyof ProfileChange)[],
 ): string {
-  const flags = missing.map((field) => `${PROFILE_FLAGS[field]} …`).join(' ');
+  const flags = missing.map((field) => `--${PROFILE_FLAGS[field]} …`).join(' ');
   return (
     `tenant ${tenantId}: profile incomplete (missing: ${missing.join(', ')}); ` +
     `set it with: consent-gateway tenant set --tenant ${tenantId} ${flags}`
