@@ -48,8 +48,8 @@ import { registerPolicyRoute } from './routes/policy.ts';
 import { registerPortalApi } from './routes/portal-api.ts';
 import { registerPortalPages } from './routes/portal-pages.tsx';
 import { registerIcons } from './routes/portal/icons.ts';
+import { problemPage } from './portal/problem-page.tsx';
 import type { EidProvider } from './portal/eid.ts';
-import { overloadedPage } from './portal/kit.tsx';
 import { portalProfileGate } from './portal/legal/production-gate.ts';
 import { throttledSignIn } from './portal/sign-in.ts';
 import { SignInThrottle } from './portal/sign-in-throttle.ts';
@@ -182,7 +182,8 @@ export function createApp(deps: GatewayDeps): GatewayApp {
       maxInflight: deps.maxInflight ?? DEFAULT_MAX_INFLIGHT,
       // Liveness must tell a busy gateway from a dead one.
       exempt: (c) => c.req.path === '/health' || STYLESHEETS.has(c.req.path),
-      refuse: (c, error) => (isPage(c.req.path) ? overloadedPage(c, error) : refusal(c, error)),
+      // The pages answer pages whatever the client accepts, also when shed.
+      refuse: (c, error) => (isPage(c.req.path) ? problemPage(c, error) : refusal(c, error)),
       logger: deps.logger,
       clock: deps.clock,
     }),

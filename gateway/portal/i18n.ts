@@ -21,6 +21,9 @@ export const CATALOGUES: Readonly<Record<Language, Catalogue>> = {
   tr,
 };
 
+/** The cookie that keeps the language a person chose with `?lang=` (set by the portal kit). */
+export const LANGUAGE_COOKIE = 'cg_lang';
+
 /** German is the language of the offices and the fallback when nothing else fits. */
 export const DEFAULT_LANGUAGE: Language = 'de';
 

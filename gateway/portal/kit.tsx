@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { portalPerson, type ConsentDeps, type PortalPerson } from '../../consent/index.ts';
 import { formFields } from '../form-body.ts';
@@ -9,8 +9,9 @@ import type { GatewayEnv } from '../env.ts';
 import { reportUnexpected } from '../error-handler.ts';
 import { csrfGuard, type CsrfGuard } from './csrf.ts';
 import type { EidProvider } from './eid.ts';
-import { isLanguage, negotiateLanguage, translator, type Translator } from './i18n.ts';
+import { isLanguage, LANGUAGE_COOKIE, type Translator } from './i18n.ts';
 import type { PageFrame } from './layout.tsx';
+import { requestTranslator } from './problem-page.tsx';
 import { ErrorPage } from './pages/error.tsx';
 import { sessionCookie, type SessionCookie } from './session-cookie.ts';
 import { portalSites, type PortalSites } from './site.ts';
@@ -30,7 +31,6 @@ export interface PortalPagesOptions {
   readonly portalTenant?: string | undefined;
 }
 
-const LANGUAGE_COOKIE = 'cg_lang';
 /** How long the language chosen sticks; the privacy statement names it. */
 export const LANGUAGE_COOKIE_DAYS = 365;
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -137,17 +137,6 @@ function rememberLanguage(c: PortalContext, https: boolean): void {
   });
 }
 
-/** The language a request asks for: `?lang=`, then the portal's cookie, then the browser's. */
-function requestTranslator(c: PortalContext): Translator {
-  return translator(
-    negotiateLanguage({
-      query: c.req.query('lang'),
-      cookie: getCookie(c, LANGUAGE_COOKIE),
-      acceptLanguage: c.req.header('Accept-Language'),
-    }),
-  );
-}
-
 /** Refusals become a page in the person's language; nothing else leaks out. */
 function errorPage(
   c: PortalContext,
@@ -170,27 +159,6 @@ function errorPage(
   return c.html(
     <ErrorPage frame={frame(c, tr, tr.t('error.title'))} text={text} requestId={c.var.requestId} />,
     status as 400,
-  );
-}
-
-/**
- * The page a person gets when the gateway sheds their request under overload (see `shedLoad`):
- * in their language, saying to wait a moment, with `Retry-After`. It reads neither the session nor
- * the body, and sets no cookie, so it costs next to nothing.
- */
-export function overloadedPage(
-  c: PortalContext,
-  error: GatewayError,
-): Response | Promise<Response> {
-  const tr = requestTranslator(c);
-  return c.html(
-    <ErrorPage
-      frame={{ tr, title: tr.t('error.title'), path: c.req.path }}
-      text={tr.t('error.overloaded')}
-      requestId={c.var.requestId}
-    />,
-    503,
-    { 'Retry-After': String(error.retryAfter ?? 1) },
   );
 }
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { GatewayError } from '../../core/index.ts';
-import { negotiateLanguage, translator, type Translator } from './i18n.ts';
+import { LANGUAGE_COOKIE, negotiateLanguage, translator, type Translator } from './i18n.ts';
 import type { MessageKey } from './messages/de.ts';
 import { ErrorPage } from './pages/error.tsx';
 import { weightedList } from '../weighted-list.ts';
@@ -49,12 +49,12 @@ function wordsFor({ code, status }: GatewayError): { title: MessageKey; text: Me
   return { title: 'error.title', text: 'error.badRequest' };
 }
 
-/** The language of a page outside the portal's own routes: `?lang=`, the portal's cookie, the browser. */
-function languageOf(c: Context): Translator {
+/** The language a request asks for: `?lang=`, then the portal's cookie, then the browser's. */
+export function requestTranslator(c: Context): Translator {
   return translator(
     negotiateLanguage({
       query: c.req.query('lang'),
-      cookie: getCookie(c, 'cg_lang'),
+      cookie: getCookie(c, LANGUAGE_COOKIE),
       acceptLanguage: c.req.header('Accept-Language'),
     }),
   );
@@ -68,7 +68,7 @@ function languageOf(c: Context): Translator {
  * client sent (`//evil.example` would make them links off-site).
  */
 export async function problemPage(c: Context, error: GatewayError): Promise<Response> {
-  const tr = languageOf(c);
+  const tr = requestTranslator(c);
   const words = wordsFor(error);
   const requestId: unknown = c.get('requestId');
   const html = await c.html(
