@@ -5,6 +5,13 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * The offices' and the people's local time (North Rhine-Westphalia): what "today", a month or a
+ * time of day means on a page, in a period of figures or for a birth date, whatever the server's
+ * own zone is.
+ */
+export const OFFICE_TIME_ZONE = 'Europe/Berlin';
+
 /** A clock that stands still until told to move; for tests and deterministic replays. */
 export class FixedClock implements Clock {
   #ms: number;

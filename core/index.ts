@@ -6,7 +6,7 @@ export type {
   RefusalReason,
   UncoveredField,
 } from './errors.ts';
-export { systemClock, FixedClock } from './clock.ts';
+export { systemClock, FixedClock, OFFICE_TIME_ZONE } from './clock.ts';
 export type { Clock } from './clock.ts';
 export {
   toBase64Url,

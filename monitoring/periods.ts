@@ -1,4 +1,4 @@
-import { GatewayError } from '../core/index.ts';
+import { GatewayError, OFFICE_TIME_ZONE } from '../core/index.ts';
 
 /**
  * Reporting periods as German municipal statistics count them: calendar months, quarters and
@@ -16,9 +16,8 @@ export interface Period {
   readonly months: readonly string[];
 }
 
-const ZONE = 'Europe/Berlin';
 const localMonth = new Intl.DateTimeFormat('en-CA', {
-  timeZone: ZONE,
+  timeZone: OFFICE_TIME_ZONE,
   year: 'numeric',
   month: '2-digit',
 });

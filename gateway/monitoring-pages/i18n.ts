@@ -1,3 +1,4 @@
+import { OFFICE_TIME_ZONE } from '../../core/index.ts';
 import type { Count, Period } from '../../monitoring/index.ts';
 import { negotiateLanguage } from '../portal/i18n.ts';
 import { CATALOGUES, PAGE_LANGUAGES, type MessageKey, type PageLanguage } from './messages.ts';
@@ -6,7 +7,6 @@ import { CATALOGUES, PAGE_LANGUAGES, type MessageKey, type PageLanguage } from '
 export const SUPPRESSED = '•';
 
 const LOCALE: Readonly<Record<PageLanguage, string>> = { de: 'de-DE', en: 'en-GB' };
-const ZONE = 'Europe/Berlin';
 
 export const isPageLanguage = (value: string | undefined): value is PageLanguage =>
   value !== undefined && (PAGE_LANGUAGES as readonly string[]).includes(value);
@@ -54,7 +54,7 @@ function makePageText(language: PageLanguage): PageText {
   const moment = new Intl.DateTimeFormat(locale, {
     dateStyle: 'medium',
     timeStyle: 'short',
-    timeZone: ZONE,
+    timeZone: OFFICE_TIME_ZONE,
   });
   const t: PageText['t'] = (key, values) => {
     const text = catalogue[key];

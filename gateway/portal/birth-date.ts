@@ -1,3 +1,4 @@
+import { OFFICE_TIME_ZONE } from '../../core/index.ts';
 import type { MessageKey } from './messages/de.ts';
 
 /** The three fields of the birth date as the person typed them. */
@@ -88,7 +89,7 @@ export function birthDateOf(parts: BirthDateParts, today: string): BirthDateResu
 
 /** Built once: an `Intl` formatter costs more than the date it formats. */
 const BERLIN_DATE = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
-  timeZone: 'Europe/Berlin',
+  timeZone: OFFICE_TIME_ZONE,
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',

@@ -1,3 +1,4 @@
+import { OFFICE_TIME_ZONE } from '../../core/index.ts';
 import { LANGUAGES, isRightToLeft, type Language } from '../../policies/index.ts';
 import { ar } from './messages/ar.ts';
 import { deXLs } from './messages/de-x-ls.ts';
@@ -41,9 +42,6 @@ const LOCALE: Readonly<Record<Language, string>> = {
   fa: 'fa-IR-u-ca-gregory',
   tr: 'tr-TR',
 };
-
-/** Times of day are the offices' local time (North Rhine-Westphalia), not the server's. */
-const TIME_ZONE = 'Europe/Berlin';
 
 /**
  * Leichte Sprache writes the month as a word ("15. Januar 2027 um 13:00"): a row of digits such as
@@ -102,7 +100,7 @@ function makeTranslator(language: Language): Translator {
   const dateTimeFormat = new Intl.DateTimeFormat(LOCALE[language], {
     dateStyle: MOMENT_DATE_STYLE[language],
     timeStyle: 'short',
-    timeZone: TIME_ZONE,
+    timeZone: OFFICE_TIME_ZONE,
   });
   const listFormat = new Intl.ListFormat(LOCALE[language], { type: 'conjunction' });
   return {
