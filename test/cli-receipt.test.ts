@@ -7,6 +7,7 @@ import { main } from '../cli/main.ts';
 import type { CliIo } from '../cli/io.ts';
 import { personGrants } from './support/person.ts';
 import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
+import { askConsent } from './support/flows.ts';
 
 /*
  * Issue 17, item 6: `receipt verify FILE` checks the receipt a person got on grant against the
@@ -19,24 +20,13 @@ let consentId: string;
 
 beforeEach(async () => {
   world = await koelnWorld({ agencies: ['abh', 'jc'], dpo: false });
-  const res = await world.as(world.jc, '/v1/consent-requests', {
-    method: 'POST',
-    body: JSON.stringify({
-      subject: { scheme: 'azr', value: '908170000017' },
-      senders: ['abh-koeln'],
-      recipients: ['jc-koeln'],
-      purpose: 'labour_market_integration',
-      categories: ['residence_status', 'employment_permission'],
-      validUntil: '2027-11-25T00:00:00Z',
-      language: 'de',
-      secondFactor: { type: 'birthDate', value: '1990-01-31' },
-    }),
-  });
-  expect(res.status).toBe(201);
-  ({ receipt, consentId } = await personGrants(
-    world.gw.app,
-    (await res.json()) as { id: string; code: string },
-  ));
+  const request = await askConsent(
+    world,
+    world.jc,
+    { scheme: 'azr', value: '908170000017' },
+    { validUntil: '2027-11-25T00:00:00Z' },
+  );
+  ({ receipt, consentId } = await personGrants(world.gw.app, request));
   writeFileSync(
     file('jwks.json'),
     await (await world.gw.app.request('/.well-known/jwks.json')).text(),

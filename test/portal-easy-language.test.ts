@@ -5,6 +5,7 @@ import type { TestGateway } from './support/app.ts';
 import { formBrowser } from './support/form-browser.ts';
 import type { TestPrincipal } from './support/pki.ts';
 import { AUD, koelnWorld, type KoelnWorld } from './support/world.ts';
+import { consentRequestBody } from './support/flows.ts';
 
 /**
  * Leichte Sprache (`de-x-ls`) through the real app: chosen on the language switch, kept in the
@@ -30,16 +31,10 @@ async function askConsent(language: string) {
       Authorization: `Bearer ${await world.assertion(jc)}`,
       'Content-Type': 'application/json',
     },
-    body: JSON.stringify({
-      subject: { scheme: 'azr', value: '100000000101' },
-      senders: ['abh-koeln'],
-      recipients: ['jc-koeln'],
-      purpose: 'labour_market_integration',
-      categories: ['residence_status', 'employment_permission'],
-      validUntil: '2027-11-25T00:00:00Z',
-      language,
-      secondFactor: { type: 'birthDate', value: '1990-01-31' },
-    }),
+    body: consentRequestBody(
+      { scheme: 'azr', value: '100000000101' },
+      { validUntil: '2027-11-25T00:00:00Z', language },
+    ),
   });
   return res;
 }

@@ -10,6 +10,7 @@ import {
   type TestPrincipal,
 } from './support/pki.ts';
 import { AUD } from './support/world.ts';
+import { consentRequestBody } from './support/flows.ts';
 
 /**
  * Forms that fit the people who use them (issue 17): the birth date as day, month and year, the
@@ -62,16 +63,10 @@ async function askConsent() {
       Authorization: `Bearer ${await assertionFor(jc, { audience: AUD, now: gw.clock.now() })}`,
       'Content-Type': 'application/json',
     },
-    body: JSON.stringify({
-      subject: { scheme: 'azr', value: '100000000101' },
-      senders: ['abh-koeln'],
-      recipients: ['jc-koeln'],
-      purpose: 'labour_market_integration',
-      categories: ['residence_status', 'employment_permission'],
-      validUntil: '2027-11-25T00:00:00Z',
-      language: 'de',
-      secondFactor: { type: 'birthDate', value: '1990-01-31' },
-    }),
+    body: consentRequestBody(
+      { scheme: 'azr', value: '100000000101' },
+      { validUntil: '2027-11-25T00:00:00Z' },
+    ),
   });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; code: string };

@@ -21,17 +21,7 @@ export async function askConsent(
 ): Promise<{ id: string; code: string }> {
   const res = await world.as(requester, '/v1/consent-requests', {
     method: 'POST',
-    body: JSON.stringify({
-      subject,
-      senders: ['abh-koeln'],
-      recipients: ['jc-koeln'],
-      purpose: 'labour_market_integration',
-      categories: ['residence_status', 'employment_permission'],
-      validUntil: '2027-06-01T00:00:00Z',
-      language: 'de',
-      secondFactor: { type: 'birthDate', value: '1990-01-31' },
-      ...overrides,
-    }),
+    body: consentRequestBody(subject, overrides),
   });
   if (res.status !== 201) throw new Error(`consent request answered ${res.status}`);
   return (await res.json()) as { id: string; code: string };
@@ -63,5 +53,26 @@ export async function sendNotice(
       messageType: 'residence_status.notice',
       payload: await signedBy(by, message),
     }),
+  });
+}
+
+/**
+ * The Köln Jobcenter's usual request (from the immigration office to the Jobcenter, for labour
+ * market integration, birth date 1990-01-31), as JSON; `overrides` replace its fields.
+ */
+export function consentRequestBody(
+  subject: Subject,
+  overrides: Record<string, unknown> = {},
+): string {
+  return JSON.stringify({
+    subject,
+    senders: ['abh-koeln'],
+    recipients: ['jc-koeln'],
+    purpose: 'labour_market_integration',
+    categories: ['residence_status', 'employment_permission'],
+    validUntil: '2027-06-01T00:00:00Z',
+    language: 'de',
+    secondFactor: { type: 'birthDate', value: '1990-01-31' },
+    ...overrides,
   });
 }
