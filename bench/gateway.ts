@@ -1,11 +1,11 @@
 /**
- * Real gateway processes for the bench: `node --import tsx gateway/node.ts`, what `npm start`
- * runs, on its embedded SQLite file in a data dir of the bench's choosing. Every process started
- * here is tracked, so {@link stopAllGateways} ends them all, also after a failure or a signal.
+ * Real gateway processes for the bench: what `npm start` runs (`SERVER_ARGS`), on its embedded
+ * SQLite file in a data dir of the bench's choosing. Every process started here is tracked, so
+ * {@link stopAllGateways} ends them all, also after a failure or a signal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { freePort, projectRoot } from '../test/support/process.ts';
+import { freePort, projectRoot, SERVER_ARGS } from '../test/support/process.ts';
 
 export const PUBLIC_URL = 'http://gateway.bench';
 const START_TIMEOUT_MS = 90_000;
@@ -49,7 +49,7 @@ export async function startGateway(
   env: Record<string, string> = {},
 ): Promise<GatewayInstance> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+  const child = spawn(process.execPath, [...SERVER_ARGS], {
     cwd: projectRoot,
     env: {
       PATH: process.env['PATH'] ?? '',

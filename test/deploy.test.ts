@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../gateway/config.ts';
+import { SERVER_ARGS } from './support/process.ts';
 
 const UNIT_NAME = 'consent-gateway.service';
 const unit = readFileSync(join('deploy', UNIT_NAME), 'utf8');
@@ -136,7 +137,7 @@ describe('deploy/consent-gateway.service', () => {
       ['SystemCallFilter', '@system-service'],
       ['LoadCredential', 'master.key:/etc/consent-gateway/master.key'],
       ['WorkingDirectory', '/opt/consent-gateway'],
-      ['ExecStart', '/usr/bin/node --import tsx gateway/node.ts'],
+      ['ExecStart', `/usr/bin/node ${SERVER_ARGS.join(' ')}`],
       ['Restart', 'on-failure'],
       ['KillSignal', 'SIGTERM'],
       ['TimeoutStopSec', '15'],

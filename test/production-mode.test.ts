@@ -17,6 +17,7 @@ import {
   PROCESS_TEST_TIMEOUT_MS,
   projectRoot,
   run,
+  SERVER_ARGS,
   startGateway,
 } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
@@ -60,7 +61,7 @@ const productionEnv = () => ({
 /** The real entry, run to its end. */
 async function startAndExit(env: Record<string, string>) {
   const port = String(await freePort());
-  return run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+  return run(process.execPath, [...SERVER_ARGS], {
     env: { ...env, PORT: port, HOST: '127.0.0.1' },
     cwd: projectRoot,
   });

@@ -8,6 +8,7 @@ import {
   type GatewayProcess,
   PROCESS_TEST_TIMEOUT_MS,
   run,
+  SERVER_ARGS,
   startGateway,
 } from './support/process.ts';
 import { tempDir } from './support/temp.ts';
@@ -128,7 +129,7 @@ describe('start-up with a bad configuration', () => {
   ])('stops with one line naming %s and no stack trace', async (name, value) => {
     const dir = tempDir();
     try {
-      const result = await run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+      const result = await run(process.execPath, [...SERVER_ARGS], {
         env: { GATEWAY_DATA_DIR: dir.path, [name]: value },
       });
       expect(result.code).toBe(1);
@@ -151,7 +152,7 @@ describe('start-up with a bad configuration', () => {
         file,
         JSON.stringify({ version: '1', rules: [{ id: 'x', purpose: 'curiosity' }] }),
       );
-      const result = await run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+      const result = await run(process.execPath, [...SERVER_ARGS], {
         env: { GATEWAY_DATA_DIR: dir.path, GATEWAY_POLICY_FILE: file },
       });
       expect(result.code).toBe(1);
@@ -171,7 +172,7 @@ describe('start-up with a bad configuration', () => {
         env: { GATEWAY_MASTER_KEY: randomMasterKeyHex() },
       });
       expect(made.code, made.stderr).toBe(0);
-      const result = await run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+      const result = await run(process.execPath, [...SERVER_ARGS], {
         env: { GATEWAY_DATA_DIR: dir.path, GATEWAY_MASTER_KEY: randomMasterKeyHex() },
       });
       expect(result.code).toBe(1);
@@ -183,7 +184,7 @@ describe('start-up with a bad configuration', () => {
       );
       expect(result.stdout).not.toContain('gateway listening');
       // Without a key it makes none up beside keys wrapped under another: it says what is missing.
-      const keyless = await run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+      const keyless = await run(process.execPath, [...SERVER_ARGS], {
         env: { GATEWAY_DATA_DIR: dir.path },
       });
       expect(keyless.code).toBe(1);
@@ -199,7 +200,7 @@ describe('start-up with a bad configuration', () => {
     const port = new URL(gw.baseUrl).port;
     const dir = tempDir();
     try {
-      const result = await run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+      const result = await run(process.execPath, [...SERVER_ARGS], {
         env: { GATEWAY_DATA_DIR: dir.path, PORT: port, HOST: '127.0.0.1' },
       });
       expect(result.code).toBe(1);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomMasterKeyHex } from './support/pki.ts';
-import { freePort, run } from './support/process.ts';
+import { freePort, run, SERVER_ARGS } from './support/process.ts';
 import { startTrackedGateway, stopWithin } from './support/stalled-process.ts';
 import { tempDir } from './support/temp.ts';
 
@@ -19,7 +19,7 @@ describe('one gateway per data dir', () => {
     const first = await startTrackedGateway(env);
     cleanups.push(() => stopWithin(first, 1_000));
 
-    const second = await run(process.execPath, ['--import', 'tsx', 'gateway/node.ts'], {
+    const second = await run(process.execPath, [...SERVER_ARGS], {
       env: { ...env, HOST: '127.0.0.1', PORT: String(await freePort()) },
     });
     expect(second.code).toBe(1);

@@ -1,8 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * What `npm start` hands `node`: the server's V8 flags and its entry, read from package.json, so
+ * that tests and the bench run the gateway exactly as a user starts it.
+ */
+export const SERVER_ARGS: readonly string[] = (() => {
+  const start = (
+    JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    }
+  ).scripts.start;
+  const args = /^exec node (.+)$/.exec(start)?.[1];
+  if (args === undefined) throw new Error(`package.json's start is not "exec node …": ${start}`);
+  return args.split(' ');
+})();
 
 /**
  * The time a test gets in a file whose tests start real processes (`vi.setConfig({ testTimeout })`
@@ -39,17 +56,12 @@ export interface GatewayProcess {
 }
 
 /**
- * Starts the real gateway (`node --import tsx gateway/node.ts`, what `npm start` runs) on
+ * Starts the real gateway (`node` with {@link SERVER_ARGS}, what `npm start` runs) on
  * 127.0.0.1 and resolves once it logs that it listens. Rejects with its output if it exits first.
  */
 export async function startGateway(
   env: Record<string, string>,
-  command: readonly [string, ...string[]] = [
-    process.execPath,
-    '--import',
-    'tsx',
-    'gateway/node.ts',
-  ],
+  command: readonly [string, ...string[]] = [process.execPath, ...SERVER_ARGS],
   /** What the process prints once it serves, and how long it may take to get there. */
   readiness: { readonly line: string; readonly timeoutMs: number } = {
     line: '"msg":"gateway listening"',
