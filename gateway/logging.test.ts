@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogCollector, testGateway, type TestGateway } from '../test/support/app.ts';
-import { createLogger, droppingDestination } from './logging.ts';
+import { createLogger, droppingDestination, lazyChild } from './logging.ts';
 
 describe('request log', () => {
   let gw: TestGateway;
@@ -144,5 +144,38 @@ describe('droppingDestination', () => {
     for (let i = 0; i < 1000; i++) log.info('fine');
     expect(lines).toHaveLength(1000);
     expect(destination.dropped()).toBe(0);
+  });
+});
+
+describe('lazyChild', () => {
+  it('makes the child on first use only, with its bindings, redacted, and chains', () => {
+    const logs = new LogCollector();
+    const root = createLogger({ level: 'info', destination: logs });
+    let made = 0;
+    const counting = new Proxy(root, {
+      get(target, property) {
+        if (property === 'child') made++;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const request = lazyChild(counting, { requestId: 'r1' });
+    const tenant = lazyChild(request, { tenant: 'koeln', authorization: 'canary' });
+    expect(made).toBe(0);
+    tenant.warn({ code: 'x' }, 'rate limited');
+    expect(made).toBe(1);
+    expect(logs.entries[0]).toMatchObject({
+      requestId: 'r1',
+      tenant: 'koeln',
+      code: 'x',
+      msg: 'rate limited',
+      level: 'warn',
+    });
+    expect(logs.text).not.toContain('canary');
+    // The level is the parent's, read and set through the child as pino's own child would.
+    expect(tenant.level).toBe('info');
+    tenant.level = 'error';
+    tenant.warn('quiet');
+    expect(logs.lines).toHaveLength(1);
   });
 });

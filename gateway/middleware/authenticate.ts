@@ -6,6 +6,7 @@ import {
 } from '../../certs/index.ts';
 import { GatewayError } from '../../core/index.ts';
 import type { GatewayEnv } from '../env.ts';
+import { lazyChild } from '../logging.ts';
 
 export interface AuthenticateOptions extends AssertionCheck {
   /** The kinds of principal this route serves; anyone else authenticated gets 403. */
@@ -34,7 +35,10 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ga
       });
     }
     c.set('principal', principal);
-    c.set('log', c.var.log.child({ tenant: principal.tenantId, principalKind: principal.kind }));
+    c.set(
+      'log',
+      lazyChild(c.var.log, { tenant: principal.tenantId, principalKind: principal.kind }),
+    );
     await next();
   };
 }

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { GatewayEnv } from '../env.ts';
-import type { Logger } from '../logging.ts';
+import { lazyChild, type Logger } from '../logging.ts';
 
 export interface RequestContextOptions {
   readonly logger: Logger;
@@ -20,7 +20,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     const started = performance.now();
     const requestId = crypto.randomUUID();
     c.set('requestId', requestId);
-    c.set('log', logger.child({ requestId }));
+    c.set('log', lazyChild(logger, { requestId }));
     await next();
     c.res.headers.set('X-Request-Id', requestId);
     // A refusal under overload is counted by shedLoad's own line: a line each would add work
