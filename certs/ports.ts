@@ -116,7 +116,7 @@ export interface PkiStore {
 
   /**
    * Records a client assertion's `jti` until it expires; answers false if it was seen before.
-   * Expired entries are cleaned on the way.
+   * Expired entries are cleaned on the way, now and then (every call, or once a minute).
    */
   useAssertionId(
     tenantId: string,

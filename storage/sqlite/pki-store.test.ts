@@ -98,6 +98,24 @@ describe('sqlite PkiStore', () => {
     expect(await use('koeln', 'a', 'other', '2026-11-25T10:06:00.000Z')).toBe(true);
     expect(count('used_assertions')).toBe(1);
   });
+
+  it('cleans expired ids once a minute of the callers clock, again when it went back, never on an unreadable time', async () => {
+    const use = (jti: string, expiresAt: string, now: string) =>
+      storage.pki.useAssertionId('koeln', 'a', jti, expiresAt, now);
+    await use('j1', '2026-11-25T10:00:30.000Z', '2026-11-25T10:00:00.000Z');
+    // Expired at 10:00:40, but the last cleaning was 40 s ago: it stays until the next one.
+    await use('j2', '2026-11-25T10:05:00.000Z', '2026-11-25T10:00:40.000Z');
+    expect(count('used_assertions')).toBe(2);
+    expect(await use('j3', '2026-11-25T10:05:00.000Z', 'not a time')).toBe(true);
+    expect(count('used_assertions')).toBe(3);
+    await use('j4', '2026-11-25T10:05:00.000Z', '2026-11-25T10:01:00.000Z');
+    expect(count('used_assertions')).toBe(3);
+    // Set back an hour, the clock counts its minute from its new time, not from 10:01.
+    await use('j5', '2026-11-25T09:00:30.000Z', '2026-11-25T09:00:00.000Z');
+    expect(count('used_assertions')).toBe(4);
+    await use('j6', '2026-11-25T10:05:00.000Z', '2026-11-25T09:01:00.000Z');
+    expect(count('used_assertions')).toBe(4);
+  });
 });
 
 describe('sqlite PkiStore: an agency as controller', () => {

@@ -13,8 +13,6 @@ type SqliteCertificateRow = Omit<CertificateRow, 'issued_by_gateway'> & {
 const toSqliteCertificate = (row: SqliteCertificateRow): CertificateRecord =>
   toCertificate({ ...row, issued_by_gateway: row.issued_by_gateway === 1 });
 
-const CLEAN_EVERY_MS = 60_000;
-
 export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
   const insertTenant = db.prepare(
     'INSERT INTO tenants (id, display_name, created_at) VALUES (@id, @displayName, @createdAt)',
@@ -69,11 +67,6 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
   const nextCrlNumber = db.prepare<[string], { last_number: number }>(`INSERT INTO crl_numbers
     (tenant_id, last_number) VALUES (?, 1)
     ON CONFLICT (tenant_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`);
-  const cleanAssertions = db.prepare('DELETE FROM used_assertions WHERE expires_at < ?');
-  const insertAssertion =
-    db.prepare(`INSERT INTO used_assertions (tenant_id, issuer, jti, expires_at)
-    VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
-  let cleanedAt = -Infinity;
 
   return {
     createTenant(tenant, keys) {
@@ -178,17 +171,31 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
         }),
       );
     },
-    useAssertionId(tenantId, issuer, jti, expiresAt, now) {
-      // One statement, so one commit and no transaction around it. Expired ids are cleaned at
-      // most once a minute of the callers' clock instead of in every authenticated request: an
-      // expired assertion is refused by its own expiry, so an id left a little longer changes
-      // nothing but the table's size.
-      const at = Date.parse(now);
-      if (!(at - cleanedAt < CLEAN_EVERY_MS)) {
-        cleanAssertions.run(now);
-        cleanedAt = at;
-      }
-      return Promise.resolve(insertAssertion.run(tenantId, issuer, jti, expiresAt).changes === 1);
-    },
+    useAssertionId: assertionIds(db),
+  };
+}
+
+const CLEAN_EVERY_MS = 60_000;
+
+/**
+ * Client assertion ids, each kept until its assertion expires. Using one is a single INSERT on
+ * the primary key, atomic against a replay racing it from any connection. Expired ids are
+ * deleted when a minute of the callers' clock has passed since the last time, or when that clock
+ * went back, instead of in every authenticated request: an expired assertion is refused by its
+ * own expiry (skew included), so an id kept a little longer changes nothing but the table's size.
+ */
+function assertionIds(db: SqliteDatabase): PkiStore['useAssertionId'] {
+  const clean = db.prepare('DELETE FROM used_assertions WHERE expires_at < ?');
+  const insert = db.prepare(`INSERT INTO used_assertions (tenant_id, issuer, jti, expires_at)
+    VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+  let cleanedAt = -Infinity;
+  return (tenantId, issuer, jti, expiresAt, now) => {
+    const at = Date.parse(now);
+    // An unreadable time deletes nothing: compared as text it could match unexpired ids.
+    if (Number.isFinite(at) && (at < cleanedAt || at - cleanedAt >= CLEAN_EVERY_MS)) {
+      clean.run(new Date(at).toISOString());
+      cleanedAt = at;
+    }
+    return Promise.resolve(insert.run(tenantId, issuer, jti, expiresAt).changes === 1);
   };
 }
