@@ -23,7 +23,14 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'cli/bin.mjs', 'scripts/build-cli.mjs'] },
+        projectService: {
+          allowDefaultProject: [
+            '*.js',
+            'cli/bin.mjs',
+            'scripts/build-cli.mjs',
+            'gateway/node-seal-thread.mjs',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -113,7 +120,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['cli/bin.mjs', 'scripts/build-cli.mjs', '*.js'],
+    files: ['cli/bin.mjs', 'scripts/build-cli.mjs', 'gateway/node-seal-thread.mjs', '*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

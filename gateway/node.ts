@@ -26,6 +26,7 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { backgroundJobs, JOB_INTERVALS_MS } from './jobs.ts';
 import { prometheusMetrics } from './metrics/node-prometheus.ts';
 import { clientAddressOf } from './client-address.ts';
+import { sealThreads } from './node-seal-threads.ts';
 import { eidConfigFrom, readConfig, readMasterKeyFile } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
 import { portalNotReadyLine } from './portal/legal/profile-notice.ts';
@@ -188,8 +189,16 @@ async function seedDemo(): Promise<void> {
 const metrics =
   config.metricsToken === undefined ? undefined : prometheusMetrics({ token: config.metricsToken });
 
+// Exchanges sign and seal their attestations on a thread beside the event loop.
+const sealer = sealThreads({
+  onFailure: (error) => {
+    logger.error({ errorType: error.name }, 'seal thread failed: sealing on the event loop');
+  },
+});
+
 const app = createApp({
   config: { publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, version: gatewayVersion },
+  sealer,
   clock: systemClock,
   logger,
   storage,
