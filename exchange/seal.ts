@@ -11,7 +11,12 @@ export interface JweRecipientKey {
   readonly alg: 'ECDH-ES+A256KW' | 'RSA-OAEP-256';
 }
 
-/** An exchange's attestation to sign with the gateway's key and encrypt to the recipient. */
+/**
+ * An exchange's attestation to sign with the gateway's key and encrypt to the recipient. Each key
+ * travels with an id that must name that key and no other (a sealer on another thread may keep
+ * keys by id): the tenant and kid (an RFC 7638 thumbprint) for the signing key, a hash of the
+ * bytes it came from for the recipient's.
+ */
 export interface SealJob {
   /** `id` names the key (tenant and kid) as {@link JweRecipientKey.id} does. */
   readonly signingKey: { readonly id: string; readonly kid: string; readonly key: CryptoKey };

@@ -1,5 +1,5 @@
 import { compactDecrypt, compactVerify, decodeProtectedHeader } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sealHere, type SealJob } from '../exchange/index.ts';
 import { sealThreads } from './node-seal-threads.ts';
 
@@ -58,8 +58,10 @@ async function opened(jwe: string, recipientKey: CryptoKey, verifyKey: CryptoKey
 describe('sealThreads', () => {
   it('signs and seals on its thread what the event loop would, handing each key over once', async () => {
     const k = await keys();
-    const sealer = sealThreads();
+    const failures: Error[] = [];
+    const sealer = sealThreads({ onFailure: (error) => failures.push(error) });
     closers.push(() => sealer.close());
+    const onEventLoop = vi.spyOn(sealHere, 'seal');
     const jwes = await Promise.all([
       sealer.seal(job(k, 'ec', { auditSeq: 1 })),
       sealer.seal(job(k, 'ec', { auditSeq: 2 })),
@@ -67,6 +69,10 @@ describe('sealThreads', () => {
     ]);
     // Later jobs name keys the thread already holds.
     jwes.push(await sealer.seal(job(k, 'ec', { auditSeq: 4 })));
+    // All four were sealed on the thread, none here.
+    expect(onEventLoop).not.toHaveBeenCalled();
+    expect(failures).toEqual([]);
+    onEventLoop.mockRestore();
     const recipients = [k.ec, k.ec, k.rsa, k.ec];
     const read = await Promise.all(
       jwes.map((jwe, i) => opened(jwe, (recipients[i] ?? k.ec).privateKey, k.signing.publicKey)),
@@ -92,19 +98,52 @@ describe('sealThreads', () => {
     expect(here.jwsHeader).toEqual(read[0]?.jwsHeader);
   });
 
-  it('refuses what a failed thread held, says so once, and seals on the event loop from then on', async () => {
-    const k = await keys();
+  /** A thread from a module of the test's own; `source` runs in it as an ES module. */
+  const thread = (source: string, timeoutMs?: number) => {
     const failures: Error[] = [];
     const sealer = sealThreads({
       onFailure: (error) => failures.push(error),
-      script: new URL('data:text/javascript,process.exit(3)'),
+      script: new URL(`data:text/javascript,${encodeURIComponent(source)}`),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     closers.push(() => sealer.close());
-    await expect(sealer.seal(job(k, 'ec', { auditSeq: 1 }))).rejects.toThrow(/exited with 3/);
-    const jwe = await sealer.seal(job(k, 'ec', { auditSeq: 2 }));
-    expect((await opened(jwe, k.ec.privateKey, k.signing.publicKey)).claims).toEqual({
-      auditSeq: 2,
-    });
-    expect(failures).toHaveLength(1);
+    return { sealer, failures };
+  };
+  const readable = async (k: Awaited<ReturnType<typeof keys>>, jwe: Promise<string>) =>
+    (await opened(await jwe, k.ec.privateKey, k.signing.publicKey)).claims;
+
+  it('seals on the event loop what a thread that exited held, says so once, and goes on there', async () => {
+    const k = await keys();
+    const { sealer, failures } = thread('process.exit(3)');
+    expect(await readable(k, sealer.seal(job(k, 'ec', { auditSeq: 1 })))).toEqual({ auditSeq: 1 });
+    expect(await readable(k, sealer.seal(job(k, 'ec', { auditSeq: 2 })))).toEqual({ auditSeq: 2 });
+    expect(failures.map((f) => f.message)).toEqual(['the seal thread exited with 3']);
+  });
+
+  it('gives up on a thread that leaves a job unanswered, and seals that job and the rest here', async () => {
+    const k = await keys();
+    const { sealer, failures } = thread(
+      "import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => {});",
+      200,
+    );
+    const started = performance.now();
+    const both = await Promise.all([
+      readable(k, sealer.seal(job(k, 'ec', { auditSeq: 1 }))),
+      readable(k, sealer.seal(job(k, 'ec', { auditSeq: 2 }))),
+    ]);
+    expect(both).toEqual([{ auditSeq: 1 }, { auditSeq: 2 }]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(failures.map((f) => f.message)).toEqual(['the seal thread left a job unanswered']);
+    expect(await readable(k, sealer.seal(job(k, 'ec', { auditSeq: 3 })))).toEqual({ auditSeq: 3 });
+  });
+
+  it('does here a job the thread answered with an error, and keeps using the thread', async () => {
+    const k = await keys();
+    const { sealer, failures } = thread(
+      "import { parentPort } from 'node:worker_threads'; parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, error: 'a key the thread was never given' }));",
+    );
+    expect(await readable(k, sealer.seal(job(k, 'ec', { auditSeq: 1 })))).toEqual({ auditSeq: 1 });
+    expect(await readable(k, sealer.seal(job(k, 'ec', { auditSeq: 2 })))).toEqual({ auditSeq: 2 });
+    expect(failures).toEqual([]);
   });
 });

@@ -192,7 +192,11 @@ const metrics =
 // Exchanges sign and seal their attestations on a thread beside the event loop.
 const sealer = sealThreads({
   onFailure: (error) => {
-    logger.error({ errorType: error.name }, 'seal thread failed: sealing on the event loop');
+    try {
+      logger.error({ errorType: error.name }, 'seal thread failed: sealing on the event loop');
+    } catch {
+      // nowhere left to write to; sealing goes on regardless
+    }
   },
 });
 
@@ -278,6 +282,7 @@ async function stop(signal: string): Promise<void> {
   try {
     await running.shutdown();
   } finally {
+    await sealer.close();
     await opened.close();
     dataDirLock?.release();
     const dropped = logDestination.dropped();
