@@ -23,14 +23,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: {
-          allowDefaultProject: [
-            '*.js',
-            'cli/bin.mjs',
-            'scripts/build-cli.mjs',
-            'gateway/node-seal-thread.mjs',
-          ],
-        },
+        projectService: { allowDefaultProject: ['*.js', 'cli/bin.mjs', 'scripts/build-cli.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -120,7 +113,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['cli/bin.mjs', 'scripts/build-cli.mjs', 'gateway/node-seal-thread.mjs', '*.js'],
+    files: ['cli/bin.mjs', 'scripts/build-cli.mjs', '*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

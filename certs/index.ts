@@ -58,7 +58,6 @@ export {
 } from './registry.ts';
 export type { PkiDeps, NewPrincipal, RegisteredCertificate } from './registry.ts';
 export { parseEncryptionKey } from './encryption-key.ts';
-export { signCompact } from './compact-sign.ts';
 export { createGatewaySigner, signDetachedAsTenant, tenantPgpKey } from './signer.ts';
 export type { GatewaySigner } from './signer.ts';
 export { certificateKey, subjectKeyOf } from './memo.ts';

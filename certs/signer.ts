@@ -1,8 +1,9 @@
+import { CompactSign } from 'jose';
 import { GatewayError, type Clock } from '../core/index.ts';
 import { keyContext, unwrapPrivateKey, unwrapSecret } from './key-wrap.ts';
 import { signDetached } from './openpgp.ts';
 import type { PkiStore } from './ports.ts';
-import { signCompact } from './compact-sign.ts';
+import { GATEWAY_SIGNING_ALG } from './signing-key.ts';
 
 /** Signs on behalf of a tenant's gateway: receipts, attestations, tree heads. */
 export interface GatewaySigner {
@@ -11,8 +12,6 @@ export interface GatewaySigner {
    * JSON of `payload`.
    */
   sign(tenantId: string, payload: object, typ: string): Promise<string>;
-  /** The tenant's active signing key and its kid, for `signCompact` elsewhere. */
-  activeKey(tenantId: string): Promise<{ kid: string; key: CryptoKey }>;
 }
 
 /**
@@ -21,30 +20,27 @@ export interface GatewaySigner {
  */
 export function createGatewaySigner(deps: { pki: PkiStore; masterKey: CryptoKey }): GatewaySigner {
   const cache = new Map<string, { kid: string; key: CryptoKey }>();
-  const activeKey = async (tenantId: string) => {
-    const [active] = await deps.pki.keys(tenantId, 'signing');
-    if (active?.status !== 'active') {
-      throw new GatewayError('internal_error', { detail: 'tenant has no active signing key' });
-    }
-    let entry = cache.get(tenantId);
-    if (entry?.kid !== active.kid) {
-      const key = await unwrapPrivateKey(
-        deps.masterKey,
-        active.wrappedPrivate,
-        keyContext(tenantId, 'signing', active.kid),
-        { name: 'ECDSA', namedCurve: 'P-256' },
-        ['sign'],
-      );
-      entry = { kid: active.kid, key };
-      cache.set(tenantId, entry);
-    }
-    return entry;
-  };
   return {
-    activeKey,
     async sign(tenantId, payload, typ) {
-      const { kid, key } = await activeKey(tenantId);
-      return signCompact(key, kid, typ, JSON.stringify(payload));
+      const [active] = await deps.pki.keys(tenantId, 'signing');
+      if (active?.status !== 'active') {
+        throw new GatewayError('internal_error', { detail: 'tenant has no active signing key' });
+      }
+      let entry = cache.get(tenantId);
+      if (entry?.kid !== active.kid) {
+        const key = await unwrapPrivateKey(
+          deps.masterKey,
+          active.wrappedPrivate,
+          keyContext(tenantId, 'signing', active.kid),
+          { name: 'ECDSA', namedCurve: 'P-256' },
+          ['sign'],
+        );
+        entry = { kid: active.kid, key };
+        cache.set(tenantId, entry);
+      }
+      return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+        .setProtectedHeader({ alg: GATEWAY_SIGNING_ALG, kid: entry.kid, typ })
+        .sign(entry.key);
     },
   };
 }

@@ -1,52 +1,52 @@
-import { importJWK, type JWK } from 'jose';
+import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import {
   certificateKey,
   encryptToPgpKey,
   parseCertificate,
   type Principal,
 } from '../certs/index.ts';
-import { sha256, type Clock } from '../core/index.ts';
-import type { JweRecipientKey } from './seal.ts';
+import type { Clock } from '../core/index.ts';
 
 /**
- * The key a JWE to the recipient is encrypted to: its registered encryption key or, where none
- * is registered, its certificate's key; ECDH-ES+A256KW for EC, RSA-OAEP-256 for RSA.
+ * Encrypts the gateway's attestation so only the recipient can read it: OpenPGP to a registered
+ * OpenPGP key; otherwise a compact JWE (A256GCM) to the registered encryption key or, where none
+ * is registered, to the certificate's key — ECDH-ES+A256KW for EC, RSA-OAEP-256 for RSA.
+ * No compression (`zip`): compressing before encrypting leaks length (CRIME-like).
  */
-export async function recipientJweKey(
-  recipient: Principal,
-  certificatePem: string,
-): Promise<JweRecipientKey> {
-  if (recipient.encryptionKey !== null) {
-    const jwk = JSON.parse(recipient.encryptionKey) as JWK;
-    const alg = jwk.kty === 'RSA' ? 'RSA-OAEP-256' : 'ECDH-ES+A256KW';
-    const key = (await importJWK(jwk, alg)) as CryptoKey;
-    return { id: `jwk:${await sha256(recipient.encryptionKey)}`, key, alg };
-  }
-  const certificate = parseCertificate(certificatePem);
-  const alg = certificate.publicKey.algorithm.name.startsWith('RSA')
-    ? 'RSA-OAEP-256'
-    : 'ECDH-ES+A256KW';
-  return {
-    id: `cert:${await sha256(certificatePem)}`,
-    key: await certificateKey(certificatePem, alg),
-    alg,
-  };
-}
-
-/**
- * Encrypts the gateway's signed attestation to a recipient with a registered OpenPGP key, which
- * then takes precedence over any JWE key.
- */
-export async function sealForPgpRecipient(input: {
-  pgpPublicKey: string;
+export async function sealForRecipient(input: {
+  recipient: Principal;
+  certificatePem: string;
   attestationJws: string;
   pgpSigningKey: () => Promise<string>;
   clock: Clock;
-}): Promise<string> {
-  return encryptToPgpKey(
-    input.pgpPublicKey,
-    input.attestationJws,
-    await input.pgpSigningKey(),
-    input.clock,
-  );
+}): Promise<{ envelope: 'jwe' | 'openpgp'; ciphertext: string }> {
+  const { recipient, attestationJws } = input;
+  if (recipient.pgpPublicKey !== null) {
+    return {
+      envelope: 'openpgp',
+      ciphertext: await encryptToPgpKey(
+        recipient.pgpPublicKey,
+        attestationJws,
+        await input.pgpSigningKey(),
+        input.clock,
+      ),
+    };
+  }
+  let key: CryptoKey;
+  let alg: 'ECDH-ES+A256KW' | 'RSA-OAEP-256';
+  if (recipient.encryptionKey !== null) {
+    const jwk = JSON.parse(recipient.encryptionKey) as JWK;
+    alg = jwk.kty === 'RSA' ? 'RSA-OAEP-256' : 'ECDH-ES+A256KW';
+    key = (await importJWK(jwk, alg)) as CryptoKey;
+  } else {
+    const certificate = parseCertificate(input.certificatePem);
+    alg = certificate.publicKey.algorithm.name.startsWith('RSA')
+      ? 'RSA-OAEP-256'
+      : 'ECDH-ES+A256KW';
+    key = await certificateKey(input.certificatePem, alg);
+  }
+  const ciphertext = await new CompactEncrypt(new TextEncoder().encode(attestationJws))
+    .setProtectedHeader({ alg, enc: 'A256GCM', cty: 'JWT' })
+    .encrypt(key);
+  return { envelope: 'jwe', ciphertext };
 }

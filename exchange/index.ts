@@ -24,7 +24,5 @@ export {
   withholdEndedConsents,
 } from './mailbox.ts';
 export type { WithholdDeps } from './mailbox.ts';
-export { recipientJweKey, sealForPgpRecipient } from './envelope.ts';
-export { sealHere, signAndSeal } from './seal.ts';
-export type { JweRecipientKey, JweSealer, SealJob } from './seal.ts';
+export { sealForRecipient } from './envelope.ts';
 export { purgeExpiredMessages } from './purge.ts';

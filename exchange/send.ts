@@ -5,7 +5,6 @@ import {
   type AuthenticatedPrincipal,
   type GatewaySigner,
   type PkiStore,
-  type Principal,
 } from '../certs/index.ts';
 import {
   auditSubjectRefOf,
@@ -25,8 +24,7 @@ import {
   type Clock,
 } from '../core/index.ts';
 import { evaluate, PURPOSES, type PolicySet } from '../policies/index.ts';
-import { recipientJweKey, sealForPgpRecipient } from './envelope.ts';
-import { sealHere, type JweSealer } from './seal.ts';
+import { sealForRecipient } from './envelope.ts';
 import { verifiedSenderMessage } from './sender-jws.ts';
 import type { ExchangeStore, MailboxMessage } from './ports.ts';
 
@@ -57,8 +55,6 @@ export interface ExchangeDeps {
   readonly policy: PolicySet;
   readonly clock: Clock;
   readonly masterKey: CryptoKey;
-  /** Where attestations are signed and sealed; on the calling thread unless given. */
-  readonly sealer?: JweSealer;
 }
 
 export interface Accepted {
@@ -258,16 +254,27 @@ export async function sendExchange(
     await deps.audit.record(
       tenantId,
       async (seq) => {
-        sealed = await seal(deps, recipient, recipientCert.certificatePem, tenantId, {
-          senderJws: input.payload,
-          consentId: consent.consent.id,
-          consentVersion: consent.current.version,
-          policyVersion: `${deps.policy.version} ${deps.policy.hash}`,
-          auditSeq: seq,
-          acceptedAt,
-          messageType: input.messageType,
-          purpose: input.purpose,
-          categories: [...parsed.categories],
+        const attestation = await deps.signer.sign(
+          tenantId,
+          {
+            senderJws: input.payload,
+            consentId: consent.consent.id,
+            consentVersion: consent.current.version,
+            policyVersion: `${deps.policy.version} ${deps.policy.hash}`,
+            auditSeq: seq,
+            acceptedAt,
+            messageType: input.messageType,
+            purpose: input.purpose,
+            categories: [...parsed.categories],
+          },
+          ATTESTATION_TYP,
+        );
+        sealed = await sealForRecipient({
+          recipient,
+          certificatePem: recipientCert.certificatePem,
+          attestationJws: attestation,
+          pgpSigningKey: async () => (await tenantPgpKey(deps, tenantId)).privateKey,
+          clock: deps.clock,
         });
         response = { id, status: 'queued', consentId: consent.consent.id, auditSeq: seq };
         return {
@@ -337,38 +344,6 @@ export async function sendExchange(
   }
   if (!response) throw new GatewayError('internal_error');
   return response;
-}
-
-/**
- * The attestation, signed with the tenant's key and encrypted to the recipient: OpenPGP to a
- * registered OpenPGP key, else a compact JWE through the deps' sealer.
- */
-async function seal(
-  deps: ExchangeDeps,
-  recipient: Principal,
-  certificatePem: string,
-  tenantId: string,
-  claims: object,
-): Promise<{ envelope: 'jwe' | 'openpgp'; ciphertext: string }> {
-  if (recipient.pgpPublicKey !== null) {
-    return {
-      envelope: 'openpgp',
-      ciphertext: await sealForPgpRecipient({
-        pgpPublicKey: recipient.pgpPublicKey,
-        attestationJws: await deps.signer.sign(tenantId, claims, ATTESTATION_TYP),
-        pgpSigningKey: async () => (await tenantPgpKey(deps, tenantId)).privateKey,
-        clock: deps.clock,
-      }),
-    };
-  }
-  const { kid, key } = await deps.signer.activeKey(tenantId);
-  const ciphertext = await (deps.sealer ?? sealHere).seal({
-    signingKey: { id: `${tenantId}/${kid}`, kid, key },
-    recipientKey: await recipientJweKey(recipient, certificatePem),
-    typ: ATTESTATION_TYP,
-    payloadJson: JSON.stringify(claims),
-  });
-  return { envelope: 'jwe', ciphertext };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AuditLog, type AuditStore } from '../audit/index.ts';
-import { withholdMessagesOf, type ExchangeStore, type JweSealer } from '../exchange/index.ts';
+import { withholdMessagesOf, type ExchangeStore } from '../exchange/index.ts';
 import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
 import { TenantHasher, type ConsentDeps, type ConsentStore } from '../consent/index.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
@@ -131,8 +131,6 @@ export interface GatewayDeps {
   readonly production?: boolean;
   /** The tenant whose site the portal is (GATEWAY_PORTAL_TENANT); absent: the only or oldest. */
   readonly portalTenant?: string;
-  /** Where exchanges' attestations are signed and sealed (Node: a thread); absent: in the request. */
-  readonly sealer?: JweSealer;
 }
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
@@ -326,7 +324,6 @@ export function createApp(deps: GatewayDeps): GatewayApp {
       policy: deps.policy,
       clock: deps.clock,
       masterKey: deps.keys.masterKey,
-      ...(deps.sealer === undefined ? {} : { sealer: deps.sealer }),
     },
     agencies,
   });

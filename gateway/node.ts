@@ -26,7 +26,6 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { backgroundJobs, JOB_INTERVALS_MS } from './jobs.ts';
 import { prometheusMetrics } from './metrics/node-prometheus.ts';
 import { clientAddressOf } from './client-address.ts';
-import { sealThreads } from './node-seal-threads.ts';
 import { eidConfigFrom, readConfig, readMasterKeyFile } from './config.ts';
 import { createEidProvider, type EidProvider } from './portal/eid.ts';
 import { portalNotReadyLine } from './portal/legal/profile-notice.ts';
@@ -189,20 +188,8 @@ async function seedDemo(): Promise<void> {
 const metrics =
   config.metricsToken === undefined ? undefined : prometheusMetrics({ token: config.metricsToken });
 
-// Exchanges sign and seal their attestations on a thread beside the event loop.
-const sealer = sealThreads({
-  onFailure: (error) => {
-    try {
-      logger.error({ errorType: error.name }, 'seal thread failed: sealing on the event loop');
-    } catch {
-      // nowhere left to write to; sealing goes on regardless
-    }
-  },
-});
-
 const app = createApp({
   config: { publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, version: gatewayVersion },
-  sealer,
   clock: systemClock,
   logger,
   storage,
@@ -282,7 +269,6 @@ async function stop(signal: string): Promise<void> {
   try {
     await running.shutdown();
   } finally {
-    await sealer.close();
     await opened.close();
     dataDirLock?.release();
     const dropped = logDestination.dropped();
