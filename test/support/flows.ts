@@ -1,6 +1,7 @@
 import { CompactSign } from 'jose';
 import type { TestPrincipal } from './pki.ts';
 import type { KoelnWorld } from './world.ts';
+import { residenceStatusRequest } from './person.ts';
 
 /** A person as agencies name them: scheme and value. */
 export interface Subject {
@@ -58,21 +59,17 @@ export async function sendNotice(
 
 /**
  * The Köln Jobcenter's usual request (from the immigration office to the Jobcenter, for labour
- * market integration, birth date 1990-01-31), as JSON; `overrides` replace its fields.
+ * market integration, residence status and employment permission, birth date 1990-01-31), as
+ * JSON: {@link residenceStatusRequest} with the employment permission too; `overrides` replace
+ * its fields.
  */
 export function consentRequestBody(
   subject: Subject,
   overrides: Record<string, unknown> = {},
 ): string {
-  return JSON.stringify({
-    subject,
-    senders: ['abh-koeln'],
-    recipients: ['jc-koeln'],
-    purpose: 'labour_market_integration',
+  return residenceStatusRequest(subject, {
     categories: ['residence_status', 'employment_permission'],
     validUntil: '2027-06-01T00:00:00Z',
-    language: 'de',
-    secondFactor: { type: 'birthDate', value: '1990-01-31' },
     ...overrides,
   });
 }
