@@ -1,8 +1,10 @@
 /**
  * One core's share of the crypto floor (see `crypto-floor.ts`): the four operations of an
- * accepted exchange, with jose as the gateway calls them, in a loop, with no HTTP and no storage.
- * Keys are the demo agencies' own (read from the gateway's data dir), imported once.
+ * accepted exchange in a loop, with no HTTP and no storage, either with jose (the floor issue 15
+ * defines) or with the `node:crypto` engine the Node gateway installs. Keys are the demo
+ * agencies' own (read from the gateway's data dir), imported once.
  */
+import 'reflect-metadata';
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,12 +18,14 @@ import {
   importX509,
   jwtVerify,
 } from 'jose';
+import { nodeJoseEngine } from '../gateway/node-jose.ts';
 import { demoAgency } from '../test/support/demo-agency.ts';
 import { PUBLIC_URL } from './gateway.ts';
 import { MESSAGE_TYPE, planMessage, PURPOSE, RECIPIENT, SENDER } from './exchange-request.ts';
 
-const { dataDir, warmupMs, measureMs, inFlight } = workerData as {
+const { dataDir, warmupMs, measureMs, inFlight, engine } = workerData as {
   dataDir: string;
+  engine: 'jose' | 'node';
   warmupMs: number;
   measureMs: number;
   inFlight: number;
@@ -47,7 +51,45 @@ const slots = await Promise.all(
   })),
 );
 
+/** The attestation's claims: the same shape as the gateway's. */
+const attestationOf = (senderJws: string) =>
+  encoder.encode(
+    JSON.stringify({
+      senderJws,
+      consentId: 'cs_0123456789abcdef',
+      consentVersion: 1,
+      policyVersion: '2026-11-25.2 0123456789abcdef',
+      auditSeq: 1,
+      acceptedAt: new Date().toISOString(),
+      messageType: MESSAGE_TYPE,
+      purpose: PURPOSE,
+      categories: ['employment_history'],
+    }),
+  );
+
+/** The same four operations with the Node gateway's engine (claims read as the gateway reads them). */
+async function nodeExchange(slot: { token: string; payload: string }): Promise<void> {
+  const claims = JSON.parse(
+    new TextDecoder().decode(await nodeJoseEngine.verify(slot.token, senderKey, 'ES256')),
+  ) as { aud?: unknown };
+  if (claims.aud !== PUBLIC_URL) throw new Error('aud');
+  JSON.parse(
+    new TextDecoder().decode(await nodeJoseEngine.verify(slot.payload, senderKey, 'ES256')),
+  );
+  const attestation = await nodeJoseEngine.sign(
+    attestationOf(slot.payload),
+    { alg: 'ES256', kid: 'bench', typ: 'exchange-attestation+jwt' },
+    gatewayKey,
+  );
+  await nodeJoseEngine.encrypt(
+    encoder.encode(attestation),
+    { alg: 'ECDH-ES+A256KW', cty: 'JWT' },
+    recipientKey,
+  );
+}
+
 async function exchange(slot: { token: string; payload: string }): Promise<void> {
+  if (engine === 'node') return nodeExchange(slot);
   await jwtVerify(slot.token, senderKey, {
     algorithms: ['ES256'],
     audience: PUBLIC_URL,
@@ -57,21 +99,7 @@ async function exchange(slot: { token: string; payload: string }): Promise<void>
   });
   const { payload } = await compactVerify(slot.payload, senderKey, { algorithms: ['ES256'] });
   JSON.parse(new TextDecoder().decode(payload));
-  const attestation = await new CompactSign(
-    encoder.encode(
-      JSON.stringify({
-        senderJws: slot.payload,
-        consentId: 'cs_0123456789abcdef',
-        consentVersion: 1,
-        policyVersion: '2026-11-25.2 0123456789abcdef',
-        auditSeq: 1,
-        acceptedAt: new Date().toISOString(),
-        messageType: MESSAGE_TYPE,
-        purpose: PURPOSE,
-        categories: ['employment_history'],
-      }),
-    ),
-  )
+  const attestation = await new CompactSign(attestationOf(slot.payload))
     .setProtectedHeader({ alg: 'ES256', kid: 'bench', typ: 'exchange-attestation+jwt' })
     .sign(gatewayKey);
   await new CompactEncrypt(encoder.encode(attestation))

@@ -1,8 +1,9 @@
 /**
  * The crypto floor: how many exchanges per second the four operations of an accepted exchange
- * allow on this machine, done with jose as the gateway does them, on every core (one worker
- * thread per core), with no HTTP and no storage. The exchange rate over HTTP divided by this is
- * the share of the machine the gateway turns into exchanges.
+ * allow on this machine, on every core (one worker thread per core), with no HTTP and no storage.
+ * Done with jose, it is the floor issue 15 defines: the exchange rate over HTTP divided by it is
+ * the share of the machine the gateway turns into exchanges. Done with the `node:crypto` engine
+ * the Node gateway installs (`gateway/node-jose.ts`), it is the floor of the gateway as it runs.
  *
  * Per exchange: verify the client assertion (`jwtVerify`, ES256), verify the sender's JWS
  * (`compactVerify`, ES256, 4 KiB message), sign the attestation (`CompactSign`, ES256, over the
@@ -27,6 +28,7 @@ export async function measureCryptoFloor(options: {
   dataDir: string;
   warmupMs: number;
   measureMs: number;
+  engine: 'jose' | 'node';
 }): Promise<CryptoFloor> {
   const workers = availableParallelism();
   const results = await Promise.all(

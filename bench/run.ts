@@ -4,7 +4,8 @@
  *
  * - exchanges per second over HTTP against a real `gateway/node.ts` process on SQLite, with load
  *   from another process, 4 KiB messages, warm-up first (`throughput.ts`, `load.ts`);
- * - the crypto floor: the same four crypto operations per exchange on all cores (`crypto-floor.ts`);
+ * - the crypto floor: the same four crypto operations per exchange on all cores (`crypto-floor.ts`),
+ *   with jose (the ratio's floor) and with the `node:crypto` engine the Node gateway runs with;
  * - p50/p99 latency in an open loop at half the peak;
  * - the gateway's peak RSS;
  * - at twice the peak, open loop: what is offered, answered 201 and shed (503 `overloaded`) per
@@ -42,11 +43,15 @@ import { measureOverload } from './overload.ts';
 import { measurePostgres } from './postgres.ts';
 import { measureStored, sizeKey } from './stored.ts';
 import { measureThroughput } from './throughput.ts';
-import { useSha256 } from '../core/index.ts';
-import { nodeSha256 } from '../gateway/node-sha256.ts';
+import { useHmacSha256, useSha256 } from '../core/index.ts';
+import { useJoseEngine } from '../certs/index.ts';
+import { nodeJoseEngine } from '../gateway/node-jose.ts';
+import { nodeHmacSha256, nodeSha256 } from '../gateway/node-sha256.ts';
 
 // What the gateway and the CLI install: the lookups measured in this process hash as they do.
 useSha256(nodeSha256);
+useHmacSha256(nodeHmacSha256);
+useJoseEngine(nodeJoseEngine);
 
 const json = process.argv.includes('--json');
 const startedAt = performance.now();
@@ -86,7 +91,7 @@ const loadDuring: number[] = [];
 const sampler = setInterval(() => loadDuring.push(round(loadavg()[0] ?? NaN, 2)), 15_000);
 
 async function measureAll(): Promise<Record<string, unknown>> {
-  const { load: http, floor, rssMB, settings } = await measureThroughput(dir.path);
+  const { load: http, floor, nodeFloor, rssMB, settings } = await measureThroughput(dir.path);
   const overload = await measureOverload(dir.path, http.exchangesPerSec);
   const stored = await measureStored(dir.path, sizes, sweepRows);
   const proofs = await measureInclusionProofs(dir.path, sizes);
@@ -99,6 +104,8 @@ async function measureAll(): Promise<Record<string, unknown>> {
     exchangesPerSec: round(http.exchangesPerSec, 1),
     cryptoFloorPerSec: round(floor.perSec, 1),
     ratio: round(http.exchangesPerSec / floor.perSec, 3),
+    cryptoFloorNodePerSec: round(nodeFloor.perSec, 1),
+    ratioToNodeFloor: round(http.exchangesPerSec / nodeFloor.perSec, 3),
     p50Ms: round(http.p50Ms, 2),
     p99Ms: round(http.p99Ms, 2),
     rssMB: round(rssMB, 1),
@@ -140,6 +147,8 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
     exchangesPerSec: number;
     cryptoFloorPerSec: number;
     ratio: number;
+    cryptoFloorNodePerSec: number;
+    ratioToNodeFloor: number;
     p50Ms: number;
     p99Ms: number;
     rssMB: number;
@@ -177,6 +186,10 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
       `${String(f.cryptoFloorPerSec)}/s`,
     ],
     ['ratio', String(f.ratio)],
+    [
+      'crypto floor with node:crypto, as the Node gateway signs and seals; ratio to it',
+      `${String(f.cryptoFloorNodePerSec)}/s; ${String(f.ratioToNodeFloor)}`,
+    ],
     [
       `latency at half the peak (${String(http.pacedRatePerSec)}/s, open loop)`,
       `p50 ${String(f.p50Ms)} ms, p99 ${String(f.p99Ms)} ms`,

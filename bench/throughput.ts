@@ -14,7 +14,10 @@ import type { LoadConfig, LoadResult, OpenLoopConfig, OpenLoopResult } from './l
 
 export interface Throughput {
   readonly load: LoadResult;
+  /** With jose (the floor the ratio is taken against). */
   readonly floor: CryptoFloor;
+  /** With the `node:crypto` engine the Node gateway runs with. */
+  readonly nodeFloor: CryptoFloor;
   readonly rssMB: number;
   readonly settings: LoadConfig;
 }
@@ -50,11 +53,15 @@ export async function measureThroughput(dataRoot: string): Promise<Throughput> {
   try {
     await grantConsent(dataDir, gateway.baseUrl);
     process.stderr.write('bench: crypto floor\n');
-    const floor = await measureCryptoFloor({
-      dataDir,
-      warmupMs: knob('BENCH_FLOOR_WARMUP_MS', 3000),
-      measureMs: knob('BENCH_FLOOR_MS', 10_000),
-    });
+    const floorOf = (engine: 'jose' | 'node') =>
+      measureCryptoFloor({
+        dataDir,
+        warmupMs: knob('BENCH_FLOOR_WARMUP_MS', 3000),
+        measureMs: knob('BENCH_FLOOR_MS', 10_000),
+        engine,
+      });
+    const floor = await floorOf('jose');
+    const nodeFloor = await floorOf('node');
     process.stderr.write('bench: exchanges over HTTP\n');
     const settings = {
       baseUrl: gateway.baseUrl,
@@ -66,7 +73,7 @@ export async function measureThroughput(dataRoot: string): Promise<Throughput> {
       pacedMs: knob('BENCH_PACED_MS', 20_000),
     };
     const load = await runLoad(settings);
-    return { load, floor, rssMB: gateway.peakRssMB(), settings };
+    return { load, floor, nodeFloor, rssMB: gateway.peakRssMB(), settings };
   } finally {
     await gateway.stop();
   }

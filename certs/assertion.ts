@@ -1,15 +1,10 @@
-import {
-  decodeProtectedHeader,
-  errors as joseErrors,
-  jwtVerify,
-  type JWTPayload,
-  type ProtectedHeaderParameters,
-} from 'jose';
+import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import type * as x509 from '@peculiar/x509';
 import { GatewayError, type Clock } from '../core/index.ts';
 import { verifyCertificateChain } from './chain.ts';
 import { certificateFingerprint } from './issue.ts';
 import { certificateKey, subjectKeyOf } from './memo.ts';
+import { CompactJwsRefused, joseEngine } from './jose-engine.ts';
 import { ALLOWED_JWS_ALGORITHMS, jwsAlgorithmsFor } from './key-policy.ts';
 import type { AgencyType, PkiStore, PrincipalKind } from './ports.ts';
 import { normalizeSerial } from './serial.ts';
@@ -90,43 +85,31 @@ export async function verifyClientAssertion(
       ),
   });
 
-  const alg = header.alg ?? '';
   const leafPem = leaf.toString('pem');
   const keyInfo = await subjectKeyOf(leafPem, leaf.publicKey).catch(() => {
     throw refuse('the certificate key is of a kind the gateway does not accept');
   });
-  if (!(jwsAlgorithmsFor(keyInfo) as readonly string[]).includes(alg)) {
+  const alg = jwsAlgorithmsFor(keyInfo).find((allowed) => allowed === header.alg);
+  if (alg === undefined) {
     throw refuse(
       `the algorithm does not fit the certificate key (use ${jwsAlgorithmsFor(keyInfo).join(' or ')})`,
     );
   }
-  const key = await certificateKey(leafPem, alg);
-
-  let payload: JWTPayload;
+  let payload: Uint8Array;
   try {
-    ({ payload } = await jwtVerify(token, key, {
-      algorithms: [alg],
-      audience: check.audience,
-      issuer: principal.id,
-      subject: principal.id,
-      currentDate: now,
-      clockTolerance: CLOCK_SKEW_S,
-      requiredClaims: ['iss', 'sub', 'aud', 'iat', 'exp', 'jti'],
-    }));
+    payload = await joseEngine().verify(token, await certificateKey(leafPem, alg), alg);
   } catch (error) {
-    throw refuse(describeJoseFailure(error, check.audience));
-  }
-  const { iat, exp, jti } = payload;
-  if (typeof iat !== 'number' || typeof exp !== 'number' || typeof jti !== 'string') {
-    throw refuse('iat, exp and jti are required');
-  }
-  if (exp - iat > MAX_ASSERTION_LIFETIME_S) {
     throw refuse(
-      `the assertion lives too long: exp may be at most ${MAX_ASSERTION_LIFETIME_S} s after iat`,
+      error instanceof CompactJwsRefused && error.reason === 'signature'
+        ? 'the signature does not verify with the certificate key'
+        : 'the assertion is not a valid signed JWT',
     );
   }
-  if (iat > now.getTime() / 1000 + CLOCK_SKEW_S) throw refuse('iat lies in the future');
-  if (jti.length === 0 || jti.length > 128) throw refuse('jti must be 1–128 characters');
+  const { exp, jti } = checkClaims(payload, {
+    audience: check.audience,
+    principalId: principal.id,
+    now: now.getTime() / 1000,
+  });
 
   const fresh = await check.store.useAssertionId(
     record.tenantId,
@@ -205,26 +188,50 @@ async function resolveCertificate(
   return { leaf: parseCertificate(record.certificatePem), intermediates: [], record };
 }
 
-function describeJoseFailure(error: unknown, audience: string): string {
-  if (error instanceof joseErrors.JWTExpired) return 'the assertion has expired';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    switch (error.claim) {
-      case 'aud':
-        return `wrong audience: sign for ${audience}`;
-      case 'iss':
-      case 'sub':
-        return 'iss and sub must both be the id the certificate was issued to';
-      case 'nbf':
-        return 'the assertion is not valid yet';
-      case 'iat':
-        return 'iat lies in the future';
-      default:
-        return `claim ${error.claim} is missing or invalid`;
-    }
+/**
+ * The claims of an assertion whose signature verified (RFC 7523 §3): `iss` and `sub` both the
+ * principal, `aud` this gateway, `iat`/`exp` numbers with `exp` not past and at most
+ * {@link MAX_ASSERTION_LIFETIME_S} after `iat`, `nbf` (if any) not in the future, and a `jti`.
+ * Clock skew of {@link CLOCK_SKEW_S} either way.
+ */
+function checkClaims(
+  payload: Uint8Array,
+  expected: { audience: string; principalId: string; now: number },
+): { exp: number; jti: string } {
+  let claims: unknown;
+  try {
+    claims = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+  } catch {
+    throw refuse('the assertion is not a valid signed JWT');
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-    return 'the signature does not verify with the certificate key';
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw refuse('the assertion is not a valid signed JWT');
   }
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm not allowed';
-  return 'the assertion is not a valid signed JWT';
+  const { iss, sub, aud, iat, exp, nbf, jti } = claims as Record<string, unknown>;
+  const invalid = (claim: string) => refuse(`claim ${claim} is missing or invalid`);
+  if (iss !== expected.principalId || sub !== expected.principalId) {
+    throw refuse('iss and sub must both be the id the certificate was issued to');
+  }
+  const audiences = Array.isArray(aud) ? (aud as unknown[]) : [aud];
+  if (!audiences.includes(expected.audience)) {
+    throw refuse(`wrong audience: sign for ${expected.audience}`);
+  }
+  if (typeof jti !== 'string') throw invalid('jti');
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw invalid('exp');
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw invalid('iat');
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) {
+    throw invalid('nbf');
+  }
+  if (nbf !== undefined && nbf > expected.now + CLOCK_SKEW_S) {
+    throw refuse('the assertion is not valid yet');
+  }
+  if (exp <= expected.now - CLOCK_SKEW_S) throw refuse('the assertion has expired');
+  if (exp - iat > MAX_ASSERTION_LIFETIME_S) {
+    throw refuse(
+      `the assertion lives too long: exp may be at most ${MAX_ASSERTION_LIFETIME_S} s after iat`,
+    );
+  }
+  if (iat > expected.now + CLOCK_SKEW_S) throw refuse('iat lies in the future');
+  if (jti.length === 0 || jti.length > 128) throw refuse('jti must be 1–128 characters');
+  return { exp, jti };
 }

@@ -24,6 +24,15 @@ export {
   parsePrincipalUri,
 } from './issue.ts';
 export { checkSubjectKey, jwsAlgorithmsFor, ALLOWED_JWS_ALGORITHMS } from './key-policy.ts';
+export type { AllowedJwsAlgorithm } from './key-policy.ts';
+export {
+  compactParts,
+  CompactJwsRefused,
+  joseEngine,
+  joseLibraryEngine,
+  useJoseEngine,
+} from './jose-engine.ts';
+export type { CompactJwsParts, JoseEngine, SealAlgorithm } from './jose-engine.ts';
 export { normalizeSerial, randomSerial } from './serial.ts';
 export { parseCertificate, importAnchor } from './x509.ts';
 export {

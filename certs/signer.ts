@@ -1,5 +1,5 @@
-import { CompactSign } from 'jose';
 import { GatewayError, type Clock } from '../core/index.ts';
+import { joseEngine } from './jose-engine.ts';
 import { keyContext, unwrapPrivateKey, unwrapSecret } from './key-wrap.ts';
 import { signDetached } from './openpgp.ts';
 import type { PkiStore } from './ports.ts';
@@ -38,9 +38,11 @@ export function createGatewaySigner(deps: { pki: PkiStore; masterKey: CryptoKey 
         entry = { kid: active.kid, key };
         cache.set(tenantId, entry);
       }
-      return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-        .setProtectedHeader({ alg: GATEWAY_SIGNING_ALG, kid: entry.kid, typ })
-        .sign(entry.key);
+      return joseEngine().sign(
+        new TextEncoder().encode(JSON.stringify(payload)),
+        { alg: GATEWAY_SIGNING_ALG, kid: entry.kid, typ },
+        entry.key,
+      );
     },
   };
 }

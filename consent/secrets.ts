@@ -1,5 +1,5 @@
 import { unwrapSecret, wrapSecret } from '../certs/index.ts';
-import { randomBytes, toBase64Url } from '../core/index.ts';
+import { hmacSha256, randomBytes, toBase64Url } from '../core/index.ts';
 import type { ConsentStore } from './ports.ts';
 
 /** Each purpose has its own secret, so a hash made for one can never be matched against another. */
@@ -24,8 +24,7 @@ export class TenantHasher {
   /** base64url HMAC-SHA256 of `input` under the tenant's secret called `purpose`. */
   async hash(tenantId: string, purpose: HashPurpose, input: string): Promise<string> {
     const key = await this.#key(tenantId, purpose);
-    const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input));
-    return toBase64Url(new Uint8Array(mac));
+    return toBase64Url(await hmacSha256(key, new TextEncoder().encode(input)));
   }
 
   #key(tenantId: string, purpose: string): Promise<CryptoKey> {

@@ -39,6 +39,32 @@ export async function sha256Bytes(
   return installedSha256(bytes);
 }
 
+/** HMAC-SHA256 of the bytes under a WebCrypto HMAC key (SHA-256, usage `sign`). */
+export type HmacSha256 = (
+  key: CryptoKey,
+  bytes: Uint8Array<ArrayBuffer>,
+) => Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>;
+
+const webCryptoHmacSha256: HmacSha256 = async (key, bytes) =>
+  new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes));
+let installedHmacSha256: HmacSha256 = webCryptoHmacSha256;
+
+/**
+ * Installs the HMAC-SHA256 the gateway's keyed hashes use (pseudonyms on every exchange), for the
+ * same reason as {@link useSha256}.
+ */
+export function useHmacSha256(impl: HmacSha256): void {
+  installedHmacSha256 = impl;
+}
+
+/** HMAC-SHA256 of the bytes under `key` with the installed implementation. */
+export async function hmacSha256(
+  key: CryptoKey,
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  return installedHmacSha256(key, bytes);
+}
+
 /** SHA-256 of the text's UTF-8, base64url. */
 export async function sha256(text: string): Promise<string> {
   return toBase64Url(await sha256Bytes(new TextEncoder().encode(text)));

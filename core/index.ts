@@ -14,8 +14,10 @@ export {
   randomId,
   sha256,
   sha256Bytes,
+  hmacSha256,
+  useHmacSha256,
   useSha256,
   constantTimeEqual,
 } from './bytes.ts';
-export type { Sha256 } from './bytes.ts';
+export type { HmacSha256, Sha256 } from './bytes.ts';
 export { canonicalJson } from './canonical-json.ts';

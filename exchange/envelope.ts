@@ -1,7 +1,8 @@
-import { CompactEncrypt, importJWK, type JWK } from 'jose';
+import { importJWK, type JWK } from 'jose';
 import {
   certificateKey,
   encryptToPgpKey,
+  joseEngine,
   parseCertificate,
   type Principal,
 } from '../certs/index.ts';
@@ -45,8 +46,10 @@ export async function sealForRecipient(input: {
       : 'ECDH-ES+A256KW';
     key = await certificateKey(input.certificatePem, alg);
   }
-  const ciphertext = await new CompactEncrypt(new TextEncoder().encode(attestationJws))
-    .setProtectedHeader({ alg, enc: 'A256GCM', cty: 'JWT' })
-    .encrypt(key);
+  const ciphertext = await joseEngine().encrypt(
+    new TextEncoder().encode(attestationJws),
+    { alg, cty: 'JWT' },
+    key,
+  );
   return { envelope: 'jwe', ciphertext };
 }

@@ -1,6 +1,6 @@
-import { compactVerify } from 'jose';
 import {
   certificateKey,
+  joseEngine,
   jwsAlgorithmsFor,
   parseCertificate,
   subjectKeyOf,
@@ -26,11 +26,13 @@ export async function verifiedSenderMessage(
   const header = JSON.parse(
     atob(payloadJws.split('.')[0]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
   ) as { alg?: string };
-  const alg = header.alg ?? '';
-  if (!(jwsAlgorithmsFor(keyInfo) as readonly string[]).includes(alg)) throw new Error('alg');
+  const alg = jwsAlgorithmsFor(keyInfo).find((allowed) => allowed === header.alg);
+  if (alg === undefined) throw new Error('alg');
   if (REFUSED_SENDER_HEADERS.some((name) => name in header)) throw new Error('header');
-  const { payload } = await compactVerify(payloadJws, await certificateKey(certificatePem, alg), {
-    algorithms: [alg],
-  });
+  const payload = await joseEngine().verify(
+    payloadJws,
+    await certificateKey(certificatePem, alg),
+    alg,
+  );
   return JSON.parse(new TextDecoder().decode(payload));
 }

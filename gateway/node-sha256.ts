@@ -1,6 +1,21 @@
-import { createHash } from 'node:crypto';
-import type { Sha256 } from '../core/index.ts';
+import { createHash, createHmac, KeyObject } from 'node:crypto';
+import type { HmacSha256, Sha256 } from '../core/index.ts';
 
 /** `node:crypto`'s SHA-256, for the gateway's small hashes (see `useSha256`). */
 export const nodeSha256: Sha256 = (bytes) =>
   new Uint8Array(createHash('sha256').update(bytes).digest());
+
+const hmacKeys = new WeakMap<CryptoKey, KeyObject>();
+
+/**
+ * `node:crypto`'s HMAC-SHA256 under a WebCrypto key (see `useHmacSha256`); the key, often
+ * non-extractable, is handed to `node:crypto` once and never exported.
+ */
+export const nodeHmacSha256: HmacSha256 = (key, bytes) => {
+  let keyObject = hmacKeys.get(key);
+  if (keyObject === undefined) {
+    keyObject = KeyObject.from(key);
+    hmacKeys.set(key, keyObject);
+  }
+  return new Uint8Array(createHmac('sha256', keyObject).update(bytes).digest());
+};
