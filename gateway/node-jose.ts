@@ -2,7 +2,7 @@ import {
   constants,
   createCipheriv,
   createECDH,
-  createHash,
+  hash,
   KeyObject,
   publicEncrypt,
   randomBytes,
@@ -74,15 +74,8 @@ const uint32 = (value: number): Buffer => {
 /** RFC 7518 §4.6.2 Concat KDF for one 256-bit key (one round of SHA-256), no apu/apv. */
 function concatKdf(secret: Buffer, alg: string): Buffer {
   const algorithm = Buffer.from(alg);
-  return createHash('sha256')
-    .update(uint32(1))
-    .update(secret)
-    .update(uint32(algorithm.length))
-    .update(algorithm)
-    .update(uint32(0))
-    .update(uint32(0))
-    .update(uint32(256))
-    .digest();
+  const parts = [uint32(1), secret, uint32(algorithm.length), algorithm];
+  return hash('sha256', Buffer.concat([...parts, uint32(0), uint32(0), uint32(256)]), 'buffer');
 }
 
 /** The CEK wrapped for the recipient, and what the header must say about it. */
