@@ -112,6 +112,8 @@ export interface GatewayDeps {
    * `overloaded` with `Retry-After` at once, `GET /health` excepted.
    */
   readonly maxInflight?: number;
+  /** Where admitted requests wait for their turn to start (see `shedLoad`); default none. */
+  readonly waitForTurn?: () => Promise<void>;
   /**
    * The identity-verified portal sign-in (OpenID Connect to an eID broker), where the deployment
    * configured one; without it only codes open the portal.
@@ -180,6 +182,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   app.use(
     shedLoad({
       maxInflight: deps.maxInflight ?? DEFAULT_MAX_INFLIGHT,
+      ...(deps.waitForTurn === undefined ? {} : { waitForTurn: deps.waitForTurn }),
       // Liveness must tell a busy gateway from a dead one.
       exempt: (c) => c.req.path === '/health' || STYLESHEETS.has(c.req.path),
       // The pages answer pages whatever the client accepts, also when shed.

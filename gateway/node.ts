@@ -33,6 +33,7 @@ import { createLogger, droppingDestination } from './logging.ts';
 import { completeDemoProfile, seedDemoTenant } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
 import { nodeJoseEngine } from './node-jose.ts';
+import { oneRequestPerTurn } from './node-turns.ts';
 import { nodeHmacSha256, nodeSha256 } from './node-sha256.ts';
 import { startNodeServer } from './node-server.ts';
 import { gatewayVersion } from './version.ts';
@@ -201,6 +202,7 @@ const app = createApp({
   policy,
   rateLimits: config.rateLimits,
   maxInflight: config.maxInflight,
+  waitForTurn: oneRequestPerTurn(),
   monitoringRule: config.monitoringRule,
   ...(eid === undefined ? {} : { eid }),
   ...(metrics === undefined ? {} : { metrics }),

@@ -241,7 +241,11 @@ describe('load shedding in the gateway', () => {
 
 describe('shedLoad', () => {
   /** A bare Hono app with only the request context and the middleware. */
-  function bareApp(options: { maxInflight: number; retryAfterSeconds?: number }) {
+  function bareApp(options: {
+    maxInflight: number;
+    retryAfterSeconds?: number;
+    waitForTurn?: () => Promise<void>;
+  }) {
     const logs = new LogCollector();
     const logger = createLogger({ level: 'info', destination: logs });
     const app = new Hono<GatewayEnv>();
@@ -274,6 +278,36 @@ describe('shedLoad', () => {
     expect((await app.request('/')).status).toBe(503);
     hold.release();
     for (const res of await Promise.all(held)) expect(res.status).toBe(200);
+  });
+
+  it('makes requests wait for a turn only past half the bound, counting them in flight meanwhile', async () => {
+    let turns = 0;
+    let letIn: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      letIn = resolve;
+    });
+    const { app, hold } = bareApp({
+      maxInflight: 4,
+      waitForTurn: () => {
+        turns++;
+        return gate;
+      },
+    });
+    const held = [app.request('/hold'), app.request('/hold')].map(answered);
+    await hold.untilEntered(2);
+    expect(turns).toBe(0);
+    // The third and fourth are past half the bound: they wait for a turn, holding their slots.
+    const waiting = [app.request('/'), app.request('/')].map(answered);
+    expect(turns).toBe(2);
+    // The fifth is shed at once, without a turn.
+    expect((await app.request('/')).status).toBe(503);
+    expect(turns).toBe(2);
+    letIn();
+    for (const res of await Promise.all(waiting)) expect(res.status).toBe(200);
+    hold.release();
+    for (const res of await Promise.all(held)) expect(res.status).toBe(200);
+    expect((await app.request('/')).status).toBe(200);
+    expect(turns).toBe(2);
   });
 
   it.each([
