@@ -43,15 +43,10 @@ import { measureOverload } from './overload.ts';
 import { measurePostgres } from './postgres.ts';
 import { measureStored, sizeKey } from './stored.ts';
 import { measureThroughput } from './throughput.ts';
-import { useHmacSha256, useSha256 } from '../core/index.ts';
-import { useJoseEngine } from '../certs/index.ts';
-import { nodeJoseEngine } from '../gateway/node-jose.ts';
-import { nodeHmacSha256, nodeSha256 } from '../gateway/node-sha256.ts';
+import { useNodeCrypto } from '../gateway/node-crypto.ts';
 
 // What the gateway and the CLI install: the lookups measured in this process hash as they do.
-useSha256(nodeSha256);
-useHmacSha256(nodeHmacSha256);
-useJoseEngine(nodeJoseEngine);
+useNodeCrypto();
 
 const json = process.argv.includes('--json');
 const startedAt = performance.now();

@@ -53,13 +53,13 @@ export interface CompactJwsParts {
 }
 
 /**
- * Splits a compact JWS and reads its protected header, the same for every engine: three strict
- * base64url parts (a lenient decoder would let the gateway and the recipient read different
- * bytes), a JSON object header naming `alg`, and no `crit`, since the gateway understands no
- * extension.
+ * Splits a compact JWS and reads its protected header, the same for every engine and for callers
+ * that look at the header first: three strict base64url parts (a lenient decoder would let the
+ * gateway and the recipient read different bytes), a JSON object header (naming `alg`, where
+ * given), and no `crit`, since the gateway understands no extension.
  * @throws CompactJwsRefused `malformed`
  */
-export function compactParts(jws: string, alg: string): CompactJwsParts {
+export function compactParts(jws: string, alg?: string): CompactJwsParts {
   const parts = jws.split('.');
   if (parts.length !== 3) throw new CompactJwsRefused('malformed');
   for (const part of parts) {
@@ -82,7 +82,9 @@ export function compactParts(jws: string, alg: string): CompactJwsParts {
     throw new CompactJwsRefused('malformed');
   }
   const fields = header as Record<string, unknown>;
-  if (fields['alg'] !== alg || 'crit' in fields) throw new CompactJwsRefused('malformed');
+  if ((alg !== undefined && fields['alg'] !== alg) || 'crit' in fields) {
+    throw new CompactJwsRefused('malformed');
+  }
   return { header: fields, signingInput: `${encodedHeader}.${payload}`, payload, signature };
 }
 

@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
-import { isGatewayError, useHmacSha256, useSha256 } from '../core/index.ts';
-import { useJoseEngine } from '../certs/index.ts';
-import { nodeJoseEngine } from '../gateway/node-jose.ts';
-import { nodeHmacSha256, nodeSha256 } from '../gateway/node-sha256.ts';
+import { isGatewayError } from '../core/index.ts';
+import { useNodeCrypto } from '../gateway/node-crypto.ts';
 import { gatewayVersion } from '../gateway/version.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 import { commandUsage, helpFor, usage } from './usage.ts';
@@ -45,9 +43,7 @@ export const commandNames: readonly string[] = Object.keys(commands);
  * each command parses its own options strictly, so a misspelt flag is an error, never ignored.
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  useSha256(nodeSha256);
-  useHmacSha256(nodeHmacSha256);
-  useJoseEngine(nodeJoseEngine);
+  useNodeCrypto();
   const verbAt = findVerb(argv);
   const globalArgs = verbAt === -1 ? argv : argv.slice(0, verbAt);
   let values;

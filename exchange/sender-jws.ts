@@ -1,5 +1,6 @@
 import {
   certificateKey,
+  compactParts,
   joseEngine,
   jwsAlgorithmsFor,
   parseCertificate,
@@ -23,10 +24,8 @@ export async function verifiedSenderMessage(
   certificatePem: string,
 ): Promise<unknown> {
   const keyInfo = await subjectKeyOf(certificatePem, parseCertificate(certificatePem).publicKey);
-  const header = JSON.parse(
-    atob(payloadJws.split('.')[0]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
-  ) as { alg?: string };
-  const alg = jwsAlgorithmsFor(keyInfo).find((allowed) => allowed === header.alg);
+  const { header } = compactParts(payloadJws);
+  const alg = jwsAlgorithmsFor(keyInfo).find((allowed) => allowed === header['alg']);
   if (alg === undefined) throw new Error('alg');
   if (REFUSED_SENDER_HEADERS.some((name) => name in header)) throw new Error('header');
   const payload = await joseEngine().verify(

@@ -3,7 +3,7 @@ import {
   createCipheriv,
   createECDH,
   hash,
-  KeyObject,
+  type KeyObject,
   publicEncrypt,
   randomBytes,
   sign,
@@ -16,23 +16,14 @@ import {
   type AllowedJwsAlgorithm,
   type JoseEngine,
 } from '../certs/index.ts';
+import { keyObjectOf } from './node-key-object.ts';
 
 /**
  * The gateway's JOSE operations with `node:crypto`'s synchronous calls (see `JoseEngine`): the
  * same bytes as jose's, on the calling thread, with no trip to the thread pool. Keys arrive as
  * WebCrypto `CryptoKey`s (imported once, often non-extractable) and are turned into `KeyObject`s
- * once each.
+ * once each (`keyObjectOf`).
  */
-
-const keyObjects = new WeakMap<CryptoKey, KeyObject>();
-const keyObjectOf = (key: CryptoKey): KeyObject => {
-  let found = keyObjects.get(key);
-  if (found === undefined) {
-    found = KeyObject.from(key);
-    keyObjects.set(key, found);
-  }
-  return found;
-};
 
 /** How each allowed algorithm signs: RFC 7518 §3.3–3.5. */
 const SIGNATURE: Record<

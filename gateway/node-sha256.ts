@@ -1,5 +1,6 @@
-import { createHmac, hash, KeyObject } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { HmacSha256, Sha256 } from '../core/index.ts';
+import { keyObjectOf } from './node-key-object.ts';
 
 /**
  * `node:crypto`'s SHA-256, for the gateway's small hashes (see `useSha256`). The one-shot
@@ -8,17 +9,9 @@ import type { HmacSha256, Sha256 } from '../core/index.ts';
  */
 export const nodeSha256: Sha256 = (bytes) => new Uint8Array(hash('sha256', bytes, 'buffer'));
 
-const hmacKeys = new WeakMap<CryptoKey, KeyObject>();
-
 /**
  * `node:crypto`'s HMAC-SHA256 under a WebCrypto key (see `useHmacSha256`); the key, often
  * non-extractable, is handed to `node:crypto` once and never exported.
  */
-export const nodeHmacSha256: HmacSha256 = (key, bytes) => {
-  let keyObject = hmacKeys.get(key);
-  if (keyObject === undefined) {
-    keyObject = KeyObject.from(key);
-    hmacKeys.set(key, keyObject);
-  }
-  return new Uint8Array(createHmac('sha256', keyObject).update(bytes).digest());
-};
+export const nodeHmacSha256: HmacSha256 = (key, bytes) =>
+  new Uint8Array(createHmac('sha256', keyObjectOf(key)).update(bytes).digest());

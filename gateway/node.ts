@@ -6,8 +6,7 @@
 import 'reflect-metadata';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock } from '../core/index.ts';
-import { checkMasterKey, isKeyUnwrapError, useJoseEngine } from '../certs/index.ts';
-import { useHmacSha256, useSha256 } from '../core/index.ts';
+import { checkMasterKey, isKeyUnwrapError } from '../certs/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
@@ -32,15 +31,12 @@ import { portalNotReadyLine } from './portal/legal/profile-notice.ts';
 import { createLogger, droppingDestination } from './logging.ts';
 import { completeDemoProfile, seedDemoTenant } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
-import { nodeJoseEngine } from './node-jose.ts';
+import { useNodeCrypto } from './node-crypto.ts';
 import { oneRequestPerTurn } from './node-turns.ts';
-import { nodeHmacSha256, nodeSha256 } from './node-sha256.ts';
 import { startNodeServer } from './node-server.ts';
 import { gatewayVersion } from './version.ts';
 
-useSha256(nodeSha256);
-useHmacSha256(nodeHmacSha256);
-useJoseEngine(nodeJoseEngine);
+useNodeCrypto();
 
 function fail(line: string): never {
   process.stderr.write(`consent-gateway: ${line}\n`);
