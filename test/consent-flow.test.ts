@@ -7,6 +7,7 @@ import type { PkiDeps } from '../certs/index.ts';
 import { AuditLog } from '../audit/index.ts';
 import { decideConsent } from '../consent/index.ts';
 import { testGateway, type TestGateway } from './support/app.ts';
+import { consentRequestBody } from './support/flows.ts';
 import {
   addPrincipal,
   assertionFor,
@@ -35,22 +36,16 @@ afterEach(() => {
   world.close();
 });
 
-const requestBody = (overrides: Record<string, unknown> = {}) => ({
-  subject: { scheme: 'azr', value: CANARY },
-  senders: ['abh-koeln'],
-  recipients: ['jc-koeln'],
-  purpose: 'labour_market_integration',
-  categories: ['residence_status', 'employment_permission'],
-  validUntil: '2027-11-25T00:00:00Z',
-  language: 'de',
-  secondFactor: { type: 'birthDate', value: '1990-01-31' },
-  ...overrides,
-});
+const requestBody = (overrides: Record<string, unknown> = {}) =>
+  consentRequestBody(
+    { scheme: 'azr', value: CANARY },
+    { validUntil: '2027-11-25T00:00:00Z', ...overrides },
+  );
 
 async function askConsent(overrides: Record<string, unknown> = {}, by = jc) {
   const res = await asAgency(by, '/v1/consent-requests', {
     method: 'POST',
-    body: JSON.stringify(requestBody(overrides)),
+    body: requestBody(overrides),
   });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as { id: string; code: string; portalUrl: string; expiresAt: string };
@@ -357,7 +352,7 @@ describe('consent requests that are refused', () => {
   ])('refuses %s with 422 validation_failed', async (_name, overrides, path) => {
     const res = await asAgency(jc, '/v1/consent-requests', {
       method: 'POST',
-      body: JSON.stringify(requestBody(overrides)),
+      body: requestBody(overrides),
     });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { code: string; errors: { path: string }[] };
@@ -370,7 +365,7 @@ describe('consent requests that are refused', () => {
   it('refuses a request by an agency that is neither sender nor recipient', async () => {
     const res = await asAgency(so, '/v1/consent-requests', {
       method: 'POST',
-      body: JSON.stringify(requestBody()),
+      body: requestBody(),
     });
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ errors: [{ path: '/senders' }] });
@@ -382,13 +377,13 @@ describe('consent requests that are refused', () => {
       (
         await asAgency(dpo, '/v1/consent-requests', {
           method: 'POST',
-          body: JSON.stringify(requestBody()),
+          body: requestBody(),
         })
       ).status,
     ).toBe(403);
     const res = await gw.app.request('/v1/consent-requests', {
       method: 'POST',
-      body: JSON.stringify(requestBody()),
+      body: requestBody(),
       headers: { 'Content-Type': 'application/json' },
     });
     expect(res.status).toBe(401);
@@ -568,7 +563,7 @@ describe('the one-time code and the session', () => {
       const created = (await (
         await tls.app.request('/v1/consent-requests', {
           method: 'POST',
-          body: JSON.stringify(requestBody()),
+          body: requestBody(),
           headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         })
       ).json()) as { code: string };
@@ -654,7 +649,7 @@ describe('isolation', () => {
     // A Köln agency id named in a Dortmund request is unknown there.
     const res = await asAgency(dj, '/v1/consent-requests', {
       method: 'POST',
-      body: JSON.stringify(requestBody({ senders: ['abh-koeln'], recipients: ['jc-dortmund'] })),
+      body: requestBody({ senders: ['abh-koeln'], recipients: ['jc-dortmund'] }),
     });
     expect(res.status).toBe(422);
     const pseudonyms = gw.storage.db.prepare('SELECT tenant_id, pseudonym FROM subjects').all() as {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { identityHash, TenantHasher } from '../consent/index.ts';
 import { DATABASE_FILE } from '../storage/sqlite/index.ts';
 import type { TestGateway } from './support/app.ts';
+import { consentRequestBody } from './support/flows.ts';
 import type { TestPrincipal } from './support/pki.ts';
 import { koelnWorld, type KoelnWorld } from './support/world.ts';
 
@@ -21,17 +22,15 @@ afterEach(() => {
   world.close();
 });
 
-const requestBody = (overrides: Record<string, unknown> = {}) => ({
-  subject: { scheme: 'azr', value: '100000004711' },
-  senders: ['abh-koeln'],
-  recipients: ['jc-koeln'],
-  purpose: 'labour_market_integration',
-  categories: ['residence_status', 'employment_permission'],
-  validUntil: '2027-11-25T00:00:00Z',
-  language: 'de',
-  secondFactor: { type: 'birthDate', value: '1987-03-14' },
-  ...overrides,
-});
+const requestBody = (overrides: Record<string, unknown> = {}) =>
+  consentRequestBody(
+    { scheme: 'azr', value: '100000004711' },
+    {
+      validUntil: '2027-11-25T00:00:00Z',
+      secondFactor: { type: 'birthDate', value: '1987-03-14' },
+      ...overrides,
+    },
+  );
 
 interface Problem {
   code: string;
@@ -44,7 +43,7 @@ interface Problem {
 async function ask(overrides: Record<string, unknown> = {}, by = abh) {
   const res = await asAgency(by, '/v1/consent-requests', {
     method: 'POST',
-    body: JSON.stringify(requestBody(overrides)),
+    body: requestBody(overrides),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & Problem };
 }

@@ -4,7 +4,7 @@ import { provisionTenant, revokeCertificate, type PkiDeps } from '../certs/index
 import { expireDue } from '../consent/index.ts';
 import type { MonitoringReport } from '../monitoring/index.ts';
 import { testGateway, type TestGateway } from './support/app.ts';
-import { signedBy } from './support/flows.ts';
+import { consentRequestBody, noticeBody, RESIDENCE_NOTICE, signedBy } from './support/flows.ts';
 import { formBrowser } from './support/form-browser.ts';
 import { addPrincipal, assertionFor, type TestPrincipal } from './support/pki.ts';
 
@@ -40,16 +40,7 @@ const subject = (n: number) => ({ scheme: 'azr', value: String(100_000_000_000 +
 async function ask(n: number): Promise<{ id: string; code: string }> {
   const res = await as(jc, '/v1/consent-requests', {
     method: 'POST',
-    body: JSON.stringify({
-      subject: subject(n),
-      senders: ['abh-koeln'],
-      recipients: ['jc-koeln'],
-      purpose: 'labour_market_integration',
-      categories: ['residence_status', 'employment_permission'],
-      validUntil: '2027-09-01T00:00:00Z',
-      language: 'de',
-      secondFactor: { type: 'birthDate', value: '1990-01-31' },
-    }),
+    body: consentRequestBody(subject(n), { validUntil: '2027-09-01T00:00:00Z' }),
   });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; code: string };
@@ -79,22 +70,7 @@ async function decide(request: { id: string; code: string }, how: 'grant' | 'dec
 async function send(n: number, payload?: string): Promise<Response> {
   return as(abh, '/v1/exchanges', {
     method: 'POST',
-    body: JSON.stringify({
-      recipient: 'jc-koeln',
-      subject: subject(n),
-      purpose: 'labour_market_integration',
-      messageType: 'residence_status.notice',
-      payload:
-        payload ??
-        (await signedBy(abh, {
-          residenceTitle: {
-            kind: 'duldung',
-            legalBasis: '§ 60a AufenthG',
-            validUntil: '2027-03-31',
-          },
-          employmentPermission: { allowed: true },
-        })),
-    }),
+    body: noticeBody(subject(n), payload ?? (await signedBy(abh, RESIDENCE_NOTICE))),
   });
 }
 

@@ -6,17 +6,20 @@ import {
   MESSAGE_INSERT_COLUMNS,
   messageValues,
   toMessage,
-  toNotification,
   waitingOf,
   WAITING,
   WAITING_COUNTS,
   toWaitingCount,
   type MessageRow,
   type WaitingCountRow,
-  type NotificationRow,
 } from '../rows/exchange.ts';
 import { auditStatements } from './audit-store.ts';
 import { allRows, type D1Database, type D1PreparedStatement, type D1Value } from './d1.ts';
+import {
+  d1NotificationOutbox,
+  insertNotification,
+  type NotificationOutbox,
+} from './exchange-notifications.ts';
 import { guard, NO_CHANGE, runBatch } from './guards.ts';
 
 const insertMessage = (db: D1Database, m: MailboxMessage): D1PreparedStatement =>
@@ -27,109 +30,66 @@ const insertMessage = (db: D1Database, m: MailboxMessage): D1PreparedStatement =
     )
     .bind(...messageValues(m));
 
-/** The due notifications, earliest first; the claim's select and its update read the same. */
-const DUE = `SELECT id FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= ?
-  ORDER BY next_attempt_at, id LIMIT ?`;
+const insertIdempotency = (
+  db: D1Database,
+  message: MailboxMessage,
+  idempotency: Parameters<typeof idempotencyValues>[1],
+): D1PreparedStatement =>
+  db
+    .prepare(`INSERT INTO idempotency_keys (${IDEMPOTENCY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`)
+    .bind(...idempotencyValues(message, idempotency));
 
-type ExchangeWrites = Pick<
-  ExchangeStore,
-  'accept' | 'claimNotifications' | 'notificationAttempt' | 'withhold' | 'transition'
->;
+type MessageWrites = Pick<ExchangeStore, 'accept' | 'withhold' | 'transition'>;
 
 /**
- * Accepting a message, and moving it on. A move is one batch: a guard that the message still
- * waits in one of the states it may move from, the update, and the audit entry. Of racing moves
- * (fetch, acknowledgement, purge, withholding) D1 runs one batch after another; exactly one finds
- * the message waiting, and only that one writes its entry.
+ * Moves a message on in one batch: a guard that the message still waits in one of the states it
+ * may move from, the update, and the audit entry. Of racing moves (fetch, acknowledgement, purge,
+ * withholding) D1 runs one batch after another; exactly one finds the message waiting, and only
+ * that one writes its entry.
  */
-function d1ExchangeWrites(db: D1Database): ExchangeWrites {
-  const move = async (
-    id: string,
-    from: readonly string[],
-    update: D1PreparedStatement,
-    audit: PreparedAppend,
-  ) => {
-    // Scoped to the audit entry's tenant too: a change and its entry belong to one tenant.
-    const states = from.map(() => '?').join(', ');
-    const result = await runBatch(
-      db,
-      [
-        guard(
-          db,
-          'no_change',
-          `EXISTS (SELECT 1 FROM mailbox_messages
-             WHERE id = ? AND tenant_id = ? AND state IN (${states}))`,
-          id,
-          audit.tenantId,
-          ...from,
-        ),
-        update,
-        ...auditStatements(db, audit),
-      ],
-      'that transition',
-    );
-    return result !== NO_CHANGE;
-  };
+async function moveMessage(
+  db: D1Database,
+  id: string,
+  from: readonly string[],
+  update: D1PreparedStatement,
+  audit: PreparedAppend,
+): Promise<boolean> {
+  // Scoped to the audit entry's tenant too: a change and its entry belong to one tenant.
+  const states = from.map(() => '?').join(', ');
+  const result = await runBatch(
+    db,
+    [
+      guard(
+        db,
+        'no_change',
+        `EXISTS (SELECT 1 FROM mailbox_messages
+           WHERE id = ? AND tenant_id = ? AND state IN (${states}))`,
+        id,
+        audit.tenantId,
+        ...from,
+      ),
+      update,
+      ...auditStatements(db, audit),
+    ],
+    'that transition',
+  );
+  return result !== NO_CHANGE;
+}
 
+/** Accepting a message, and moving it on, each with its audit entry in the same batch. */
+function d1MessageWrites(db: D1Database): MessageWrites {
   return {
     async accept(message, audit, idempotency, notification) {
       const statements = [insertMessage(db, message)];
-      if (idempotency) {
-        statements.push(
-          db
-            .prepare(
-              `INSERT INTO idempotency_keys (${IDEMPOTENCY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
-            )
-            .bind(...idempotencyValues(message, idempotency)),
-        );
-      }
-      if (notification) {
-        const n = notification;
-        statements.push(
-          db
-            .prepare(
-              `INSERT INTO webhook_outbox (id, tenant_id, recipient, url, body, attempts,
-                 next_attempt_at, state) VALUES (?, ?, ?, ?, ?, 0, ?, 'pending')`,
-            )
-            .bind(n.id, n.tenantId, n.recipient, n.url, n.body, n.nextAttemptAt),
-        );
-      }
+      if (idempotency) statements.push(insertIdempotency(db, message, idempotency));
+      if (notification) statements.push(insertNotification(db, notification));
       await runBatch(db, [...statements, ...auditStatements(db, audit)], (table) =>
         table === 'idempotency_keys' ? 'that idempotency key' : 'that message',
       );
     },
-    async claimNotifications(now, leaseUntil, limit) {
-      // Select and lease in one batch: no other claim runs between them.
-      const [due] = await db.batch<NotificationRow>([
-        db
-          .prepare(
-            `SELECT * FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= ?
-             ORDER BY next_attempt_at, id LIMIT ?`,
-          )
-          .bind(now, limit),
-        db
-          .prepare(`UPDATE webhook_outbox SET next_attempt_at = ? WHERE id IN (${DUE})`)
-          .bind(leaseUntil, now, limit),
-      ]);
-      return (due?.results ?? []).map((row) => toNotification(row, leaseUntil));
-    },
-    async notificationAttempt(id, outcome) {
-      // Only a pending notification records attempts: delivered and failed are final.
-      const [set, values]: [string, D1Value[]] = outcome.delivered
-        ? ["state = 'delivered'", []]
-        : outcome.nextAttemptAt === null
-          ? ["state = 'failed'", []]
-          : ['next_attempt_at = ?', [outcome.nextAttemptAt]];
-      await db
-        .prepare(
-          `UPDATE webhook_outbox SET ${set}, attempts = attempts + 1
-           WHERE id = ? AND state = 'pending'`,
-        )
-        .bind(...values, id)
-        .run();
-    },
     withhold(id, reason, audit) {
-      return move(
+      return moveMessage(
+        db,
         id,
         ['queued', 'delivered'],
         db
@@ -144,7 +104,8 @@ function d1ExchangeWrites(db: D1Database): ExchangeWrites {
     async transition(id, from, state, audit) {
       const waitingFrom = waitingOf(from);
       if (waitingFrom.length === 0) return false;
-      return move(
+      return moveMessage(
+        db,
         id,
         waitingFrom,
         db
@@ -173,7 +134,9 @@ const AFTER_CONSENT_ENDED = `SELECT m.* FROM mailbox_messages m
   ORDER BY m.received_at, m.id LIMIT ?`;
 
 /** The mailbox, idempotency records, and the purge and withholding jobs' queries. */
-function d1ExchangeQueries(db: D1Database): Omit<ExchangeStore, keyof ExchangeWrites> {
+function d1ExchangeQueries(
+  db: D1Database,
+): Omit<ExchangeStore, keyof MessageWrites | keyof NotificationOutbox> {
   const messages = async (sql: string, ...values: D1Value[]) =>
     (await allRows<MessageRow>(db, sql, ...values)).map(toMessage);
   return {
@@ -236,5 +199,5 @@ function d1ExchangeQueries(db: D1Database): Omit<ExchangeStore, keyof ExchangeWr
 
 /** The ExchangeStore over D1: each state change and its audit entry in one batch. */
 export function d1ExchangeStore(db: D1Database): ExchangeStore {
-  return { ...d1ExchangeWrites(db), ...d1ExchangeQueries(db) };
+  return { ...d1MessageWrites(db), ...d1NotificationOutbox(db), ...d1ExchangeQueries(db) };
 }

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provisionTenant, registerWithCsr } from '../../certs/index.ts';
 import { keyAndCsr, type TestPrincipal } from '../support/pki.ts';
 import { portalBrowser } from './support/browser.ts';
-import { attackWorld, AZR, exchangeBody, refused, type AttackWorld } from './support/world.ts';
+import {
+  askConsent,
+  attackWorld,
+  exchangeBody,
+  refused,
+  type AttackWorld,
+} from './support/world.ts';
 
 /**
  * XSS through every string an office controls that the portal shows: the tenant's and the
@@ -43,30 +49,17 @@ async function hostileAgency(id: string, agencyType: string): Promise<TestPrinci
   };
 }
 
-const ask = async (by: TestPrincipal, subject: string) => {
-  const res = await w.as(by, '/v1/consent-requests', {
-    method: 'POST',
-    body: JSON.stringify({
-      subject: { scheme: 'azr', value: subject },
-      senders: ['abh-hostile'],
-      recipients: ['jc-hostile'],
-      purpose: 'labour_market_integration',
-      categories: ['residence_status', 'employment_permission'],
-      validUntil: '2027-11-25T00:00:00Z',
-      language: 'de',
-      secondFactor: { type: 'birthDate', value: '1990-01-31' },
-    }),
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as { id: string; code: string };
-};
-
 beforeAll(async () => {
   w = await attackWorld();
   await provisionTenant(w.deps, { id: 'hostile', displayName: xss('tenant-name') });
   abh = await hostileAgency('abh-hostile', 'immigration_office');
   jc = await hostileAgency('jc-hostile', 'jobcenter');
-  request = await ask(jc, AZR);
+  request = await askConsent(w.as, jc, {
+    senders: ['abh-hostile'],
+    recipients: ['jc-hostile'],
+    purpose: 'labour_market_integration',
+    categories: ['residence_status', 'employment_permission'],
+  });
 });
 afterAll(() => {
   w.gw.close();

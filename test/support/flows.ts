@@ -35,25 +35,36 @@ export function signedBy(by: TestPrincipal, message: unknown): Promise<string> {
     .sign(by.privateKey);
 }
 
+/** What the immigration office tells the Jobcenter by default: a Duldung, employment allowed. */
+export const RESIDENCE_NOTICE = {
+  residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG', validUntil: '2027-03-31' },
+  employmentPermission: { allowed: true },
+};
+
+/**
+ * The `POST /v1/exchanges` body of a residence status notice to the Jobcenter about `subject`;
+ * `payload` is the sender's signed message, or whatever a refusal test sends instead.
+ */
+export function noticeBody(subject: Subject, payload: string): string {
+  return JSON.stringify({
+    recipient: 'jc-koeln',
+    subject,
+    purpose: 'labour_market_integration',
+    messageType: 'residence_status.notice',
+    payload,
+  });
+}
+
 /** A residence status notice from `by` to the Jobcenter about `subject`, through the API. */
 export async function sendNotice(
   world: KoelnWorld,
   by: TestPrincipal,
   subject: Subject,
-  message: unknown = {
-    residenceTitle: { kind: 'duldung', legalBasis: '§ 60a AufenthG', validUntil: '2027-03-31' },
-    employmentPermission: { allowed: true },
-  },
+  message: unknown = RESIDENCE_NOTICE,
 ): Promise<Response> {
   return world.as(by, '/v1/exchanges', {
     method: 'POST',
-    body: JSON.stringify({
-      recipient: 'jc-koeln',
-      subject,
-      purpose: 'labour_market_integration',
-      messageType: 'residence_status.notice',
-      payload: await signedBy(by, message),
-    }),
+    body: noticeBody(subject, await signedBy(by, message)),
   });
 }
 
