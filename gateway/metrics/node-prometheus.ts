@@ -32,6 +32,42 @@ export function prometheusMetrics(options: {
   const now = options.now ?? Date.now;
   // A registry of its own: two apps in one process (tests) never share series.
   const registry = new Registry();
+  const { requests, latency, exchanges, auditEntries, waiting, jobRuns } = gatewaySeries(registry);
+  const lastSuccess = jobLag(registry, now);
+
+  return {
+    token: options.token,
+    request({ route, method, status, seconds }) {
+      requests.inc({ route, method, status: String(status) });
+      latency.observe({ route, method }, seconds);
+    },
+    exchange(outcome, { code = '', count = 1 } = {}) {
+      exchanges.inc({ outcome, code }, count);
+    },
+    async render(gauges: StorageGauges) {
+      // Reset first: a tenant or agency type gone since the last scrape must not linger.
+      auditEntries.reset();
+      for (const { tenantId, entries } of gauges.auditEntries) {
+        auditEntries.set({ tenant: tenantId }, entries);
+      }
+      waiting.reset();
+      for (const { tenantId, agencyType, messages } of gauges.waitingMessages) {
+        waiting.set({ tenant: tenantId, agency_type: agencyType }, messages);
+      }
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+    ran(job, outcome) {
+      jobRuns.inc({ job, outcome });
+      if (outcome === 'succeeded') lastSuccess.set(job, now());
+    },
+    withheld(messages) {
+      exchanges.inc({ outcome: 'withheld', code: '' }, messages);
+    },
+  };
+}
+
+/** The series the gateway reports into; the registry lists them in this order. */
+function gatewaySeries(registry: Registry) {
   const requests = new Counter({
     name: 'gateway_http_requests_total',
     help: 'HTTP requests answered, by route pattern, method and status',
@@ -69,6 +105,14 @@ export function prometheusMetrics(options: {
     labelNames: ['job', 'outcome'] as const,
     registers: [registry],
   });
+  return { requests, latency, exchanges, auditEntries, waiting, jobRuns };
+}
+
+/**
+ * Registers the job lag gauge, worked out at each scrape from the map it returns, which `ran`
+ * fills with each job's last success. A job yet to succeed lags since this call, the start.
+ */
+function jobLag(registry: Registry, now: () => number): Map<JobName, number> {
   const started = now();
   const lastSuccess = new Map<JobName, number>();
   new Gauge({
@@ -82,34 +126,5 @@ export function prometheusMetrics(options: {
       }
     },
   });
-
-  return {
-    token: options.token,
-    request({ route, method, status, seconds }) {
-      requests.inc({ route, method, status: String(status) });
-      latency.observe({ route, method }, seconds);
-    },
-    exchange(outcome, { code = '', count = 1 } = {}) {
-      exchanges.inc({ outcome, code }, count);
-    },
-    async render(gauges: StorageGauges) {
-      // Reset first: a tenant or agency type gone since the last scrape must not linger.
-      auditEntries.reset();
-      for (const { tenantId, entries } of gauges.auditEntries) {
-        auditEntries.set({ tenant: tenantId }, entries);
-      }
-      waiting.reset();
-      for (const { tenantId, agencyType, messages } of gauges.waitingMessages) {
-        waiting.set({ tenant: tenantId, agency_type: agencyType }, messages);
-      }
-      return { contentType: registry.contentType, body: await registry.metrics() };
-    },
-    ran(job, outcome) {
-      jobRuns.inc({ job, outcome });
-      if (outcome === 'succeeded') lastSuccess.set(job, now());
-    },
-    withheld(messages) {
-      exchanges.inc({ outcome: 'withheld', code: '' }, messages);
-    },
-  };
+  return lastSuccess;
 }

@@ -2,7 +2,10 @@ import type { Child, FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { PageText } from './i18n.ts';
 import { LEGAL_PATHS, LEGAL_TEXTS, type LegalPage } from '../portal/legal/index.ts';
+import { LanguageLinks, languageLinks } from '../portal/language-links.tsx';
 import { CATALOGUES, PAGE_LANGUAGES } from './messages.ts';
+
+const LANGUAGE_LINKS = languageLinks(PAGE_LANGUAGES, CATALOGUES);
 
 /** The signed-in menu: the two views and sign-out. */
 export interface MonitoringNav {
@@ -61,22 +64,7 @@ export const MonitoringLayout: FC<MonitoringFrame & { children?: Child }> = ({
             {nav === undefined ? null : <Menu text={text} nav={nav} />}
           </div>
         </header>
-        <nav class="languages" aria-label={text.t('site.languages')}>
-          <ul class="wide">
-            {PAGE_LANGUAGES.map((language) => (
-              <li>
-                <a
-                  href={`${path}${path.includes('?') ? '&' : '?'}lang=${language}`}
-                  lang={language}
-                  hreflang={language}
-                  aria-current={language === text.language ? 'true' : undefined}
-                >
-                  {CATALOGUES[language]['language.name']}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <LanguageLinks text={text} path={path} languages={LANGUAGE_LINKS} wide />
         <main id="main" class="wide" tabindex={-1}>
           {children}
         </main>

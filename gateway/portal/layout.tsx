@@ -2,6 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { LANGUAGES } from '../../policies/index.ts';
 import { CATALOGUES, type Translator } from './i18n.ts';
+import { LanguageLinks, languageLinks } from './language-links.tsx';
 import { LEGAL_PATHS, LEGAL_TEXTS, type LegalPage } from './legal/index.ts';
 
 export interface PageFrame {
@@ -28,6 +29,8 @@ export interface PageFrame {
 }
 
 const LEGAL_PAGES: readonly LegalPage[] = ['impressum', 'privacy', 'accessibility', 'help'];
+
+const LANGUAGE_LINKS = languageLinks(LANGUAGES, CATALOGUES);
 
 // A browser reads `//host` and `/\host` as another site, and strips tabs and newlines from a URL
 // before it does: `/\t/host` is `//host` too.
@@ -102,7 +105,7 @@ export const Layout: FC<PageFrame & { children?: Child }> = ({
               )}
             </div>
           </header>
-          <LanguageLinks tr={tr} path={path} />
+          <LanguageLinks text={tr} path={path} languages={LANGUAGE_LINKS} />
           <main id="main" tabindex={-1}>
             {children}
           </main>
@@ -148,26 +151,6 @@ const MainMenu: FC<{ tr: Translator; path: string; csrf: string; personWide: boo
           <button type="submit">{tr.t('nav.signOut')}</button>
         </form>
       </li>
-    </ul>
-  </nav>
-);
-
-/** This page in each language, the current one marked. */
-const LanguageLinks: FC<{ tr: Translator; path: string }> = ({ tr, path }) => (
-  <nav class="languages" aria-label={tr.t('site.languages')}>
-    <ul>
-      {LANGUAGES.map((language) => (
-        <li>
-          <a
-            href={`${path}${path.includes('?') ? '&' : '?'}lang=${language}`}
-            lang={language}
-            hreflang={language}
-            aria-current={language === tr.language ? 'true' : undefined}
-          >
-            {CATALOGUES[language]['language.name']}
-          </a>
-        </li>
-      ))}
     </ul>
   </nav>
 );

@@ -14,7 +14,11 @@ import type { GatewayEnv } from '../../env.ts';
 import { idOf, type PortalContext, type PortalKit } from '../../portal/kit.tsx';
 import type { Translator } from '../../portal/i18n.ts';
 import type { MessageKey } from '../../portal/messages/de.ts';
-import { ConsentsPage } from '../../portal/pages/consents.tsx';
+import {
+  ConsentsPage,
+  type ConsentItemView,
+  type OpenRequestView,
+} from '../../portal/pages/consents.tsx';
 import { HistoryPage, type HistoryItemView } from '../../portal/pages/history.tsx';
 import { ReceiptPage } from '../../portal/pages/receipt.tsx';
 import { decisionPost } from './request-pages.tsx';
@@ -68,49 +72,13 @@ export async function renderReceipt(
 
 /** The consents a session reaches, revoking one, its receipt, and the history. */
 export function registerConsentPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKit): void {
-  const { deps } = kit;
+  registerConsentList(app, kit);
+  registerReceiptPages(app, kit);
+  registerHistoryPage(app, kit);
+}
 
-  const renderConsents = async (
-    c: PortalContext,
-    person: PortalPerson,
-    extra: { done?: 'revoked'; unconfirmed?: string; notice?: string } = {},
-  ): Promise<Response> => {
-    const tr = kit.languageOf(c);
-    const now = deps.clock.now();
-    const consents = (await personsConsents(deps, person)).reverse();
-    const items = await Promise.all(
-      consents.map(async ({ consent, current }) => ({
-        id: consent.id,
-        state: effectiveState({ consent, current }, now),
-        purpose: label('purpose', consent.purpose, tr.language).name,
-        senders: await kit.names(consent.tenantId, consent.senders),
-        recipients: await kit.names(consent.tenantId, consent.recipients),
-        categories: kit.categoryNames(consent.categories, tr.language),
-        validFrom: consent.validFrom,
-        validUntil: consent.validUntil,
-        changedAt: current.at,
-        revokedThrough:
-          current.state === 'revoked' && current.channel !== undefined
-            ? tr.t(`channel.${current.channel}` as MessageKey)
-            : undefined,
-      })),
-    );
-    const open = await Promise.all(
-      (await personsOpenRequests(deps, person)).map(async ({ request }) => ({
-        id: request.id,
-        purpose: label('purpose', request.purpose, tr.language).name,
-        office: await kit.agencyName(request.tenantId, request.requestedBy),
-      })),
-    );
-    return c.html(
-      <ConsentsPage
-        frame={kit.frame(c, tr, tr.t('consents.title'), person)}
-        view={{ items, open, csrf: kit.csrf.token(c), ...extra }}
-      />,
-      extra.unconfirmed === undefined ? 200 : 422,
-    );
-  };
-
+/** The list of consents, and revoking one from it. */
+function registerConsentList(app: OpenAPIHono<GatewayEnv>, kit: PortalKit): void {
   app.get(
     '/portal/consents',
     kit.page(async (c) => {
@@ -120,7 +88,7 @@ export function registerConsentPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKi
       const done = c.req.query('done') === 'revoked' ? ({ done: 'revoked' } as const) : {};
       // An identity-verified sign-in that matches no request shows nothing, and says why.
       const nobody = person.access.kind === 'person' && person.subjects.length === 0;
-      return renderConsents(c, person, nobody ? { notice: tr.t('signIn.eidNoMatch') } : done);
+      return renderConsents(kit, c, person, nobody ? { notice: tr.t('signIn.eidNoMatch') } : done);
     }),
   );
 
@@ -130,18 +98,21 @@ export function registerConsentPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKi
       const decision = await decisionPost(kit, c);
       if (!decision) return kit.toSignIn(c, 'needed');
       const { form, person, id } = decision;
-      if (form.confirm !== 'yes') return renderConsents(c, person, { unconfirmed: id });
-      await revokeConsent(deps, person, id);
+      if (form.confirm !== 'yes') return renderConsents(kit, c, person, { unconfirmed: id });
+      await revokeConsent(kit.deps, person, id);
       return c.redirect('/portal/consents?done=revoked', 303);
     }),
   );
+}
 
+/** A consent's receipt, as a page and as the signed JWT to download. */
+function registerReceiptPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKit): void {
   app.get(
     '/portal/consents/:id/receipt',
     kit.page(async (c) => {
       const person = await kit.signedIn(c);
       if (!person) return kit.toSignIn(c, 'needed');
-      return renderReceipt(kit, c, person, await personsConsent(deps, person, idOf(c)));
+      return renderReceipt(kit, c, person, await personsConsent(kit.deps, person, idOf(c)));
     }),
   );
 
@@ -150,13 +121,15 @@ export function registerConsentPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKi
     kit.page(async (c) => {
       const person = await kit.signedIn(c);
       if (!person) return kit.toSignIn(c, 'needed');
-      const { consent } = await personsConsent(deps, person, idOf(c));
+      const { consent } = await personsConsent(kit.deps, person, idOf(c));
       c.header('Content-Type', 'application/jwt');
       c.header('Content-Disposition', `attachment; filename="receipt-${consent.receiptId}.jwt"`);
       return c.body(consent.receipt);
     }),
   );
+}
 
+function registerHistoryPage(app: OpenAPIHono<GatewayEnv>, kit: PortalKit): void {
   app.get(
     '/portal/history',
     kit.page(async (c) => {
@@ -170,6 +143,70 @@ export function registerConsentPages(app: OpenAPIHono<GatewayEnv>, kit: PortalKi
         />,
       );
     }),
+  );
+}
+
+/**
+ * The consents page; 422 when a revoke came without its confirmation tick, so the form shows
+ * again with the hint.
+ */
+async function renderConsents(
+  kit: PortalKit,
+  c: PortalContext,
+  person: PortalPerson,
+  extra: { done?: 'revoked'; unconfirmed?: string; notice?: string } = {},
+): Promise<Response> {
+  const tr = kit.languageOf(c);
+  const items = await consentItems(kit, person, tr);
+  const open = await openRequests(kit, person, tr);
+  return c.html(
+    <ConsentsPage
+      frame={kit.frame(c, tr, tr.t('consents.title'), person)}
+      view={{ items, open, csrf: kit.csrf.token(c), ...extra }}
+    />,
+    extra.unconfirmed === undefined ? 200 : 422,
+  );
+}
+
+/** The person's consents, newest first, in words. */
+async function consentItems(
+  kit: PortalKit,
+  person: PortalPerson,
+  tr: Translator,
+): Promise<ConsentItemView[]> {
+  const now = kit.deps.clock.now();
+  const consents = (await personsConsents(kit.deps, person)).reverse();
+  return Promise.all(
+    consents.map(async ({ consent, current }) => ({
+      id: consent.id,
+      state: effectiveState({ consent, current }, now),
+      purpose: label('purpose', consent.purpose, tr.language).name,
+      senders: await kit.names(consent.tenantId, consent.senders),
+      recipients: await kit.names(consent.tenantId, consent.recipients),
+      categories: kit.categoryNames(consent.categories, tr.language),
+      validFrom: consent.validFrom,
+      validUntil: consent.validUntil,
+      changedAt: current.at,
+      revokedThrough:
+        current.state === 'revoked' && current.channel !== undefined
+          ? tr.t(`channel.${current.channel}` as MessageKey)
+          : undefined,
+    })),
+  );
+}
+
+/** The person's requests still waiting for a decision. */
+async function openRequests(
+  kit: PortalKit,
+  person: PortalPerson,
+  tr: Translator,
+): Promise<OpenRequestView[]> {
+  return Promise.all(
+    (await personsOpenRequests(kit.deps, person)).map(async ({ request }) => ({
+      id: request.id,
+      purpose: label('purpose', request.purpose, tr.language).name,
+      office: await kit.agencyName(request.tenantId, request.requestedBy),
+    })),
   );
 }
 
