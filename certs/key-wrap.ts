@@ -3,7 +3,7 @@
  * deployment's master key, and the slot it belongs to is bound in as additional data.
  */
 import { z } from 'zod';
-import { GatewayError } from '../core/index.ts';
+import { decodeBase64, GatewayError } from '../core/index.ts';
 
 /** A secret sealed with AES-256-GCM; safe to store as JSON. */
 export interface WrappedKey {
@@ -284,20 +284,6 @@ function encodeBase64url(bytes: Uint8Array): string {
   return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
-/** Decodes base64 or base64url, padded or not; the caller has checked the alphabet. */
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
-  const standard = text.replaceAll('-', '+').replaceAll('_', '/').replace(/=+$/, '');
-  if (standard.length % 4 === 1) return undefined;
-  let binary: string;
-  try {
-    binary = atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
-  } catch {
-    return undefined;
-  }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 function decodeBase64url(text: string): Uint8Array<ArrayBuffer> {
   const bytes = decodeBase64(text);

@@ -1,6 +1,6 @@
 import * as x509 from '@peculiar/x509';
 import { BoundedMemo } from './memo.ts';
-import { GatewayError, type Clock, type ValidationIssue } from '../core/index.ts';
+import { decodeBase64, GatewayError, type Clock, type ValidationIssue } from '../core/index.ts';
 import { checkSubjectKey } from './key-policy.ts';
 
 /** Largest DER certificate (and largest CSR PEM) the gateway parses; real ones are 0.5–3 KiB. */
@@ -59,9 +59,9 @@ export function base64Decode(text: string): Uint8Array<ArrayBuffer> {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) {
     throw invalid('the text is not base64', 'not base64');
   }
-  const padded = compact.replace(/=+$/, '').padEnd(Math.ceil(compact.length / 4) * 4, '=');
-  const binary = atob(padded);
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  const bytes = decodeBase64(compact);
+  if (bytes === undefined) throw invalid('the text is not base64', 'not base64');
+  return bytes;
 }
 
 /**

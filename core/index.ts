@@ -10,6 +10,7 @@ export { systemClock, FixedClock, OFFICE_TIME_ZONE } from './clock.ts';
 export type { Clock } from './clock.ts';
 export {
   toBase64Url,
+  decodeBase64,
   randomBytes,
   randomId,
   sha256,

@@ -73,7 +73,9 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<GatewayE
       return response;
     }
     await next();
-    for (const [name, value] of Object.entries(fields)) c.header(name, value);
+    // Onto the answer's own headers: `c.header` after the handler rebuilds the answer as a web
+    // Response, which on Node costs a stream per request.
+    for (const [name, value] of Object.entries(fields)) c.res.headers.set(name, value);
     return undefined;
   };
 }
