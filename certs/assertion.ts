@@ -4,7 +4,7 @@ import { GatewayError, type Clock } from '../core/index.ts';
 import { verifyCertificateChain } from './chain.ts';
 import { certificateFingerprint } from './issue.ts';
 import { certificateKey, subjectKeyOf } from './memo.ts';
-import { CompactJwsRefused, joseEngine } from './jose-engine.ts';
+import { CompactJwsRefused, JoseEngineFailed, joseEngine } from './jose-engine.ts';
 import { ALLOWED_JWS_ALGORITHMS, jwsAlgorithmsFor } from './key-policy.ts';
 import type { AgencyType, PkiStore, PrincipalKind } from './ports.ts';
 import { normalizeSerial } from './serial.ts';
@@ -99,6 +99,7 @@ export async function verifyClientAssertion(
   try {
     payload = await joseEngine().verify(token, await certificateKey(leafPem, alg), alg);
   } catch (error) {
+    if (error instanceof JoseEngineFailed) throw error;
     throw refuse(
       error instanceof CompactJwsRefused && error.reason === 'signature'
         ? 'the signature does not verify with the certificate key'

@@ -28,6 +28,7 @@ export type { AllowedJwsAlgorithm } from './key-policy.ts';
 export {
   compactParts,
   CompactJwsRefused,
+  JoseEngineFailed,
   joseEngine,
   joseLibraryEngine,
   useJoseEngine,

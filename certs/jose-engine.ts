@@ -14,6 +14,17 @@ export class CompactJwsRefused extends Error {
 }
 
 /**
+ * The engine could not do its work at all (its thread stopped): the server's failure, which a
+ * caller must never report as a refusal of the token it was given.
+ */
+export class JoseEngineFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JoseEngineFailed';
+  }
+}
+
+/**
  * The three JOSE operations of an exchange, on compact serialisations with keys already imported
  * (WebCrypto `CryptoKey`s). jose does them on every runtime; Node's entry installs a
  * `node:crypto` engine (`gateway/node-jose.ts`) that does the same on the calling thread, since

@@ -284,7 +284,6 @@ function encodeBase64url(bytes: Uint8Array): string {
   return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
-
 function decodeBase64url(text: string): Uint8Array<ArrayBuffer> {
   const bytes = decodeBase64(text);
   // The schema has checked the alphabet; only an impossible length is left to refuse.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditLog } from '../audit/index.ts';
 import {
+  JoseEngineFailed,
   tenantPgpKey,
   type AuthenticatedPrincipal,
   type GatewaySigner,
@@ -137,7 +138,8 @@ export async function sendExchange(
   let message: unknown;
   try {
     message = await verifiedSenderMessage(input.payload, senderCert.certificatePem);
-  } catch {
+  } catch (error) {
+    if (error instanceof JoseEngineFailed) throw error;
     throw await refused(
       'signature_invalid',
       new GatewayError('validation_failed', {

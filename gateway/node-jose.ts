@@ -10,12 +10,10 @@ import {
   verify,
   type SignKeyObjectInput,
 } from 'node:crypto';
-import {
-  compactParts,
-  CompactJwsRefused,
-  type AllowedJwsAlgorithm,
-  type JoseEngine,
-} from '../certs/index.ts';
+// From the module itself, not certs/index.ts: the JOSE thread loads this file and needs none of
+// the certificate code (nor the reflect polyfill it asks for).
+import { compactParts, CompactJwsRefused, type JoseEngine } from '../certs/jose-engine.ts';
+import type { AllowedJwsAlgorithm } from '../certs/key-policy.ts';
 import { keyObjectOf } from './node-key-object.ts';
 
 /**
@@ -132,8 +130,13 @@ const promised =
     }
   };
 
-export const nodeJoseEngine: JoseEngine = {
-  verify: promised((jws: string, key: CryptoKey, alg: AllowedJwsAlgorithm) => {
+type Synchronous<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
+};
+
+/** The engine's operations as plain calls, for a thread that runs them one after another. */
+export const nodeJose: Synchronous<JoseEngine> = {
+  verify(jws, key, alg) {
     const parts = compactParts(jws, alg);
     const keyObject = keyObjectOf(key);
     checkKey(keyObject, alg);
@@ -151,32 +154,34 @@ export const nodeJoseEngine: JoseEngine = {
     }
     if (!valid) throw new CompactJwsRefused('signature');
     return new Uint8Array(Buffer.from(parts.payload, 'base64url'));
-  }),
-  sign: promised(
-    (payload: Uint8Array, header: Parameters<JoseEngine['sign']>[1], key: CryptoKey) => {
-      const keyObject = keyObjectOf(key);
-      checkKey(keyObject, header.alg);
-      const input = `${b64url(JSON.stringify(header))}.${b64url(payload)}`;
-      const { hash, options } = SIGNATURE[header.alg];
-      const signature = sign(hash, Buffer.from(input), { key: keyObject, ...options });
-      return `${input}.${signature.toString('base64url')}`;
-    },
-  ),
-  encrypt: promised(
-    (plaintext: Uint8Array, header: Parameters<JoseEngine['encrypt']>[1], key: CryptoKey) => {
-      const cek = randomBytes(32);
-      const { encryptedKey, epk } = wrapKey(cek, header.alg, keyObjectOf(key));
-      const protectedHeader = b64url(
-        JSON.stringify({ alg: header.alg, enc: 'A256GCM', cty: header.cty, ...(epk && { epk }) }),
-      );
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', cek, iv);
-      cipher.setAAD(Buffer.from(protectedHeader));
-      const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      const tag = cipher.getAuthTag();
-      return [protectedHeader, encryptedKey, iv, ciphertext, tag]
-        .map((part) => (typeof part === 'string' ? part : b64url(part)))
-        .join('.');
-    },
-  ),
+  },
+  sign(payload, header, key) {
+    const keyObject = keyObjectOf(key);
+    checkKey(keyObject, header.alg);
+    const input = `${b64url(JSON.stringify(header))}.${b64url(payload)}`;
+    const { hash, options } = SIGNATURE[header.alg];
+    const signature = sign(hash, Buffer.from(input), { key: keyObject, ...options });
+    return `${input}.${signature.toString('base64url')}`;
+  },
+  encrypt(plaintext, header, key) {
+    const cek = randomBytes(32);
+    const { encryptedKey, epk } = wrapKey(cek, header.alg, keyObjectOf(key));
+    const protectedHeader = b64url(
+      JSON.stringify({ alg: header.alg, enc: 'A256GCM', cty: header.cty, ...(epk && { epk }) }),
+    );
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', cek, iv);
+    cipher.setAAD(Buffer.from(protectedHeader));
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    return [protectedHeader, encryptedKey, iv, ciphertext, tag]
+      .map((part) => (typeof part === 'string' ? part : b64url(part)))
+      .join('.');
+  },
+};
+
+export const nodeJoseEngine: JoseEngine = {
+  verify: promised(nodeJose.verify),
+  sign: promised(nodeJose.sign),
+  encrypt: promised(nodeJose.encrypt),
 };

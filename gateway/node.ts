@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { systemClock } from '../core/index.ts';
-import { checkMasterKey, isKeyUnwrapError } from '../certs/index.ts';
+import { checkMasterKey, isKeyUnwrapError, useJoseEngine } from '../certs/index.ts';
 import { isGatewayError } from '../core/index.ts';
 import { DEFAULT_POLICY, loadPolicySet, type PolicySet } from '../policies/index.ts';
 import { readFileSync } from 'node:fs';
@@ -32,11 +32,14 @@ import { createLogger, droppingDestination } from './logging.ts';
 import { completeDemoProfile, seedDemoTenant } from './node-demo.ts';
 import { nodeDocsAssets } from './node-docs-assets.ts';
 import { useNodeCrypto } from './node-crypto.ts';
+import { threadJoseEngine } from './node-jose-thread.ts';
 import { oneRequestPerTurn } from './node-turns.ts';
 import { startNodeServer } from './node-server.ts';
 import { gatewayVersion } from './version.ts';
 
 useNodeCrypto();
+// The server's JOSE work goes to a thread of its own, so both cores serve exchanges.
+useJoseEngine(threadJoseEngine());
 
 function fail(line: string): never {
   process.stderr.write(`consent-gateway: ${line}\n`);

@@ -1,7 +1,13 @@
 import * as x509 from '@peculiar/x509';
 import { SignJWT, base64url } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { certificateFingerprint, type PkiDeps } from '../certs/index.ts';
+import {
+  certificateFingerprint,
+  joseEngine,
+  JoseEngineFailed,
+  useJoseEngine,
+  type PkiDeps,
+} from '../certs/index.ts';
 import type { TestGateway } from './support/app.ts';
 import {
   addPrincipal,
@@ -339,5 +345,23 @@ describe('client assertions that are refused', () => {
       'forbidden',
     );
     expect(detail).toContain('dpo');
+  });
+});
+
+describe('an engine that cannot verify at all', () => {
+  it('answers 500, not 401: the server failed, not the assertion', async () => {
+    const real = joseEngine();
+    useJoseEngine({
+      ...real,
+      verify: () => Promise.reject(new JoseEngineFailed('the JOSE thread stopped')),
+    });
+    try {
+      const res = await call(await assertion(agency));
+      expect(res.status).toBe(500);
+      expect(await res.json()).toMatchObject({ code: 'internal_error' });
+    } finally {
+      useJoseEngine(real);
+    }
+    expect((await call(await assertion(agency))).status).toBe(200);
   });
 });

@@ -2,7 +2,7 @@ import { CompactSign, compactDecrypt, compactVerify, createLocalJWKSet, importX5
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PkiDeps } from '../certs/index.ts';
+import { joseEngine, JoseEngineFailed, useJoseEngine, type PkiDeps } from '../certs/index.ts';
 import { DEFAULT_POLICY, loadPolicySet } from '../policies/index.ts';
 import type { TestGateway } from './support/app.ts';
 import { addPrincipal, assertionFor, type TestPrincipal } from './support/pki.ts';
@@ -1060,5 +1060,34 @@ describe('the OpenAPI document', () => {
     const ack = doc.paths['/v1/mailbox/{id}/ack']?.['post']?.responses ?? {};
     expect(ack['410']?.description).toContain('`consent_revoked`');
     expect(ack['410']?.description).toContain('`consent_expired`');
+  });
+});
+
+describe('a JOSE engine that cannot work', () => {
+  it('fails the send with 500, never as a refusal of the sender, and writes no message', async () => {
+    const real = joseEngine();
+    let calls = 0;
+    // The first verification is the client assertion's; the second, the sender's JWS, fails as
+    // it would if the engine's thread stopped.
+    useJoseEngine({
+      ...real,
+      verify: (jws, key, alg) =>
+        ++calls === 2
+          ? Promise.reject(new JoseEngineFailed('the JOSE thread stopped'))
+          : real.verify(jws, key, alg),
+    });
+    try {
+      const res = await send();
+      expect(res.status).toBe(500);
+      expect(await res.json()).toMatchObject({ code: 'internal_error' });
+    } finally {
+      useJoseEngine(real);
+    }
+    const events = gw.storage.db
+      .prepare("SELECT event FROM audit_entries WHERE event LIKE 'exchange.%'")
+      .pluck()
+      .all();
+    expect(events).toEqual([]);
+    expect(gw.storage.db.prepare('SELECT count(*) FROM mailbox_messages').pluck().get()).toBe(0);
   });
 });
