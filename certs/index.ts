@@ -70,5 +70,5 @@ export type { PkiDeps, NewPrincipal, RegisteredCertificate } from './registry.ts
 export { parseEncryptionKey } from './encryption-key.ts';
 export { createGatewaySigner, signDetachedAsTenant, tenantPgpKey } from './signer.ts';
 export type { GatewaySigner } from './signer.ts';
-export { certificateKey, subjectKeyOf } from './memo.ts';
+export { certificateKey, encryptionKey, subjectKeyOf } from './memo.ts';
 export { BoundedMemo } from './memo.ts';

@@ -1,5 +1,5 @@
 import type * as x509 from '@peculiar/x509';
-import { importX509 } from 'jose';
+import { importJWK, importX509, type JWK } from 'jose';
 import { checkSubjectKey, type SubjectKeyInfo } from './key-policy.ts';
 
 /**
@@ -49,6 +49,20 @@ const certificateKeys = new BoundedMemo<CryptoKey>();
  */
 export function certificateKey(pem: string, alg: string): Promise<CryptoKey> {
   return certificateKeys.getOrCompute(`${alg}|${pem}`, () => importX509(pem, alg));
+}
+
+const encryptionKeys = new BoundedMemo<CryptoKey>();
+
+/**
+ * A recipient's registered encryption key (its JWK as stored) for one JOSE algorithm, imported
+ * once, like a certificate's key: an engine may keep what it learnt about a key by the key object
+ * (the Node engine's thread is sent each new key), so the same key must stay the same object.
+ */
+export function encryptionKey(jwk: string, alg: string): Promise<CryptoKey> {
+  return encryptionKeys.getOrCompute(
+    `${alg}|${jwk}`,
+    async () => (await importJWK(JSON.parse(jwk) as JWK, alg)) as CryptoKey,
+  );
 }
 
 const subjectKeys = new BoundedMemo<SubjectKeyInfo>();

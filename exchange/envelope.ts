@@ -1,6 +1,7 @@
-import { importJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import {
   certificateKey,
+  encryptionKey,
   encryptToPgpKey,
   joseEngine,
   parseCertificate,
@@ -38,7 +39,7 @@ export async function sealForRecipient(input: {
   if (recipient.encryptionKey !== null) {
     const jwk = JSON.parse(recipient.encryptionKey) as JWK;
     alg = jwk.kty === 'RSA' ? 'RSA-OAEP-256' : 'ECDH-ES+A256KW';
-    key = (await importJWK(jwk, alg)) as CryptoKey;
+    key = await encryptionKey(recipient.encryptionKey, alg);
   } else {
     const certificate = parseCertificate(input.certificatePem);
     alg = certificate.publicKey.algorithm.name.startsWith('RSA')

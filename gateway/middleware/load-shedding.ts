@@ -5,10 +5,10 @@ import type { Logger } from '../logging.ts';
 import { problemResponse } from '../problem.ts';
 
 /**
- * Requests one gateway process works on at once, by default. A process serves 330–440 sends a
- * second on the bench machine (`npm run bench`, SQLite), one every 2.3–3 ms: 64 admitted requests
- * are 150–200 ms of work, so a request let in waits about that long, not the seconds an unbounded
- * queue grows to. 64 is twice the 32 concurrent clients with which the bench reaches
+ * Requests one gateway process works on at once, by default. A process serves 970–1050 sends a
+ * second on the bench machine (`npm run bench`, SQLite), about one a millisecond: 64 admitted
+ * requests are about 65 ms of work, so a request let in waits about that long, not the seconds an
+ * unbounded queue grows to. 64 is twice the 32 concurrent clients with which the bench reaches
  * that peak, so the bound does not lower it, and leaves room for backends whose requests mostly
  * wait (PostgreSQL, D1). And the bodies admitted requests hold stay under 64 × `GATEWAY_BODY_LIMIT`
  * (64 MiB by default).
