@@ -37,6 +37,17 @@ function sqliteMessageWrites(
   );
   const insert = db.prepare(`INSERT INTO mailbox_messages (${MESSAGE_INSERT_COLUMNS})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // A transition's UPDATE depends on the states it leaves and whether the ciphertext stays: a
+  // handful of texts, each prepared the first time it is needed, not on every fetch.
+  const transitions = new Map<string, Statement>();
+  const transitionStatement = (sql: string) => {
+    let statement = transitions.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      transitions.set(sql, statement);
+    }
+    return statement;
+  };
   const withhold = db.prepare<[WithholdingReason, string]>(`UPDATE mailbox_messages
     SET state = 'withheld', ciphertext = NULL, withheld_reason = ?
     WHERE id = ? AND state IN ('queued', 'delivered')`);
@@ -68,12 +79,10 @@ function sqliteMessageWrites(
       return guarded('that transition', () =>
         inTransaction(db, () => {
           const keep = state === 'delivered';
-          const result = db
-            .prepare(
-              `UPDATE mailbox_messages SET state = ?, ciphertext = ${keep ? 'ciphertext' : 'NULL'}
+          const result = transitionStatement(
+            `UPDATE mailbox_messages SET state = ?, ciphertext = ${keep ? 'ciphertext' : 'NULL'}
                WHERE id = ? AND state IN (${waitingFrom.map(() => '?').join(', ')})`,
-            )
-            .run(state, id, ...waitingFrom);
+          ).run(state, id, ...waitingFrom);
           if (result.changes === 0) return false;
           commitAuditEntry(db, audit);
           return true;
