@@ -38,6 +38,7 @@ export default tseslint.config(
     files: [
       ...runtimeFree,
       'gateway/app.ts',
+      'gateway/app-*.ts',
       'gateway/env.ts',
       'gateway/problem.ts',
       'gateway/error-handler.ts',

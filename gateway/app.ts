@@ -1,60 +1,28 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
-import { AuditLog, type AuditStore } from '../audit/index.ts';
-import { withholdMessagesOf, type ExchangeStore } from '../exchange/index.ts';
-import { createGatewaySigner, type PkiStore } from '../certs/index.ts';
-import { TenantHasher, type ConsentDeps, type ConsentStore } from '../consent/index.ts';
+import { OpenAPIHono, type OpenAPIHonoOptions } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AuditStore } from '../audit/index.ts';
+import type { ExchangeStore } from '../exchange/index.ts';
+import type { PkiStore } from '../certs/index.ts';
+import type { ConsentStore } from '../consent/index.ts';
 import { GatewayError, type Clock } from '../core/index.ts';
-import { MonitoringSource, parseRule } from '../monitoring/index.ts';
 import type { PolicySet } from '../policies/index.ts';
 import type { TenantStore } from '../tenants/index.ts';
+import { apiServices, registerConsentApi, registerDpoApi, registerExchangeApi } from './app-api.ts';
+import { useGatewayMiddleware } from './app-middleware.ts';
+import { registerMonitoring } from './app-monitoring.ts';
+import { registerPortal } from './app-portal.ts';
 import type { GatewayEnv } from './env.ts';
-import { answerWrongMethods, onError, onNotFound, refusal } from './error-handler.ts';
+import { answerWrongMethods, onError, onNotFound } from './error-handler.ts';
 import type { Logger } from './logging.ts';
-import { limitBody } from './middleware/body-limit.ts';
-import {
-  measureRequests,
-  registerMetricsRoute,
-  storageGauges,
-  type GatewayMetrics,
-} from './metrics/index.ts';
-import { authenticate } from './middleware/authenticate.ts';
-import { jsonBody } from './middleware/json-body.ts';
-import { DEFAULT_MAX_INFLIGHT, shedLoad } from './middleware/load-shedding.ts';
-import { durableAnswers } from './middleware/durable-answers.ts';
-import { requestContext } from './middleware/request-context.ts';
-import { securityHeaders } from './middleware/security-headers.ts';
+import { registerMetricsRoute, storageGauges, type GatewayMetrics } from './metrics/index.ts';
 import { jsonPointer } from './problem.ts';
-import {
-  authenticatedAndLimited,
-  MemoryRateLimitStore,
-  rateLimit,
-  rateLimitsOf,
-  type RateLimitPolicy,
-  type RateLimitStore,
-  type RouteClass,
-} from './rate-limit/index.ts';
+import type { RateLimitPolicy, RateLimitStore, RouteClass } from './rate-limit/index.ts';
 import { registerDocs, type DocsAssets } from './routes/docs.ts';
-import { registerAssistedRevocation } from './routes/assisted-revocation.ts';
-import { registerAuditRoutes, TREE_HEAD_TYP } from './routes/audit.ts';
-import { registerConnectorRoutes } from './routes/connectors.ts';
-import { registerConsentRequestRoutes } from './routes/consent-requests.ts';
-import { registerExchangeRoutes } from './routes/exchanges.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerReady } from './routes/ready.ts';
-import { registerMonitoringRoutes } from './routes/monitoring.ts';
-import { registerMonitoringPages } from './monitoring-pages/index.ts';
 import { registerPolicyRoute } from './routes/policy.ts';
-import { registerPortalApi } from './routes/portal-api.ts';
-import { registerPortalPages } from './routes/portal-pages.tsx';
-import { registerIcons } from './routes/portal/icons.ts';
-import { problemPage } from './portal/problem-page.tsx';
+import { registerConnectorRoutes } from './routes/connectors.ts';
 import type { EidProvider } from './portal/eid.ts';
-import { portalProfileGate } from './portal/legal/production-gate.ts';
-import { throttledSignIn } from './portal/sign-in.ts';
-import { SignInThrottle } from './portal/sign-in-throttle.ts';
-import { registerSubjectRights } from './routes/subject-rights.ts';
-import { registerPrincipalRoutes } from './routes/principals.ts';
 import { registerWellKnown } from './routes/well-known.ts';
 
 /** The storage ports the HTTP edge uses; each backend in `storage/` provides them. */
@@ -137,11 +105,18 @@ export interface GatewayDeps {
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>;
 
-/** Constant stylesheets: never shed, or the page saying "wait a moment" would come unstyled. */
-const STYLESHEETS = new Set(['/portal/assets/portal.css', '/monitoring/assets/monitoring.css']);
-/** Paths people read in a browser: refused under overload with a page, not problem+json. */
-const isPage = (path: string) =>
-  ['/portal', '/monitoring'].some((p) => path === p || path.startsWith(`${p}/`));
+// Schema failures become 422 `validation_failed` with every issue, never zod's raw output.
+const refuseInvalidInput: NonNullable<OpenAPIHonoOptions<GatewayEnv>['defaultHook']> = (result) => {
+  if (result.success) return;
+  const location = result.target === 'json' ? undefined : locationOf(result.target);
+  throw new GatewayError('validation_failed', {
+    errors: result.error.issues.map((issue) => ({
+      path: jsonPointer(issue.path),
+      message: issue.message,
+      ...(location ? { in: location } : {}),
+    })),
+  });
+};
 
 /**
  * Builds the gateway's HTTP app. It is the same on every runtime: nothing here may know whether it
@@ -154,58 +129,27 @@ const isPage = (path: string) =>
  * ```
  */
 export function createApp(deps: GatewayDeps): GatewayApp {
-  const app = new OpenAPIHono<GatewayEnv>({
-    // Schema failures become 422 `validation_failed` with every issue, never zod's raw output.
-    defaultHook: (result) => {
-      if (result.success) return;
-      const location = result.target === 'json' ? undefined : locationOf(result.target);
-      throw new GatewayError('validation_failed', {
-        errors: result.error.issues.map((issue) => ({
-          path: jsonPointer(issue.path),
-          message: issue.message,
-          ...(location ? { in: location } : {}),
-        })),
-      });
-    },
-  });
+  const app = new OpenAPIHono<GatewayEnv>({ defaultHook: refuseInvalidInput });
+  // hono matches in the order things are registered, so the order below is the gateway's.
+  useGatewayMiddleware(app, deps);
+  registerPublicRoutes(app, deps);
+  const api = apiServices(deps);
+  registerConsentApi(app, deps, api);
+  registerPortal(app, deps, api.consent);
+  registerExchangeApi(app, deps, api);
+  registerDpoApi(app, deps, api);
+  registerMonitoring(app, deps, api);
+  registerApiReference(app, deps);
 
-  // First, so that every answer is measured, also refusals by the middleware after it.
-  if (deps.metrics) app.use(measureRequests(deps.metrics));
-  app.use(requestContext({ logger: deps.logger }));
-  app.use(
-    securityHeaders({
-      https: deps.config.publicUrl.startsWith('https:'),
-      formOrigins: deps.eid === undefined ? [] : [deps.eid.signInOrigin],
-    }),
-  );
-  // Before anything reads a body or does work: a refusal under overload must cost next to nothing.
-  app.use(
-    shedLoad({
-      maxInflight: deps.maxInflight ?? DEFAULT_MAX_INFLIGHT,
-      ...(deps.waitForTurn === undefined ? {} : { waitForTurn: deps.waitForTurn }),
-      // Liveness must tell a busy gateway from a dead one.
-      exempt: (c) => c.req.path === '/health' || STYLESHEETS.has(c.req.path),
-      // The pages answer pages whatever the client accepts, also when shed.
-      refuse: (c, error) => (isPage(c.req.path) ? problemPage(c, error) : refusal(c, error)),
-      logger: deps.logger,
-      clock: deps.clock,
-    }),
-  );
-  app.use(durableAnswers(deps.storage));
-  app.use(limitBody(deps.config.bodyLimit));
-  app.use('/v1/*', jsonBody());
-  if (deps.production === true) {
-    // On the path as routed (decoded), so no spelling of it reaches a page past the gate.
-    const gate = portalProfileGate({
-      tenants: deps.storage.tenants,
-      chosen: deps.portalTenant,
-      clock: deps.clock,
-      refuse: refusal,
-    });
-    app.use('/portal', gate);
-    app.use('/portal/*', gate);
-  }
+  // Every known path answers a method it has no route for with 405 and `Allow`, not 404.
+  answerWrongMethods(app);
+  app.notFound(onNotFound);
+  app.onError(onError);
+  return app;
+}
 
+/** Routes that need no client assertion: probes, metrics (own token), keys, policy, catalogue. */
+function registerPublicRoutes(app: GatewayApp, deps: GatewayDeps): void {
   registerHealth(app, {
     clock: deps.clock,
     version: deps.config.version,
@@ -225,146 +169,10 @@ export function createApp(deps: GatewayDeps): GatewayApp {
 
   registerPolicyRoute(app, deps.policy);
   registerConnectorRoutes(app);
+}
 
-  const assertionCheck = {
-    store: deps.storage.pki,
-    clock: deps.clock,
-    audience: deps.config.publicUrl,
-  };
-  registerPrincipalRoutes(app, {
-    pki: deps.storage.pki,
-    anyPrincipal: authenticate({
-      ...assertionCheck,
-      allow: ['agency', 'dpo', 'operator', 'monitor'],
-    }),
-    overseers: authenticate({ ...assertionCheck, allow: ['dpo', 'operator'] }),
-  });
-
-  const audit = new AuditLog(deps.storage.audit, deps.clock);
-  // After authentication, so the budget is the principal's; refusals after it count as well.
-  // One store for the API's and the monitoring pages' budgets, so a principal has one budget.
-  const rateLimitStore = deps.rateLimitStore ?? new MemoryRateLimitStore();
-  const limit = rateLimit({
-    limits: rateLimitsOf(deps.rateLimits),
-    store: rateLimitStore,
-    clock: deps.clock,
-    onFirstRefusal: async (principal, routeClass) => {
-      await audit.append(principal.tenantId, {
-        event: 'rate.limited',
-        actor: principal.id,
-        outcome: 'refused',
-        reasons: [`rate_limited ${routeClass}`],
-      });
-    },
-  });
-  const limited = (guard: MiddlewareHandler<GatewayEnv>) => authenticatedAndLimited(guard, limit);
-  const signer = createGatewaySigner({ pki: deps.storage.pki, masterKey: deps.keys.masterKey });
-  const consent: ConsentDeps = {
-    audit,
-    auditStore: deps.storage.audit,
-    consents: deps.storage.consents,
-    pki: deps.storage.pki,
-    tenants: deps.storage.tenants,
-    clock: deps.clock,
-    hasher: new TenantHasher(deps.storage.consents, deps.keys.masterKey),
-    signer,
-    masterKey: deps.keys.masterKey,
-    policy: deps.policy,
-    // Notices and receipts name the ID-card sign-in only where there is one.
-    ...(deps.eid === undefined
-      ? { withdrawalMethods: ['portal-withdrawal-code', 'office'] as const }
-      : {}),
-    publicUrl: deps.config.publicUrl,
-    // Revocation takes the messages still waiting under the consent with it, at once.
-    onRevoked: async (tenantId, consentId) => {
-      const withheld = await withholdMessagesOf(
-        {
-          exchanges: deps.storage.exchanges,
-          consents: deps.storage.consents,
-          audit,
-          masterKey: deps.keys.masterKey,
-        },
-        tenantId,
-        consentId,
-        'consent_revoked',
-      );
-      if (withheld > 0) deps.metrics?.exchange('withheld', { count: withheld });
-    },
-  };
-  registerConsentRequestRoutes(app, {
-    consent,
-    agencies: limited(authenticate({ ...assertionCheck, allow: ['agency'] })),
-  });
-  registerAssistedRevocation(app, {
-    consent,
-    agencies: limited(authenticate({ ...assertionCheck, allow: ['agency'] })),
-  });
-  const portal = {
-    consent,
-    https: deps.config.publicUrl.startsWith('https:'),
-    signIn: throttledSignIn(
-      consent,
-      new SignInThrottle({
-        limit: deps.signInThrottle?.limit ?? 10,
-        windowMs: deps.signInThrottle?.windowMs ?? 15 * 60_000,
-        clock: deps.clock,
-      }),
-      deps.clientAddress ?? (() => undefined),
-    ),
-  };
-  registerPortalApi(app, portal);
-  registerPortalPages(app, { ...portal, eid: deps.eid, portalTenant: deps.portalTenant });
-  registerIcons(app);
-  const agencies = limited(authenticate({ ...assertionCheck, allow: ['agency'] }));
-  registerExchangeRoutes(app, {
-    exchange: {
-      exchanges: deps.storage.exchanges,
-      consents: deps.storage.consents,
-      pki: deps.storage.pki,
-      hasher: consent.hasher,
-      signer,
-      audit,
-      policy: deps.policy,
-      clock: deps.clock,
-      masterKey: deps.keys.masterKey,
-    },
-    agencies,
-  });
-  const dpo = limited(authenticate({ ...assertionCheck, allow: ['dpo'] }));
-  registerSubjectRights(app, { consent, dpo });
-  registerAuditRoutes(app, {
-    pki: deps.storage.pki,
-    masterKey: deps.keys.masterKey,
-    store: deps.storage.audit,
-    log: audit,
-    signer,
-    clock: deps.clock,
-    dpo,
-  });
-  const ruleText = deps.monitoringRule ?? 'suppress:3';
-  const monitoring = new MonitoringSource({
-    store: deps.storage.audit,
-    signTreeHead: (tenantId, head) => signer.sign(tenantId, head, TREE_HEAD_TYP),
-    rule: parseRule(ruleText),
-    ruleText,
-    now: () => deps.clock.now(),
-  });
-  registerMonitoringRoutes(app, {
-    source: monitoring,
-    tenants: deps.storage.tenants,
-    readers: limited(authenticate({ ...assertionCheck, allow: ['monitor', 'dpo'] })),
-  });
-  registerMonitoringPages(app, {
-    source: monitoring,
-    storage: deps.storage,
-    masterKey: deps.keys.masterKey,
-    assertionCheck,
-    signInThrottle: deps.signInThrottle,
-    clientAddress: deps.clientAddress,
-    pageLimit: rateLimitsOf(deps.rateLimits).audit,
-    rateLimitStore,
-  });
-
+/** The API reference: the OpenAPI document at `GET /openapi.json`, read at `GET /docs`. */
+function registerApiReference(app: GatewayApp, deps: GatewayDeps): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'clientAssertion', {
     type: 'http',
     scheme: 'bearer',
@@ -379,12 +187,6 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     version: deps.config.version,
     publicUrl: deps.config.publicUrl,
   });
-
-  // Every known path answers a method it has no route for with 405 and `Allow`, not 404.
-  answerWrongMethods(app);
-  app.notFound(onNotFound);
-  app.onError(onError);
-  return app;
 }
 
 function locationOf(target: string): 'query' | 'path' | 'header' | 'cookie' | undefined {
