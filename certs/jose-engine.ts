@@ -54,8 +54,8 @@ export interface JoseEngine {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-// One decoder for every header: making one per call costs more than the decoding (the runtime sets up a
-// converter each time), and a fatal decoder keeps no state between whole-buffer calls.
+// One decoder for every header: making one per call costs more than the decoding (the runtime
+// sets up a converter each time), and a fatal decoder keeps no state between whole-buffer calls.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A compact JWS split and its protected header read, before any key is used. */
