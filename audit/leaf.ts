@@ -4,7 +4,7 @@
  * prefixes keep a leaf from ever being read as an interior node (second-preimage protection).
  * Web standards only: this runs on Node, on workerd and in the DPO's offline CLI.
  */
-import { GatewayError, canonicalJson, sha256Bytes } from '../core/index.ts';
+import { GatewayError, canonicalJson, decodeBase64, sha256Bytes } from '../core/index.ts';
 
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
@@ -65,10 +65,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  */
 export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   if (BASE64.test(text)) {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    if (toBase64(bytes) === text) return bytes;
+    const bytes = decodeBase64(text);
+    if (bytes !== undefined && toBase64(bytes) === text) return bytes;
   }
   throw new GatewayError('validation_failed', {
     detail: 'not canonical standard base64 with padding',

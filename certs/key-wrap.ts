@@ -3,7 +3,7 @@
  * deployment's master key, and the slot it belongs to is bound in as additional data.
  */
 import { z } from 'zod';
-import { decodeBase64, GatewayError } from '../core/index.ts';
+import { decodeBase64, GatewayError, toBase64Url } from '../core/index.ts';
 
 /** A secret sealed with AES-256-GCM; safe to store as JSON. */
 export interface WrappedKey {
@@ -148,7 +148,7 @@ export function generateMasterKeyBytes(): Uint8Array {
 
 /** base64url (no padding) of a master key, the form written to the embedded default key file. */
 export function encodeMasterKey(bytes: Uint8Array): string {
-  return encodeBase64url(bytes);
+  return toBase64Url(bytes);
 }
 
 /**
@@ -169,8 +169,8 @@ export async function wrapSecret(
   );
   return {
     alg: 'A256GCM',
-    iv: encodeBase64url(iv),
-    ciphertext: encodeBase64url(new Uint8Array(ciphertext)),
+    iv: toBase64Url(iv),
+    ciphertext: toBase64Url(new Uint8Array(ciphertext)),
   };
 }
 
@@ -276,12 +276,6 @@ export async function unwrapPrivateKey(
 /** A copy backed by a plain ArrayBuffer, as WebCrypto's typings require. */
 function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
-}
-
-function encodeBase64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
 function decodeBase64url(text: string): Uint8Array<ArrayBuffer> {

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { GatewayError } from '../../core/index.ts';
+import { decodeBase64, GatewayError } from '../../core/index.ts';
 
 /** How strongly the provider established who the person is (eIDAS levels). */
 export type AssuranceLevel = 'low' | 'substantial' | 'high';
@@ -190,7 +190,8 @@ export function createEidProvider(config: EidConfig): EidProvider {
 export async function importEidPrivateKey(pem: string, alg: EidKeyAlgorithm): Promise<CryptoKey> {
   const body = /-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\s]+)-----END PRIVATE KEY-----/.exec(pem);
   if (body?.[1] === undefined) throw new TypeError('not a PKCS#8 PEM private key');
-  const der = Uint8Array.from(atob(body[1].replace(/\s+/g, '')), (char) => char.charCodeAt(0));
+  const der = decodeBase64(body[1].replace(/\s+/g, ''));
+  if (der === undefined) throw new TypeError('not a PKCS#8 PEM private key');
   try {
     return await crypto.subtle.importKey('pkcs8', der, importParameters[alg], false, ['sign']);
   } catch {
