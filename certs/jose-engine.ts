@@ -26,11 +26,12 @@ export class JoseEngineFailed extends Error {
 
 /**
  * The three JOSE operations of an exchange, on compact serialisations with keys already imported
- * (WebCrypto `CryptoKey`s). jose does them on every runtime; Node's entry installs a
- * `node:crypto` engine (`gateway/node-jose.ts`) that does the same on the calling thread, since
- * each WebCrypto call is a trip to the thread pool and back (a dozen per exchange) and jose's
- * own work costs the event loop more than the signature math. Both answer the same bytes for the
- * same input; `gateway/node-jose.test.ts` holds them to it, and openssl and jwcrypto read both.
+ * (WebCrypto `CryptoKey`s). jose does them on every runtime; Node's entries install a
+ * `node:crypto` engine (`gateway/node-jose.ts`) that does the same with plain calls, since each
+ * WebCrypto call is a trip to the thread pool and back (a dozen per exchange) and jose's own work
+ * costs the event loop more than the signature math; the server runs those calls on a thread of
+ * their own (`gateway/node-jose-thread.ts`). All answer the same bytes for the same input;
+ * `gateway/node-jose.test.ts` holds them to it, and openssl and jwcrypto read the server's.
  */
 export interface JoseEngine {
   /**

@@ -17,8 +17,8 @@ import { nodeJoseEngine } from './node-jose.ts';
 import { threadJoseEngine } from './node-jose-thread.ts';
 
 /**
- * The Node engine, on the calling thread or its own, must be jose, only cheaper: same answers to the same tokens, tokens jose reads,
- * and the same refusals. jwcrypto and openssl read the Node engine's output through the server
+ * The Node engine, on the calling thread or on its own, must be jose, only cheaper: same answers
+ * to the same tokens, tokens jose reads, and the same refusals. jwcrypto and openssl read the Node engine's output through the server
  * process in test/exchange-interop.test.ts and test/interop-jwcrypto.test.ts.
  */
 const thread = threadJoseEngine();
