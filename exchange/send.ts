@@ -1,21 +1,18 @@
 import { z } from 'zod';
-import type { AuditLog } from '../audit/index.ts';
+import type { AuditDraft, AuditLog, PreparedAppend } from '../audit/index.ts';
 import {
-  JoseEngineFailed,
   tenantPgpKey,
   type AuthenticatedPrincipal,
+  type CertificateRecord,
   type GatewaySigner,
   type PkiStore,
 } from '../certs/index.ts';
 import {
-  auditSubjectRefOf,
-  decideConsent,
   pseudonymOf,
   SubjectIdentifier,
   type ConsentStore,
   type TenantHasher,
 } from '../consent/index.ts';
-import { findMessageType, parseMessage, type ParsedMessage } from '../connectors/index.ts';
 import {
   canonicalJson,
   GatewayError,
@@ -24,10 +21,18 @@ import {
   sha256,
   type Clock,
 } from '../core/index.ts';
-import { evaluate, PURPOSES, type PolicySet } from '../policies/index.ts';
+import { PURPOSES, type PolicySet } from '../policies/index.ts';
 import { sealForRecipient } from './envelope.ts';
-import { verifiedSenderMessage } from './sender-jws.ts';
-import type { ExchangeStore, MailboxMessage } from './ports.ts';
+import type { ExchangeStore, MailboxMessage, WebhookNotification } from './ports.ts';
+import {
+  approvedFlow,
+  auditedRefusal,
+  auditedSend,
+  checkedSend,
+  recipientCertificate,
+  type ApprovedFlow,
+  type CheckedSend,
+} from './send-checks.ts';
 
 export const ATTESTATION_TYP = 'exchange-attestation+jwt';
 const MAX_JWS = 900 * 1024;
@@ -82,270 +87,202 @@ export async function sendExchange(
 ): Promise<Accepted> {
   const tenantId = caller.tenantId;
   const requestHash = await sha256(canonicalJson(input));
-  const earlierResult = async (key: string) => {
-    const earlier = await deps.exchanges.idempotent(tenantId, caller.id, key);
-    if (!earlier) return undefined;
-    if (earlier.requestHash !== requestHash) {
-      await recordRefusedRequest(deps, caller, ['idempotency_key_reused']);
-      throw new GatewayError('conflict', {
-        detail: 'this Idempotency-Key was used for another request',
-      });
-    }
-    return JSON.parse(earlier.response) as Accepted;
-  };
   if (idempotencyKey !== undefined) {
-    const earlier = await earlierResult(idempotencyKey);
+    const earlier = await earlierAcceptance(deps, caller, idempotencyKey, requestHash);
     if (earlier) return earlier;
   }
 
   const subject = await pseudonymOf(deps.hasher, tenantId, input.subject);
-  const subjectRef = await auditSubjectRefOf(
-    { consents: deps.consents, masterKey: deps.masterKey },
-    tenantId,
-    subject,
-  );
-  const base = {
-    actor: caller.id,
-    sender: caller.id,
-    purpose: input.purpose,
-    policyVersion: `${deps.policy.version} ${deps.policy.hash}`,
-    ...(subjectRef === undefined ? {} : { subjectRef }),
-  };
-  /** Audits a refusal that needs no consent decision and answers the error to throw. */
-  const refused = async (
-    reason: string,
-    error: GatewayError,
-    known: { recipient?: string; categories?: readonly string[] } = {},
-  ): Promise<GatewayError> => {
-    await deps.audit.append(tenantId, {
-      ...base,
-      ...(known.recipient === undefined ? {} : { recipient: known.recipient }),
-      ...(known.categories === undefined ? {} : { categories: [...known.categories] }),
-      event: 'exchange.refused',
-      outcome: 'refused',
-      reasons: [reason],
-    });
-    return error;
-  };
-
-  // 1. The sender's signature, by the very certificate it authenticated with.
-  const senderCert = await deps.pki.certificateByFingerprint(caller.certificateFingerprint);
-  if (!senderCert || caller.agencyType === null)
-    throw await refused(
-      'sender_not_an_agency',
-      new GatewayError('forbidden', { detail: 'only agencies send' }),
-    );
-  let message: unknown;
-  try {
-    message = await verifiedSenderMessage(input.payload, senderCert.certificatePem);
-  } catch (error) {
-    if (error instanceof JoseEngineFailed) throw error;
-    throw await refused(
-      'signature_invalid',
-      new GatewayError('validation_failed', {
-        status: 422,
-        detail:
-          'payload must be a compact JWS over the message JSON, signed with your certificate key',
-        errors: [
-          { path: '/payload', message: 'signature does not verify with the sender certificate' },
-        ],
-      }),
-    );
-  }
-
-  // 2. The message against its connector; categories from the fields present.
-  let parsed: ParsedMessage;
-  try {
-    parsed = parseMessage(input.messageType, message);
-  } catch (error) {
-    if (!isGatewayError(error)) throw error;
-    throw await refused(
-      findMessageType(input.messageType) ? 'message_invalid' : 'unknown_message_type',
-      error,
-    );
-  }
-  if (parsed.messageType.agencyType !== caller.agencyType) {
-    throw await refused(
-      'message_type_not_of_sender',
-      new GatewayError('validation_failed', {
-        errors: [
-          {
-            path: '/messageType',
-            message: `a ${caller.agencyType} does not send ${input.messageType}`,
-          },
-        ],
-      }),
-      { categories: parsed.categories },
-    );
-  }
-  const recipient = await deps.pki.principal(tenantId, input.recipient);
-  if (recipient?.kind !== 'agency' || recipient.agencyType === null) {
-    throw await refused(
-      'unknown_recipient',
-      new GatewayError('validation_failed', {
-        errors: [{ path: '/recipient', message: 'unknown agency' }],
-      }),
-      { categories: parsed.categories },
-    );
-  }
-
-  // 3. Consent ∩ policy.
-  const now = deps.clock.now();
-  const verdict = decideConsent(
-    await deps.consents.consentsFor(tenantId, subject, input.purpose),
-    {
-      sender: caller.id,
-      recipient: recipient.id,
-      purpose: input.purpose,
-      categories: parsed.categories,
-    },
-    now,
-  );
-  const decision = evaluate(
-    deps.policy,
-    verdict.covered ? { covered: true, categories: verdict.consent.consent.categories } : verdict,
-    {
-      sender: caller.id,
-      senderType: caller.agencyType,
-      recipient: recipient.id,
-      recipientType: recipient.agencyType,
-      purpose: input.purpose,
-      fields: parsed.fields,
-    },
-  );
-  const flow = { ...base, recipient: recipient.id, categories: [...parsed.categories] };
-  if (!decision.allow || !verdict.covered) {
-    if (decision.allow) throw new GatewayError('internal_error');
-    await deps.audit.append(tenantId, {
-      ...flow,
-      event: 'exchange.refused',
-      outcome: 'refused',
-      code: decision.code,
-      reasons: decision.reasons.map((r) => r.code),
-    });
-    throw new GatewayError(decision.code, {
-      status: decision.code === 'fields_not_covered' ? 422 : 403,
-      reasons: decision.reasons,
-      ...(decision.fields.length > 0 ? { fields: decision.fields } : {}),
-    });
-  }
-
-  // 4. Attest, sign, encrypt, queue and audit — one transaction.
-  const { consent } = verdict;
-  const { rule } = decision;
+  const base = await auditedSend(deps, caller, input, subject);
+  const refused = auditedRefusal(deps.audit, tenantId, base);
+  const checked = await checkedSend(deps.pki, caller, input, refused);
+  const approved = await approvedFlow(deps, caller, input, subject, checked, base);
   const id = randomId('ex');
-  const acceptedAt = now.toISOString();
-  // Only a certificate valid now, not revoked; of several (a renewal), the newest.
-  const recipientCert = (await deps.pki.certificatesOf(tenantId, recipient.id))
-    .filter((c) => c.revokedAt === null && c.notBefore <= acceptedAt && acceptedAt <= c.notAfter)
-    .sort(
-      (a, b) => b.notBefore.localeCompare(a.notBefore) || b.createdAt.localeCompare(a.createdAt),
-    )
-    .at(0);
-  if (!recipientCert)
-    throw await refused(
-      'recipient_certificate_invalid',
-      new GatewayError('conflict', {
-        detail: 'the recipient has no valid certificate to encrypt to',
-      }),
-      { recipient: recipient.id, categories: parsed.categories },
-    );
-  let sealed: { envelope: 'jwe' | 'openpgp'; ciphertext: string } | undefined;
-  let response: Accepted | undefined;
+  const acceptedAt = approved.now.toISOString();
+  const recipientCert = await recipientCertificate(deps.pki, caller, checked, acceptedAt, refused);
+  const exchange = { id, caller, input, subject, checked, approved, acceptedAt, recipientCert };
+  const idempotency =
+    idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash };
+  const sealing: Sealing = {};
   try {
     await deps.audit.record(
       tenantId,
-      async (seq) => {
-        const attestation = await deps.signer.sign(
-          tenantId,
-          {
-            senderJws: input.payload,
-            consentId: consent.consent.id,
-            consentVersion: consent.current.version,
-            policyVersion: `${deps.policy.version} ${deps.policy.hash}`,
-            auditSeq: seq,
-            acceptedAt,
-            messageType: input.messageType,
-            purpose: input.purpose,
-            categories: [...parsed.categories],
-          },
-          ATTESTATION_TYP,
-        );
-        sealed = await sealForRecipient({
-          recipient,
-          certificatePem: recipientCert.certificatePem,
-          attestationJws: attestation,
-          pgpSigningKey: async () => (await tenantPgpKey(deps, tenantId)).privateKey,
-          clock: deps.clock,
-        });
-        response = { id, status: 'queued', consentId: consent.consent.id, auditSeq: seq };
-        return {
-          ...flow,
-          event: 'exchange.accepted',
-          outcome: 'ok',
-          exchangeId: id,
-          consentId: consent.consent.id,
-          consentVersion: consent.current.version,
-          legalBasis: rule.legalBasis,
-          ciphertextDigest: await sha256(sealed.ciphertext),
-        };
-      },
-      async (prepared) => {
-        if (!sealed || !response) throw new GatewayError('internal_error');
-        const queued: MailboxMessage = {
-          id,
-          tenantId,
-          sender: caller.id,
-          recipient: recipient.id,
-          subject,
-          consentId: consent.consent.id,
-          messageType: input.messageType,
-          purpose: input.purpose,
-          categories: [...parsed.categories],
-          envelope: sealed.envelope,
-          ciphertext: sealed.ciphertext,
-          ciphertextDigest: prepared.entry.ciphertextDigest ?? '',
-          receivedAt: acceptedAt,
-          retainUntil: new Date(now.getTime() + rule.retentionDays * 86_400_000).toISOString(),
-          state: 'queued',
-        };
-        await deps.exchanges.accept(
-          queued,
-          prepared,
-          idempotencyKey === undefined
-            ? undefined
-            : { key: idempotencyKey, requestHash, response: JSON.stringify(response) },
-          recipient.webhookUrl === null
-            ? undefined
-            : {
-                id: randomId('wh'),
-                tenantId,
-                recipient: recipient.id,
-                url: recipient.webhookUrl,
-                body: JSON.stringify({
-                  messageId: id,
-                  sender: caller.id,
-                  messageType: input.messageType,
-                  purpose: input.purpose,
-                  receivedAt: acceptedAt,
-                }),
-                attempts: 0,
-                nextAttemptAt: acceptedAt,
-              },
-        );
-      },
+      (seq) => attestedAcceptance(deps, exchange, seq, sealing),
+      (prepared) => queueAccepted(deps, exchange, prepared, sealing, idempotency),
     );
   } catch (error) {
     // A concurrent retry with the same key was queued first (its idempotency record won the
     // unique constraint, and this transaction rolled back whole): answer its result.
     if (idempotencyKey === undefined || !isGatewayError(error) || error.code !== 'conflict')
       throw error;
-    const earlier = await earlierResult(idempotencyKey);
+    const earlier = await earlierAcceptance(deps, caller, idempotencyKey, requestHash);
     if (earlier) return earlier;
     throw error;
   }
-  if (!response) throw new GatewayError('internal_error');
-  return response;
+  if (!sealing.response) throw new GatewayError('internal_error');
+  return sealing.response;
+}
+
+/**
+ * The answer to an earlier send under the same Idempotency-Key, if there was one. The key names
+ * one request: reused for another, it is refused and audited.
+ */
+async function earlierAcceptance(
+  deps: Pick<ExchangeDeps, 'exchanges' | 'audit'>,
+  caller: AuthenticatedPrincipal,
+  key: string,
+  requestHash: string,
+): Promise<Accepted | undefined> {
+  const earlier = await deps.exchanges.idempotent(caller.tenantId, caller.id, key);
+  if (!earlier) return undefined;
+  if (earlier.requestHash !== requestHash) {
+    await recordRefusedRequest(deps, caller, ['idempotency_key_reused']);
+    throw new GatewayError('conflict', {
+      detail: 'this Idempotency-Key was used for another request',
+    });
+  }
+  return JSON.parse(earlier.response) as Accepted;
+}
+
+/** A send that passed every check, to be attested, sealed, queued and audited. */
+interface AcceptedExchange {
+  readonly id: string;
+  readonly caller: AuthenticatedPrincipal;
+  readonly input: ExchangeInput;
+  /** The subject's pseudonym. */
+  readonly subject: string;
+  readonly checked: CheckedSend;
+  readonly approved: ApprovedFlow;
+  readonly acceptedAt: string;
+  readonly recipientCert: CertificateRecord;
+}
+
+/**
+ * What the acceptance's audit draft hands its commit. The draft may run again for another seq
+ * (see `AuditLog.record`); the commit then takes what the last run sealed.
+ */
+interface Sealing {
+  sealed?: { envelope: 'jwe' | 'openpgp'; ciphertext: string };
+  response?: Accepted;
+}
+
+/**
+ * The audit draft of an acceptance at `seq`: the attestation names its own audit seq, so it is
+ * signed and sealed here, and the entry records the digest of the ciphertext the recipient gets.
+ */
+async function attestedAcceptance(
+  deps: ExchangeDeps,
+  exchange: AcceptedExchange,
+  seq: number,
+  sealing: Sealing,
+): Promise<AuditDraft> {
+  const { id, caller, input, checked, approved, acceptedAt } = exchange;
+  const tenantId = caller.tenantId;
+  const { consent, rule, flow } = approved;
+  const attestation = await deps.signer.sign(
+    tenantId,
+    {
+      senderJws: input.payload,
+      consentId: consent.consent.id,
+      consentVersion: consent.current.version,
+      policyVersion: `${deps.policy.version} ${deps.policy.hash}`,
+      auditSeq: seq,
+      acceptedAt,
+      messageType: input.messageType,
+      purpose: input.purpose,
+      categories: [...checked.parsed.categories],
+    },
+    ATTESTATION_TYP,
+  );
+  const sealed = await sealForRecipient({
+    recipient: checked.recipient,
+    certificatePem: exchange.recipientCert.certificatePem,
+    attestationJws: attestation,
+    pgpSigningKey: async () => (await tenantPgpKey(deps, tenantId)).privateKey,
+    clock: deps.clock,
+  });
+  sealing.sealed = sealed;
+  sealing.response = { id, status: 'queued', consentId: consent.consent.id, auditSeq: seq };
+  return {
+    ...flow,
+    event: 'exchange.accepted',
+    outcome: 'ok',
+    exchangeId: id,
+    consentId: consent.consent.id,
+    consentVersion: consent.current.version,
+    legalBasis: rule.legalBasis,
+    ciphertextDigest: await sha256(sealed.ciphertext),
+  };
+}
+
+/**
+ * The commit of an acceptance: queues the sealed message for the recipient with its audit entry,
+ * the idempotency record and, where the recipient has a webhook, its notification.
+ */
+async function queueAccepted(
+  deps: Pick<ExchangeDeps, 'exchanges'>,
+  exchange: AcceptedExchange,
+  prepared: PreparedAppend,
+  sealing: Sealing,
+  idempotency: { key: string; requestHash: string } | undefined,
+): Promise<void> {
+  const { sealed, response } = sealing;
+  if (!sealed || !response) throw new GatewayError('internal_error');
+  await deps.exchanges.accept(
+    queuedMessage(exchange, sealed, prepared.entry.ciphertextDigest ?? ''),
+    prepared,
+    idempotency === undefined ? undefined : { ...idempotency, response: JSON.stringify(response) },
+    webhookNotification(exchange),
+  );
+}
+
+function queuedMessage(
+  exchange: AcceptedExchange,
+  sealed: NonNullable<Sealing['sealed']>,
+  ciphertextDigest: string,
+): MailboxMessage {
+  const { id, caller, input, checked, approved, acceptedAt } = exchange;
+  return {
+    id,
+    tenantId: caller.tenantId,
+    sender: caller.id,
+    recipient: checked.recipient.id,
+    subject: exchange.subject,
+    consentId: approved.consent.consent.id,
+    messageType: input.messageType,
+    purpose: input.purpose,
+    categories: [...checked.parsed.categories],
+    envelope: sealed.envelope,
+    ciphertext: sealed.ciphertext,
+    ciphertextDigest,
+    receivedAt: acceptedAt,
+    retainUntil: new Date(
+      approved.now.getTime() + approved.rule.retentionDays * 86_400_000,
+    ).toISOString(),
+    state: 'queued',
+  };
+}
+
+/** The recipient's notification that a message waits; none without a webhook. */
+function webhookNotification(exchange: AcceptedExchange): WebhookNotification | undefined {
+  const { id, caller, input, checked, acceptedAt } = exchange;
+  const { recipient } = checked;
+  if (recipient.webhookUrl === null) return undefined;
+  return {
+    id: randomId('wh'),
+    tenantId: caller.tenantId,
+    recipient: recipient.id,
+    url: recipient.webhookUrl,
+    body: JSON.stringify({
+      messageId: id,
+      sender: caller.id,
+      messageType: input.messageType,
+      purpose: input.purpose,
+      receivedAt: acceptedAt,
+    }),
+    attempts: 0,
+    nextAttemptAt: acceptedAt,
+  };
 }
 
 /**
