@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { CompactJwsRefused, JoseEngineFailed, type JoseEngine } from '../certs/index.ts';
 import type { JoseCall, JoseReply } from './node-jose-worker.ts';
+import { startWithYoungGeneration } from './thread-heap.ts';
 
 /**
  * The `node:crypto` engine on a thread of its own, so the event loop hands an exchange's four
@@ -41,6 +42,10 @@ const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
     new URL('./node-jose-worker.ts', import.meta.url).href,
   )}); })`;
 
+// What dies young on the thread (strings and buffers of one call) is small and short-lived: a
+// young generation of 2 × 8 MB holds the peak's with room; see thread-heap.ts for why it is set.
+const THREAD_SEMI_SPACE_MB = 8;
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -57,7 +62,10 @@ class JoseThread {
   #nextKey = 0;
 
   constructor(onExit: (thread: JoseThread) => void) {
-    this.#worker = new Worker(BOOTSTRAP, { eval: true });
+    this.#worker = startWithYoungGeneration(
+      THREAD_SEMI_SPACE_MB,
+      () => new Worker(BOOTSTRAP, { eval: true }),
+    );
     // Never what keeps the process alive: the server is.
     this.#worker.unref();
     this.#worker.on('message', (reply: JoseReply) => {
