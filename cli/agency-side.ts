@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { CompactSign, compactDecrypt, importPKCS8, SignJWT } from 'jose';
+import { CompactSign, compactDecrypt, decodeJwt, importPKCS8, SignJWT } from 'jose';
 
 /*
  * What an agency system does, with an EC P-256 PKCS#8 key and its certificate: make a client
@@ -56,7 +56,5 @@ export async function openJweEnvelope(keyPem: string, ciphertext: string): Promi
 
 /** The JSON payload of a compact JWS, unverified: check the signature before trusting it. */
 export function jwsPayload(jws: string): Record<string, unknown> {
-  const part = (jws.split('.')[1] ?? '').replaceAll('-', '+').replaceAll('_', '/');
-  const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  return decodeJwt(jws);
 }
