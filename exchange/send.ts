@@ -185,7 +185,7 @@ async function attestedAcceptance(
       senderJws: input.payload,
       consentId: consent.consent.id,
       consentVersion: consent.current.version,
-      policyVersion: `${deps.policy.version} ${deps.policy.hash}`,
+      policyVersion: flow.policyVersion,
       auditSeq: seq,
       acceptedAt,
       messageType: input.messageType,

@@ -30,6 +30,8 @@ export function startWithYoungGeneration(semiSpaceMb: number, start: () => Worke
     restore();
     throw error;
   }
+  // Only on the first of these: a later exit must not give the flag back while the heap of a
+  // thread started after it (the next JOSE thread) is being made with the lowered one.
   let restored = false;
   const once = () => {
     if (restored) return;
