@@ -107,7 +107,10 @@ export interface PkiStore {
   certificatesOf(tenantId: string, principalId: string): Promise<CertificateRecord[]>;
   /** Registers another certificate for an existing principal (renewal, `agency add --cert`). */
   addCertificate(certificate: CertificateRecord): Promise<void>;
-  /** Is a certificate of this issuer with this serial revoked (read fresh on every call)? */
+  /**
+   * Is a certificate of this issuer with this serial revoked? Never older than the last revocation
+   * any process committed.
+   */
   isRevoked(tenantId: string, issuerFingerprint: string, serial: string): Promise<boolean>;
   /** Marks every certificate of the tenant with that serial revoked; answers how many. */
   revoke(tenantId: string, serial: string, at: string, audit?: PreparedAppend): Promise<number>;

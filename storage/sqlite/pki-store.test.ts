@@ -180,3 +180,59 @@ describe('sqlite PkiStore: an agency as controller', () => {
     ).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });
+
+describe('sqlite PkiStore: rows kept between changes', () => {
+  let registered: Awaited<ReturnType<typeof registerWithCsr>>;
+
+  beforeEach(async () => {
+    await storage.pki.createTenant(tenant, keys);
+    const { csrPem } = await keyAndCsr('P-256', 'abh-koeln');
+    registered = await registerWithCsr(deps, {
+      tenantId: 'koeln',
+      id: 'abh-koeln',
+      kind: 'agency',
+      agencyType: 'immigration_office',
+      csrPem,
+    });
+  });
+
+  const record = async () => {
+    const found = await storage.pki.certificateByFingerprint(registered.fingerprint);
+    if (!found) throw new Error('the registered certificate is missing');
+    return found;
+  };
+
+  it('sees a revocation the CLI committed through its own connection at the next read', async () => {
+    const { fingerprint, serial, issuerFingerprint } = await record();
+    expect(await storage.pki.isRevoked('koeln', issuerFingerprint, serial)).toBe(false);
+    expect((await storage.pki.certificateByFingerprint(fingerprint))?.revokedAt).toBeNull();
+    const cli = openSqliteStorage(dir.path);
+    try {
+      expect(await cli.pki.revoke('koeln', serial, clock.now().toISOString())).toBe(1);
+    } finally {
+      cli.close();
+    }
+    expect(await storage.pki.isRevoked('koeln', issuerFingerprint, serial)).toBe(true);
+    expect((await storage.pki.certificateByFingerprint(fingerprint))?.revokedAt).not.toBeNull();
+  });
+
+  it('sees its own writes at the next read', async () => {
+    const first = await record();
+    const { serial, issuerFingerprint } = first;
+    expect(await storage.pki.certificatesOf('koeln', 'abh-koeln')).toHaveLength(1);
+    expect(await storage.pki.isRevoked('koeln', issuerFingerprint, serial)).toBe(false);
+    await storage.pki.addCertificate({ ...first, fingerprint: 'renewed', serial: 'abc1' });
+    await storage.pki.revoke('koeln', serial, clock.now().toISOString());
+    expect(await storage.pki.certificatesOf('koeln', 'abh-koeln')).toHaveLength(2);
+    expect(await storage.pki.isRevoked('koeln', issuerFingerprint, serial)).toBe(true);
+  });
+
+  it('hands every caller its own list of frozen rows', async () => {
+    const first = await storage.pki.certificatesOf('koeln', 'abh-koeln');
+    first.pop();
+    const again = await storage.pki.certificatesOf('koeln', 'abh-koeln');
+    expect(again).toHaveLength(1);
+    expect(Object.isFrozen(again[0])).toBe(true);
+    expect(Object.isFrozen(await storage.pki.principal('koeln', 'abh-koeln'))).toBe(true);
+  });
+});

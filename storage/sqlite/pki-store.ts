@@ -5,6 +5,7 @@ import { keyRow, toAnchor, toCertificate, toKey, toPrincipal } from '../rows/pki
 import { inTransaction, type SqliteDatabase } from './database.ts';
 import { commitAuditEntry } from './audit-store.ts';
 import { guarded } from './guarded.ts';
+import { UnchangedReads } from './unchanged-reads.ts';
 
 /** The row as SQLite answers it: `issued_by_gateway` is 0 or 1. */
 type SqliteCertificateRow = Omit<CertificateRow, 'issued_by_gateway'> & {
@@ -68,9 +69,30 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
     (tenant_id, last_number) VALUES (?, 1)
     ON CONFLICT (tenant_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`);
 
+  // The rows every exchange reads are kept between changes; each write drops them, also when
+  // it fails half-way (the transaction rolled back, but a row may have been read in it).
+  const reads = new UnchangedReads(db);
+  const written = <T>(what: string, work: () => T) =>
+    guarded(what, () => {
+      try {
+        return work();
+      } finally {
+        reads.forget();
+      }
+    });
+  // A kept answer is handed out again: rows frozen, every caller its own array.
+  const keptRows = <T extends object>(key: string, load: () => T[]): T[] => [
+    ...reads.read(key, () => load().map((row) => Object.freeze(row))),
+  ];
+  const keptRow = <T extends object>(key: string, load: () => T | undefined): T | undefined =>
+    reads.read(key, () => {
+      const row = load();
+      return row && Object.freeze(row);
+    });
+
   return {
     createTenant(tenant, keys) {
-      return guarded(`tenant ${tenant.id}`, () => {
+      return written(`tenant ${tenant.id}`, () => {
         inTransaction(db, () => {
           insertTenant.run(tenant);
           for (const key of [keys.ca, keys.signing, keys.openpgp]) insertKey.run(keyRow(key));
@@ -79,13 +101,15 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
       });
     },
     keys(tenantId, use) {
-      return Promise.resolve(keysOf.all(tenantId, use).map(toKey));
+      return Promise.resolve(
+        keptRows(`keys\0${tenantId}\0${use}`, () => keysOf.all(tenantId, use).map(toKey)),
+      );
     },
     allSigningKeys() {
       return Promise.resolve(signingKeys.all().map(toKey));
     },
     rotateKey(key, audit) {
-      return guarded(`key ${key.kid}`, () => {
+      return written(`key ${key.kid}`, () => {
         inTransaction(db, () => {
           retireKeys.run(key.createdAt, key.tenantId, key.use);
           insertKey.run(keyRow({ ...key, status: 'active' }));
@@ -94,16 +118,22 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
       });
     },
     anchors(tenantId) {
-      return Promise.resolve(anchorsOf.all(tenantId).map(toAnchor));
+      return Promise.resolve(
+        keptRows(`anchors\0${tenantId}`, () => anchorsOf.all(tenantId).map(toAnchor)),
+      );
     },
     addAnchor(anchor) {
-      return guarded('that trust anchor', () => {
+      return written('that trust anchor', () => {
         insertAnchor.run(anchor);
       });
     },
     principal(tenantId, id) {
-      const row = principalById.get(tenantId, id);
-      return Promise.resolve(row ? toPrincipal(row) : undefined);
+      return Promise.resolve(
+        keptRow(`principal\0${tenantId}\0${id}`, () => {
+          const row = principalById.get(tenantId, id);
+          return row && toPrincipal(row);
+        }),
+      );
     },
     principals(tenantId) {
       return Promise.resolve(principalsOf.all(tenantId).map(toPrincipal));
@@ -119,7 +149,7 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
           new GatewayError('conflict', { detail: 'that certificate is registered already' }),
         );
       }
-      return guarded(`principal ${principal.id}`, () => {
+      return written(`principal ${principal.id}`, () => {
         inTransaction(db, () => {
           insertPrincipal.run(principal);
           insertCertificate.run({
@@ -131,17 +161,25 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
       });
     },
     certificateByFingerprint(fingerprint) {
-      const row = certificateByFingerprint.get(fingerprint);
-      return Promise.resolve(row ? toSqliteCertificate(row) : undefined);
+      return Promise.resolve(
+        keptRow(`certificate\0${fingerprint}`, () => {
+          const row = certificateByFingerprint.get(fingerprint);
+          return row && toSqliteCertificate(row);
+        }),
+      );
     },
     certificatesBySerial(tenantId, serial) {
       return Promise.resolve(certificatesBySerial.all(tenantId, serial).map(toSqliteCertificate));
     },
     certificatesOf(tenantId, principalId) {
-      return Promise.resolve(certificatesOf.all(tenantId, principalId).map(toSqliteCertificate));
+      return Promise.resolve(
+        keptRows(`certificates\0${tenantId}\0${principalId}`, () =>
+          certificatesOf.all(tenantId, principalId).map(toSqliteCertificate),
+        ),
+      );
     },
     addCertificate(certificate) {
-      return guarded('that certificate', () => {
+      return written('that certificate', () => {
         insertCertificate.run({
           ...certificate,
           issuedByGateway: certificate.issuedByGateway ? 1 : 0,
@@ -150,11 +188,14 @@ export function sqlitePkiStore(db: SqliteDatabase): PkiStore {
     },
     isRevoked(tenantId, issuerFingerprint, serial) {
       return Promise.resolve(
-        (revokedBySerial.get(tenantId, issuerFingerprint, serial)?.n ?? 0) > 0,
+        reads.read(
+          `revoked\0${tenantId}\0${issuerFingerprint}\0${serial}`,
+          () => (revokedBySerial.get(tenantId, issuerFingerprint, serial)?.n ?? 0) > 0,
+        ),
       );
     },
     revoke(tenantId, serial, at, audit) {
-      return guarded('that revocation', () =>
+      return written('that revocation', () =>
         inTransaction(db, () => {
           const changes = revoke.run(at, tenantId, serial).changes;
           if (audit && changes > 0) commitAuditEntry(db, audit);
