@@ -5,6 +5,7 @@ import type { ConsentStore } from '../../consent/index.ts';
 import type { ExchangeStore } from '../../exchange/index.ts';
 import type { TenantStore } from '../../tenants/index.ts';
 import { openSqlite, type SqliteDatabase } from './database.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { sqliteAuditStore } from './audit-store.ts';
 import { sqliteConsentStore } from './consent-store.ts';
@@ -34,8 +35,9 @@ export const DATABASE_FILE = 'gateway.db';
 
 /**
  * Opens (creating if needed) `<dataDir>/gateway.db` with all migrations applied. A server passes
- * durability 'grouped' and awaits `durable()` before each answer (group commit); a CLI command
- * keeps the default, where every commit flushes itself.
+ * durability 'grouped' and awaits `durable()` before each answer (group commit), and its WAL is
+ * checkpointed by a thread of its own (checkpointer.ts); a CLI command keeps the default, where
+ * every commit flushes itself.
  */
 export function openSqliteStorage(
   dataDir: string,
@@ -43,7 +45,10 @@ export function openSqliteStorage(
 ): SqliteStorage {
   const file = join(dataDir, DATABASE_FILE);
   const db = openSqlite({ file, ...options });
-  const group = options.durability === 'grouped' ? new GroupCommit(db, file) : undefined;
+  const grouped = options.durability === 'grouped';
+  const group = grouped ? new GroupCommit(db, file) : undefined;
+  // A server's event loop should not copy pages and sync files every few dozen exchanges.
+  const checkpointer = grouped ? startCheckpointer(db, file) : undefined;
   return {
     db,
     tenants: sqliteTenantStore(db),
@@ -61,6 +66,7 @@ export function openSqliteStorage(
     },
     durable: () => group?.durable() ?? Promise.resolve(),
     close() {
+      checkpointer?.stop();
       group?.close();
       if (db.open) db.close();
     },
