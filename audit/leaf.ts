@@ -26,11 +26,25 @@ const digest = sha256Bytes;
  * ```
  */
 export async function leafHash(entry: object): Promise<Uint8Array<ArrayBuffer>> {
+  return leafHashOfJson(entryJson(entry));
+}
+
+/**
+ * The canonical JSON of an audit entry, what is stored and served and what its leaf hash covers.
+ *
+ * @throws GatewayError `validation_failed` naming the JSON pointer of a non-integer number.
+ */
+export function entryJson(entry: object): string {
   refuseFractions(entry, '');
-  const json = new TextEncoder().encode(canonicalJson(entry));
-  const input = new Uint8Array(1 + json.length);
+  return canonicalJson(entry);
+}
+
+/** The leaf hash of an entry's canonical JSON as {@link entryJson} made it. */
+export function leafHashOfJson(json: string): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = new TextEncoder().encode(json);
+  const input = new Uint8Array(1 + bytes.length);
   input[0] = LEAF_PREFIX;
-  input.set(json, 1);
+  input.set(bytes, 1);
   return digest(input);
 }
 

@@ -1,6 +1,6 @@
-import { canonicalJson, toBase64Url, type Clock } from '../core/index.ts';
+import { toBase64Url, type Clock } from '../core/index.ts';
 import { appendToHead, currentHead } from './head.ts';
-import { leafHash } from './leaf.ts';
+import { entryJson as canonicalEntry, leafHashOfJson } from './leaf.ts';
 import { TicketLine, type AppendOrder, type AppendTurn } from './order.ts';
 import {
   AuditRace,
@@ -114,8 +114,8 @@ export class AuditLog {
       tenant: tenantId,
       time: this.#clock.now().toISOString(),
     };
-    const entryJson = canonicalJson(entry);
-    const leaf = await leafHash(entry);
+    const entryJson = canonicalEntry(entry);
+    const leaf = await leafHashOfJson(entryJson);
     const { nodes, head } = await appendToHead(current, leaf);
     return { tenantId, expectedSize: size, entry, entryJson, leafHash: leaf, nodes, head };
   }
