@@ -80,6 +80,22 @@ describe('UnchangedReads', () => {
     expect(tenants.loads()).toBe(2);
   });
 
+  it('keeps no miss, so made-up names never push out the answers kept', () => {
+    const reads = new UnchangedReads(db, 2);
+    let loads = 0;
+    const read = (key: string, answer: string | undefined) =>
+      reads.read(key, () => {
+        loads++;
+        return answer;
+      });
+    read('known', 'row');
+    for (let i = 0; i < 10; i++) read(`made-up-${String(i)}`, undefined);
+    read('made-up-0', undefined);
+    expect(loads).toBe(12);
+    expect(read('known', 'row')).toBe('row');
+    expect(loads).toBe(12);
+  });
+
   it('keeps at most max answers', () => {
     const reads = new UnchangedReads(db, 2);
     let loads = 0;

@@ -27,7 +27,11 @@ export class UnchangedReads {
     this.#max = max;
   }
 
-  /** The kept answer under `key`, else `load()`'s, kept. `key` must name the query and its values. */
+  /**
+   * The kept answer under `key`, else `load()`'s, kept unless it is undefined: a miss is read
+   * again each time, so that unknown names a client sends (a made-up `kid`) never push out what
+   * every exchange needs. `key` must name the query and its values.
+   */
   read<T>(key: string, load: () => T): T {
     if (this.#db.inTransaction) return load();
     const version = this.#dataVersion.get();
@@ -37,6 +41,7 @@ export class UnchangedReads {
     }
     if (this.#answers.has(key)) return this.#answers.get(key) as T;
     const answer = load();
+    if (answer === undefined) return answer;
     if (this.#answers.size >= this.#max) this.#answers.clear();
     this.#answers.set(key, answer);
     return answer;
