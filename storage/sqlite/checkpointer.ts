@@ -47,7 +47,7 @@ export interface Checkpointer {
  * Moves the WAL's checkpoints off the server's event loop: a thread with its own connection to
  * `file` checkpoints every {@link EVERY_MS} ms, and the server's connection `db` only at
  * {@link SERVER_CHECKPOINT_FRAMES}. At the peak this gave about a tenth more exchanges a second
- * and no longer stall than before (development.md, "Checkpoints").
+ * and no longer a tail than before (docs/development.md, "Registry reads and checkpoints").
  */
 export function startCheckpointer(db: SqliteDatabase, file: string): Checkpointer {
   db.pragma(`wal_autocheckpoint = ${String(SERVER_CHECKPOINT_FRAMES)}`);
