@@ -3,7 +3,8 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirsPerTest } from '../../test/support/temp.ts';
-import { SERVER_CHECKPOINT_FRAMES } from './checkpointer.ts';
+import { SERVER_CHECKPOINT_FRAMES, startCheckpointer } from './checkpointer.ts';
+import { openSqlite } from './database.ts';
 import { DATABASE_FILE, openSqliteStorage } from './storage.ts';
 
 const fresh = tempDirsPerTest();
@@ -57,6 +58,23 @@ describe('checkpoints of a server', () => {
       expect(rows).toBe(500);
     } finally {
       server.close();
+    }
+  });
+
+  it('gives the checkpoints back to the server connection at 1000 frames when its thread dies', async () => {
+    const db = openSqlite({ file: join(fresh(), 'g.db'), durability: 'grouped', migrations: [] });
+    try {
+      // A file the thread cannot open: it fails at its start, as a thread that dies would.
+      startCheckpointer(db, join(fresh(), 'missing', 'nowhere', 'g.db'));
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(SERVER_CHECKPOINT_FRAMES);
+      let frames = SERVER_CHECKPOINT_FRAMES;
+      for (let waited = 0; frames !== 1000 && waited < 10_000; waited += 50) {
+        await sleep(50);
+        frames = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+      }
+      expect(frames).toBe(1000);
+    } finally {
+      db.close();
     }
   });
 
