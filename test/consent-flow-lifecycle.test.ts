@@ -13,7 +13,7 @@ import {
   consentFlowWorld,
   grantedPersonQuestion,
 } from './support/consent-flow.ts';
-import { portalClient } from './support/person.ts';
+import { declineAs, portalClient } from './support/person.ts';
 import type { TestPrincipal } from './support/pki.ts';
 import { AUD, type KoelnWorld } from './support/world.ts';
 
@@ -252,10 +252,7 @@ describe('the consent lifecycle through HTTP', () => {
   it('records a decline as a version and allows no grant after it', async () => {
     const created = await askConsent();
     const p = person();
-    await p.signIn(created.code);
-    expect(
-      (await p.call(`/v1/portal/requests/${created.id}/decline`, { method: 'POST' })).status,
-    ).toBe(204);
+    await declineAs(p, created);
     expect(
       (await p.call(`/v1/portal/requests/${created.id}/grant`, { method: 'POST' })).status,
     ).toBe(409);
@@ -320,18 +317,18 @@ describe('receipts verify with python3-jwcrypto', () => {
 describe('expiry by time', () => {
   it('records expired versions for ended consents and codes, and tells the agencies', async () => {
     const { expireDue } = await import('../consent/index.ts');
+    const sweep = () =>
+      expireDue({
+        consents: gw.storage.consents,
+        clock: gw.clock,
+        audit: new AuditLog(gw.storage.audit, gw.clock),
+      });
     const granted = await askConsent({ validUntil: '2026-12-01T00:00:00Z' });
     const p = person();
     await p.signIn(granted.code);
     await p.call(`/v1/portal/requests/${granted.id}/grant`, { method: 'POST' });
     const unanswered = await askConsent();
-    expect(
-      await expireDue({
-        consents: gw.storage.consents,
-        clock: gw.clock,
-        audit: new AuditLog(gw.storage.audit, gw.clock),
-      }),
-    ).toBe(0);
+    expect(await sweep()).toBe(0);
 
     gw.clock.advance(15 * 86_400_000);
     // The check refuses by the clock alone, before any sweep ran.
@@ -340,20 +337,8 @@ describe('expiry by time', () => {
       reasons: [{ code: 'consent_expired' }],
     });
 
-    expect(
-      await expireDue({
-        consents: gw.storage.consents,
-        clock: gw.clock,
-        audit: new AuditLog(gw.storage.audit, gw.clock),
-      }),
-    ).toBe(2);
-    expect(
-      await expireDue({
-        consents: gw.storage.consents,
-        clock: gw.clock,
-        audit: new AuditLog(gw.storage.audit, gw.clock),
-      }),
-    ).toBe(0);
+    expect(await sweep()).toBe(2);
+    expect(await sweep()).toBe(0);
     const events = (await (await asAgency(jc, '/v1/consent-events')).json()) as {
       items: { type: string; id: string; actor: string }[];
     };

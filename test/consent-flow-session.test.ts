@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testGateway, type TestGateway } from './support/app.ts';
 import { askCanaryConsent, canaryRequestBody, consentFlowWorld } from './support/consent-flow.ts';
-import { portalClient } from './support/person.ts';
+import { declineAs, portalClient } from './support/person.ts';
 import { addPrincipal, assertionFor, pkiDeps, provisionedTenant } from './support/pki.ts';
 import type { KoelnWorld } from './support/world.ts';
 
@@ -133,10 +133,7 @@ describe('the one-time code and the session', () => {
   it('spends the code on a decline too', async () => {
     const created = await askConsent();
     const p = person();
-    await p.signIn(created.code);
-    expect(
-      (await p.call(`/v1/portal/requests/${created.id}/decline`, { method: 'POST' })).status,
-    ).toBe(204);
+    await declineAs(p, created);
     expect(await (await person().signIn(created.code)).json()).toMatchObject({
       code: 'code_used',
     });

@@ -10,6 +10,16 @@ import { DATABASE_FILE, openSqliteStorage } from './storage.ts';
 const fresh = tempDirsPerTest();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `read()` once it gives `wanted`, or its last answer after 10 s: the thread works on its own time. */
+async function settled<T>(read: () => T, wanted: T): Promise<T> {
+  let answer = read();
+  for (let waited = 0; answer !== wanted && waited < 10_000; waited += 50) {
+    await sleep(50);
+    answer = read();
+  }
+  return answer;
+}
+
 /** Rows in a copy of the database file alone: what has been checkpointed out of the WAL. */
 function checkpointedRows(dir: string): number {
   const copy = join(fresh(), 'copy.db');
@@ -50,12 +60,7 @@ describe('checkpoints of a server', () => {
       const insert = server.db.prepare('INSERT INTO probe (x) VALUES (?)');
       // Far fewer frames than the backstop: the server's connection never checkpoints here.
       for (let i = 0; i < 500; i++) insert.run(i);
-      let rows = checkpointedRows(dir);
-      for (let waited = 0; rows < 500 && waited < 10_000; waited += 50) {
-        await sleep(50);
-        rows = checkpointedRows(dir);
-      }
-      expect(rows).toBe(500);
+      expect(await settled(() => checkpointedRows(dir), 500)).toBe(500);
     } finally {
       server.close();
     }
@@ -67,12 +72,8 @@ describe('checkpoints of a server', () => {
       // A file the thread cannot open: it fails at its start, as a thread that dies would.
       startCheckpointer(db, join(fresh(), 'missing', 'nowhere', 'g.db'));
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(SERVER_CHECKPOINT_FRAMES);
-      let frames = SERVER_CHECKPOINT_FRAMES;
-      for (let waited = 0; frames !== 1000 && waited < 10_000; waited += 50) {
-        await sleep(50);
-        frames = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-      }
-      expect(frames).toBe(1000);
+      const frames = () => db.pragma('wal_autocheckpoint', { simple: true }) as number;
+      expect(await settled(frames, 1000)).toBe(1000);
     } finally {
       db.close();
     }

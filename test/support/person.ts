@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { GatewayApp } from '../../gateway/app.ts';
 
 /**
@@ -81,4 +82,15 @@ export function portalClient(app: GatewayApp) {
     session,
     signIn: (code: string, secondFactor = '1990-01-31') => session({ code, secondFactor }),
   };
+}
+
+/** `person` signs in with the request's code and declines it; expects 204. */
+export async function declineAs(
+  person: ReturnType<typeof portalClient>,
+  request: { readonly id: string; readonly code: string },
+): Promise<void> {
+  await person.signIn(request.code);
+  expect(
+    (await person.call(`/v1/portal/requests/${request.id}/decline`, { method: 'POST' })).status,
+  ).toBe(204);
 }
