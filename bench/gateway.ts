@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { freePort, projectRoot, SERVER_ARGS } from '../test/support/process.ts';
+import { watchFullGcs, type FullGc } from './gc-trace.ts';
 
 export const PUBLIC_URL = 'http://gateway.bench';
 const START_TIMEOUT_MS = 90_000;
@@ -15,6 +16,8 @@ export interface GatewayInstance {
   readonly pid: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMB(): number;
+  /** The event loop's full collections so far; empty unless started with `traceGc`. */
+  fullGcs(): readonly FullGc[];
   /** SIGTERM, then SIGKILL after 10 s; resolves once the process is gone. */
   stop(): Promise<void>;
   /** SIGKILL at once, as a crash; resolves once the process is gone. */
@@ -41,15 +44,18 @@ function ended(child: ChildProcess): Promise<void> {
 
 /**
  * Starts the gateway on `dataDir` with logging off and the rate limit out of the way (the bench
- * measures the gateway's work, not its limit); ready once `GET /health` answers 200.
+ * measures the gateway's work, not its limit); ready once `GET /health` answers 200. `traceGc`
+ * adds V8's `--trace-gc` (a line per collection on stdout, which is otherwise silent) and reads it.
  */
 export async function startGateway(
   dataDir: string,
   masterKey: string,
   env: Record<string, string> = {},
+  options: { readonly traceGc?: boolean } = {},
 ): Promise<GatewayInstance> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...SERVER_ARGS], {
+  const traceGc = options.traceGc === true;
+  const child = spawn(process.execPath, [...(traceGc ? ['--trace-gc'] : []), ...SERVER_ARGS], {
     cwd: projectRoot,
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -62,15 +68,17 @@ export async function startGateway(
       GATEWAY_MASTER_KEY: masterKey,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', traceGc ? 'pipe' : 'ignore', 'pipe'],
   });
+  const gcs = child.stdout ? watchFullGcs(child.stdout) : undefined;
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   const instance: GatewayInstance = {
     baseUrl: `http://127.0.0.1:${String(port)}`,
     pid: child.pid ?? -1,
     peakRssMB: () => peakRssMB(child.pid ?? -1),
+    fullGcs: () => gcs?.eventLoop() ?? [],
     async stop() {
       if (!gone()) child.kill('SIGTERM');
       const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);

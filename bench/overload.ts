@@ -11,7 +11,9 @@
  *    gateway's anonymous resident memory (RssAnon, see load.ts) every second;
  * 2. soak: an open loop at the peak for BENCH_SOAK_MS (60 s; 600000 for issue 15's ten minutes):
  *    the mean RssAnon over the first and the last minute (over the first and last half in runs shorter
- *    than two minutes) and the least-squares slope of all samples, in MB per minute.
+ *    than two minutes) and the least-squares slope of all samples, in MB per minute; the same three
+ *    for what the event loop's heap holds after each full collection (gc-trace.ts), which tells a
+ *    leak from V8 sizing its heap.
  *
  * The peak is the throughput round's when `bench/run.ts` passes it; otherwise the warm-up measures
  * it (BENCH_OVERLOAD_WARMUP_MS, 3 s, then BENCH_OVERLOAD_PEAK_MS, 5 s). BENCH_OVERLOAD_MAX_INFLIGHT
@@ -43,6 +45,10 @@ export interface SoakFigures {
   readonly rssFirstMinuteMB: number;
   readonly rssLastMinuteMB: number;
   readonly rssSlopeMBPerMin: number;
+  readonly fullGcs: number;
+  readonly liveHeapFirstMinuteMB: number;
+  readonly liveHeapLastMinuteMB: number;
+  readonly liveHeapSlopeMBPerMin: number;
 }
 
 export interface OverloadRounds {
@@ -79,8 +85,9 @@ async function warmGateway(
   dataDir: string,
   env: Record<string, string>,
   peakMs: number,
+  options: { readonly traceGc?: boolean } = {},
 ): Promise<{ gateway: GatewayInstance; peakPerSec: number }> {
-  const gateway = await startGateway(dataDir, randomBytes(32).toString('hex'), env);
+  const gateway = await startGateway(dataDir, randomBytes(32).toString('hex'), env, options);
   await grantConsent(dataDir, gateway.baseUrl);
   const warm = await runLoad({
     baseUrl: gateway.baseUrl,
@@ -169,22 +176,8 @@ export async function measureOverload(
     await first.gateway.stop();
   }
 
-  process.stderr.write('bench: soak at the peak\n');
-  const soakDir = join(dataRoot, 'soak');
-  const second = await warmGateway(soakDir, env, 1000);
-  let soak: OpenLoopResult;
-  try {
-    soak = await openLoop(second.gateway, soakDir, peakPerSec, knob('BENCH_SOAK_MS', 60_000));
-  } finally {
-    await second.gateway.stop();
-  }
-
   const overloadRss = overload.rssMB.map(([, mb]) => mb);
-  const soakSeconds = soak.seconds;
-  const minute = Math.min(60, soakSeconds / 2);
-  const soakRss = soak.rssMB.filter(([, mb]) => Number.isFinite(mb));
-  const over = (from: number, to: number) =>
-    mean(soakRss.filter(([t]) => t >= from && t <= to).map(([, mb]) => mb));
+  const soak = await soakAtPeak(join(dataRoot, 'soak'), env, peakPerSec);
   return {
     overload: {
       offeredPerSec: overload.sent / overload.seconds,
@@ -195,22 +188,70 @@ export async function measureOverload(
       rssEndMB: overloadRss.at(-1) ?? NaN,
       rssMaxMB: Math.max(...overloadRss.filter(Number.isFinite)),
     },
-    soak: {
-      seconds: soakSeconds,
-      rssFirstMinuteMB: over(0, minute),
-      rssLastMinuteMB: over(soakSeconds - minute, Infinity),
-      rssSlopeMBPerMin: slope(soakRss.map(([t, mb]) => [t / 60, mb])),
-    },
+    soak: soak.figures,
     details: {
       peakPerSec,
       peakFrom: knownPeakPerSec === undefined ? 'warm-up' : 'throughput round',
       maxInflight: maxInflight ?? 'default',
       overload: details(overloadRate, overload),
-      soak: {
-        ...details(peakPerSec, soak),
-        minuteSeconds: minute,
-        rssMaxMB: Math.max(...soakRss.map(([, mb]) => mb)),
-      },
+      soak: soak.details,
+    },
+  };
+}
+
+/**
+ * The mean of `samples` (seconds, MB) over the first and the last `minute` seconds of `seconds`,
+ * and their least-squares slope in MB per minute.
+ */
+function trend(samples: readonly (readonly [number, number])[], seconds: number, minute: number) {
+  const over = (from: number, to: number) =>
+    mean(samples.filter(([t]) => t >= from && t <= to).map(([, mb]) => mb));
+  return {
+    first: over(0, minute),
+    last: over(seconds - minute, Infinity),
+    slope: slope(samples.map(([t, mb]) => [t / 60, mb])),
+  };
+}
+
+/** The soak round on a fresh gateway of its own, which reports its collections (gc-trace.ts). */
+async function soakAtPeak(
+  dir: string,
+  env: Record<string, string>,
+  peakPerSec: number,
+): Promise<{ figures: SoakFigures; details: OverloadRounds['details']['soak'] }> {
+  process.stderr.write('bench: soak at the peak\n');
+  const { gateway } = await warmGateway(dir, env, 1000, { traceGc: true });
+  let soak: OpenLoopResult;
+  const startedAt = Date.now();
+  try {
+    soak = await openLoop(gateway, dir, peakPerSec, knob('BENCH_SOAK_MS', 60_000));
+  } finally {
+    await gateway.stop();
+  }
+  const seconds = soak.seconds;
+  const minute = Math.min(60, seconds / 2);
+  const rss = soak.rssMB.filter(([, mb]) => Number.isFinite(mb));
+  const gcs = gateway
+    .fullGcs()
+    .map(({ atMs, liveMB }) => [(atMs - startedAt) / 1000, liveMB] as const)
+    .filter(([t]) => t >= 0);
+  const rssTrend = trend(rss, seconds, minute);
+  const liveTrend = trend(gcs, seconds, minute);
+  return {
+    figures: {
+      seconds,
+      rssFirstMinuteMB: rssTrend.first,
+      rssLastMinuteMB: rssTrend.last,
+      rssSlopeMBPerMin: rssTrend.slope,
+      fullGcs: gcs.length,
+      liveHeapFirstMinuteMB: liveTrend.first,
+      liveHeapLastMinuteMB: liveTrend.last,
+      liveHeapSlopeMBPerMin: liveTrend.slope,
+    },
+    details: {
+      ...details(peakPerSec, soak),
+      minuteSeconds: minute,
+      rssMaxMB: Math.max(...rss.map(([, mb]) => mb)),
     },
   };
 }

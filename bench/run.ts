@@ -203,6 +203,10 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
       `first minute ${String(f.soak['rssFirstMinuteMB'])} MB, last ${String(f.soak['rssLastMinuteMB'])} MB, slope ${String(f.soak['rssSlopeMBPerMin'])} MB/min`,
     ],
     [
+      `live heap after each full GC in that soak (${String(f.soak['fullGcs'])} of them)`,
+      `first minute ${String(f.soak['liveHeapFirstMinuteMB'])} MB, last ${String(f.soak['liveHeapLastMinuteMB'])} MB, slope ${String(f.soak['liveHeapSlopeMBPerMin'])} MB/min`,
+    ],
+    [
       `sweep: longest event-loop block (${sizeKey(sweepRows)} stored)`,
       `${String(result[sweepKey])} ms  (whole sweep ${String(sweep.wholeSweepMs)} ms)`,
     ],
