@@ -27,6 +27,7 @@ import { pathToFileURL } from 'node:url';
 import { tempDir } from '../test/support/temp.ts';
 import { grantConsent } from './exchange-request.ts';
 import { startGateway, stopAllGateways, type GatewayInstance } from './gateway.ts';
+import type { FullGc } from './gc-trace.ts';
 import type { OpenLoopResult } from './load.ts';
 import { runLoad } from './throughput.ts';
 
@@ -222,17 +223,19 @@ async function soakAtPeak(
   process.stderr.write('bench: soak at the peak\n');
   const { gateway } = await warmGateway(dir, env, 1000, { traceGc: true });
   let soak: OpenLoopResult;
+  let fullGcs: readonly FullGc[];
   const startedAt = Date.now();
   try {
     soak = await openLoop(gateway, dir, peakPerSec, knob('BENCH_SOAK_MS', 60_000));
+    // Taken before the stop: collections while the process shuts down are not the soak's.
+    fullGcs = gateway.fullGcs();
   } finally {
     await gateway.stop();
   }
   const seconds = soak.seconds;
   const minute = Math.min(60, seconds / 2);
   const rss = soak.rssMB.filter(([, mb]) => Number.isFinite(mb));
-  const gcs = gateway
-    .fullGcs()
+  const gcs = fullGcs
     .map(({ atMs, liveMB }) => [(atMs - startedAt) / 1000, liveMB] as const)
     .filter(([t]) => t >= 0);
   const rssTrend = trend(rss, seconds, minute);
