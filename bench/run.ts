@@ -5,12 +5,14 @@
  * - exchanges per second over HTTP against a real `gateway/node.ts` process on SQLite, with load
  *   from another process, 4 KiB messages, warm-up first (`throughput.ts`, `load.ts`);
  * - the crypto floor: the same four crypto operations per exchange on all cores (`crypto-floor.ts`),
- *   with jose (the ratio's floor) and with the `node:crypto` engine the Node gateway runs with;
+ *   with jose (the ratio's floor, measured before and after the HTTP rounds and averaged) and with
+ *   the `node:crypto` engine the Node gateway runs with;
  * - p50/p99 latency in an open loop at half the peak;
  * - the gateway's peak RSS;
  * - at twice the peak, open loop: what is offered, answered 201 and shed (503 `overloaded`) per
  *   second, p99 of the 201s and the gateway's RSS; and at the peak for a minute (ten with
- *   BENCH_SOAK_MS=600000), whether its RSS stays flat (`overload.ts`);
+ *   BENCH_SOAK_MS=600000), whether its RSS and its live heap after full collections stay flat
+ *   (`overload.ts`, `gc-trace.ts`);
  * - the longest event-loop block of the background sweep over 10⁶ stored exchanges (`stored.ts`,
  *   seeded by `population.ts`);
  * - a consent check and an inclusion proof at 10⁴ and 10⁶ stored entries (`stored.ts`,
