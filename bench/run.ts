@@ -215,7 +215,11 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
     ],
     [
       `live heap after each full GC in that soak (${String(f.soak['fullGcs'])} of them)`,
-      `first minute ${String(f.soak['liveHeapFirstMinuteMB'])} MB, last ${String(f.soak['liveHeapLastMinuteMB'])} MB, slope ${String(f.soak['liveHeapSlopeMBPerMin'])} MB/min`,
+      // A short soak (BENCH_SOAK_MS) may see no full collection in one of its halves.
+      !Number.isFinite(f.soak['liveHeapFirstMinuteMB']) ||
+      !Number.isFinite(f.soak['liveHeapLastMinuteMB'])
+        ? 'too few to compare; a longer BENCH_SOAK_MS has more'
+        : `first minute ${String(f.soak['liveHeapFirstMinuteMB'])} MB, last ${String(f.soak['liveHeapLastMinuteMB'])} MB, slope ${String(f.soak['liveHeapSlopeMBPerMin'])} MB/min`,
     ],
     [
       `sweep: longest event-loop block (${sizeKey(sweepRows)} stored)`,
