@@ -224,11 +224,15 @@ async function soakAtPeak(
   const { gateway } = await warmGateway(dir, env, 1000, { traceGc: true });
   let soak: OpenLoopResult;
   let fullGcs: readonly FullGc[];
+  // The collections are timed by this process's clock, the RSS samples by the load generator's
+  // (which starts sending a moment later): each series is cut into minutes by its own.
+  let gcSeconds: number;
   const startedAt = Date.now();
   try {
     soak = await openLoop(gateway, dir, peakPerSec, knob('BENCH_SOAK_MS', 60_000));
     // Taken before the stop: collections while the process shuts down are not the soak's.
     fullGcs = gateway.fullGcs();
+    gcSeconds = (Date.now() - startedAt) / 1000;
   } finally {
     await gateway.stop();
   }
@@ -239,7 +243,7 @@ async function soakAtPeak(
     .map(({ atMs, liveMB }) => [(atMs - startedAt) / 1000, liveMB] as const)
     .filter(([t]) => t >= 0);
   const rssTrend = trend(rss, seconds, minute);
-  const liveTrend = trend(gcs, seconds, minute);
+  const liveTrend = trend(gcs, gcSeconds, minute);
   return {
     figures: {
       seconds,

@@ -166,7 +166,7 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
     details: {
       http: { concurrency: number; warmupMs: number; measureMs: number; pacedRatePerSec: number };
       cryptoFloorWorkers: number;
-      cryptoFloorBeforeAfterPerSec: number[];
+      cryptoFloorBeforeAfterPerSec: [number, number];
       sweep: { wholeSweepMs: number };
       killRetry: { sends: number; retried: number };
       postgresPerSec: Record<string, number>;
@@ -178,6 +178,7 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
     };
   };
   const { http, sweep, killRetry } = f.details;
+  const [floorBefore, floorAfter] = f.details.cryptoFloorBeforeAfterPerSec;
   const bySize = (figures: Record<string, number>, unit: string) =>
     Object.entries(figures)
       .map(([size, value]) => `${String(value)} ${unit} at ${size}`)
@@ -189,7 +190,7 @@ function printTable(result: Record<string, unknown>, seconds: number): void {
     ],
     [
       `crypto floor (jose, ${String(f.details.cryptoFloorWorkers)} worker threads)`,
-      `${String(f.cryptoFloorPerSec)}/s  (mean of ${f.details.cryptoFloorBeforeAfterPerSec.join('/s before and ')}/s after the HTTP rounds)`,
+      `${String(f.cryptoFloorPerSec)}/s  (mean of ${String(floorBefore)}/s before and ${String(floorAfter)}/s after the HTTP rounds)`,
     ],
     ['ratio', String(f.ratio)],
     [
